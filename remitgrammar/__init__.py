@@ -1,0 +1,52 @@
+"""remitgrammar: trustee remittance reports (SEC Form 8-K exhibits) into canonical records.
+
+Python API:
+    parse_text(text, name=...) -> dict   the canonical record (Decimal numbers)
+    parse_file(path) -> dict
+Both raise RemitError for input that cannot be read as a report.
+"""
+
+from __future__ import annotations
+
+from .errors import ConfigError, RemitError
+from .pipeline import parse_path as _parse_path
+from .pipeline import parse_text as _parse_text
+
+__version__ = "0.1.0"
+__all__ = ["parse_text", "parse_file", "RemitError", "ConfigError", "__version__"]
+
+
+def parse_text(text: str, name: str = "<text>", format: str | None = None,
+               provenance: bool = False) -> dict:
+    """Parse a report's text into its canonical record.
+
+    Args:
+        text: the report as text.
+        name: the name shown in errors and in ``source.path``.
+        format: a format name to force (``remitgrammar formats`` lists them).
+        provenance: add a ``provenance`` map (value path -> line, column, text).
+
+    Returns:
+        The record as a dict, numbers as ``decimal.Decimal``.
+
+    Raises:
+        RemitError: the text is empty, in no known format, or does not parse.
+    """
+    result = _parse_text(text, name, format)
+    return _with_provenance(result, provenance)
+
+
+def parse_file(path, format: str | None = None, provenance: bool = False) -> dict:
+    """Read and parse one report file; see parse_text.
+
+    Raises:
+        RemitError: the file cannot be read, is binary or empty, or does not parse.
+    """
+    return _with_provenance(_parse_path(path, format), provenance)
+
+
+def _with_provenance(result, provenance: bool) -> dict:
+    record = result.record
+    if provenance:
+        record = {**record, "provenance": result.provenance}
+    return record

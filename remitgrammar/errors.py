@@ -1,0 +1,79 @@
+"""Problems as data: findings with a code and a location, and the two exception types."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Finding:
+    """One problem found in a report, with where it points.
+
+    Codes: RG1xx parse, RG2xx labels and specs, RG3xx arithmetic, RG4xx across
+    filings (docs/findings.md lists them).
+    """
+
+    code: str
+    severity: str
+    message: str
+    path: str | None = None
+    line: int | None = None
+    column: int | None = None
+    source_line: str | None = None
+    expected: str | None = None
+    actual: str | None = None
+    hint: str | None = None
+
+    def as_dict(self) -> dict:
+        """The finding as SCHEMA.md shows it (empty keys left out)."""
+        keys = ("code", "severity", "message", "path", "line", "column", "expected", "actual", "hint")
+        return {k: getattr(self, k) for k in keys if getattr(self, k) is not None}
+
+    def render(self, file_path: str) -> str:
+        """``path:line:col: CODE severity message``, then the source line and a caret."""
+        where = f"{file_path}:{self.line or 0}:{self.column or 0}"
+        text = f"{where}: {self.code} {self.severity}: {self.message}"
+        if self.expected is not None:
+            text += f"\n    expected: {self.expected}"
+        if self.source_line is not None and self.column:
+            shown = self.source_line.rstrip("\r\n").expandtabs(1)
+            text += f"\n    {shown}\n    {' ' * (self.column - 1)}^"
+        if self.hint:
+            text += f"\n    hint: {self.hint}"
+        return text
+
+
+class RemitError(Exception):
+    """Input that cannot be turned into a record (empty, binary, unknown format, unparsable).
+
+    Attributes:
+        finding: the problem, with its code and location.
+        path: the file it concerns (or ``<text>``).
+    """
+
+    def __init__(self, finding: Finding, path: str = "<text>"):
+        super().__init__(finding.message)
+        self.finding = finding
+        self.path = path
+
+    def render(self) -> str:
+        """The error in ``path:line:col: CODE message`` form."""
+        return self.finding.render(self.path)
+
+
+class ConfigError(Exception):
+    """A problem in the tool's own configuration: a spec, a grammar, a format name."""
+
+
+@dataclass
+class Findings:
+    """Collects findings during one run, so that one run reports all of them."""
+
+    items: list = field(default_factory=list)
+
+    def add(self, code: str, severity: str, message: str, cell=None, **extra) -> None:
+        """Record a finding; ``cell`` (anything with line/column) gives its location."""
+        if cell is not None:
+            extra.setdefault("line", cell.line)
+            extra.setdefault("column", cell.column)
+        self.items.append(Finding(code, severity, message, **extra))

@@ -1,0 +1,108 @@
+"""Build the LALR parsers from the grammar files, detect a text's format, and parse it."""
+
+from __future__ import annotations
+
+import functools
+
+from lark import Lark, Tree
+from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
+
+from .errors import Finding, RemitError
+from .specs import FormatSpec, builtin_formats, get_format
+
+# What a user reads instead of a terminal's name.
+TERMINAL_WORDS = {
+    "HEADING": "a line of column headings or a section title",
+    "CLASS_ROW": "a class row (class name, then values)",
+    "TOTAL_ROW": "the Total row",
+    "VALUE_ROW": "a row of values without a label",
+    "LABEL_ROW": "a label followed by values",
+    "SUBLABEL_ROW": "a label, a sub-label, then a value",
+    "CONTINUATION_ROW": "the indented second line of a two-line value",
+    "TEXT_VALUE_ROW": "a label followed by a text value",
+    "GROUP_HEADER": "the loan group headings (GROUP 1, GROUP 2, TOTAL)",
+    "GROUP_ROW": "a loan group row (Grp 1, then a value)",
+    "BUCKET_ROW": "a delinquency row (30-59 days, then values)",
+    "NOTE_LINE": "the '*Note:' line",
+    "TEXT_LINE": "a line of text",
+    "$END": "the end of the report",
+}
+
+
+def short_name(name: str) -> str:
+    """A rule or terminal name without the namespace lark gives imported ones."""
+    return name.rsplit("__", 1)[-1]
+
+
+@functools.lru_cache(maxsize=None)
+def parser_for(spec: FormatSpec) -> Lark:
+    """The LALR parser of a format, built once per process (and cached on disk by lark)."""
+    return Lark.open(
+        str(spec.grammar_path), parser="lalr", lexer="contextual",
+        propagate_positions=True, cache=True, maybe_placeholders=False)
+
+
+def detect(text: str) -> FormatSpec | None:
+    """The format whose detection rules the text satisfies, or None."""
+    for spec in builtin_formats():
+        if all(s in text for s in spec.require) and not any(s in text for s in spec.forbid):
+            return spec
+    return None
+
+
+def resolve_format(text: str, name: str | None, path: str) -> FormatSpec:
+    """The forced format, or the detected one.
+
+    Raises:
+        RemitError: RG110 when no format matches.
+    """
+    if name:
+        return get_format(name)
+    spec = detect(text)
+    if spec is None:
+        known = ", ".join(s.name for s in builtin_formats())
+        raise RemitError(Finding(
+            "RG110", "error", "not a report in any known format",
+            line=1, column=1, hint=f"known formats: {known}; force one with --format NAME"), path)
+    return spec
+
+
+def _expected_words(names) -> str:
+    words = sorted({TERMINAL_WORDS.get(short_name(n), short_name(n)) for n in names})
+    return "; ".join(words[:8])
+
+
+def parse_tree(text: str, spec: FormatSpec, path: str) -> Tree:
+    """Parse a report's text with its format's grammar.
+
+    Raises:
+        RemitError: RG101 with the line, column and what was expected.
+    """
+    try:
+        return parser_for(spec).parse(text)
+    except UnexpectedInput as exc:
+        raise RemitError(_parse_finding(exc, text, spec), path) from None
+    except LarkError as exc:
+        raise RemitError(Finding("RG101", "error", f"cannot parse: {exc}", line=1, column=1), path) from None
+
+
+def _parse_finding(exc: UnexpectedInput, text: str, spec: FormatSpec) -> Finding:
+    lines = text.splitlines()
+    if isinstance(exc, UnexpectedEOF) or getattr(getattr(exc, "token", None), "type", "") == "$END":
+        expected = getattr(exc, "expected", None) or getattr(exc, "accepts", None) or ()
+        last = max(len(lines), 1)
+        return Finding("RG102", "error", "the report ends before it is complete (cut off?)",
+                       line=last, column=1, source_line=lines[-1] if lines else "",
+                       expected=_expected_words(expected),
+                       hint="the file may be truncated; compare it with the filing on EDGAR")
+    line, column = getattr(exc, "line", 1) or 1, getattr(exc, "column", 1) or 1
+    if isinstance(exc, UnexpectedCharacters):
+        expected = exc.allowed or ()
+    else:
+        expected = getattr(exc, "accepts", None) or getattr(exc, "expected", None) or ()
+    source = lines[line - 1] if 0 < line <= len(lines) else ""
+    return Finding("RG101", "error",
+                   f"line does not fit the {spec.name} layout here",
+                   line=line, column=column, source_line=source,
+                   expected=_expected_words(expected),
+                   hint=f"the grammar is {spec.grammar_path.name}; a label or layout may have drifted")

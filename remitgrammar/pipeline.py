@@ -1,0 +1,107 @@
+"""The stages from bytes to record: read, detect the format, parse, transform, emit.
+
+Pure functions: nothing here prints or exits; bad input raises RemitError.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from lark import Tree
+from lark.exceptions import VisitError
+
+from .errors import ConfigError, Finding, RemitError
+from .grammar import parse_tree, resolve_format
+from .record import Builder
+from .specs import FormatSpec
+from .transform import RecordTransformer
+
+
+@dataclass
+class ParseResult:
+    """Everything one parse produced.
+
+    Attributes:
+        record: the canonical record (Decimal numbers).
+        provenance: value path -> {line, column, text}.
+        tree: the parse tree, for tools that account for every line.
+        spec: the format used.
+    """
+
+    record: dict
+    provenance: dict
+    tree: Tree
+    spec: FormatSpec
+
+
+def decode(data: bytes, path: str) -> str:
+    """Bytes to text, refusing what is not a text report.
+
+    Raises:
+        RemitError: RG100 for an empty or binary file.
+    """
+    if not data.strip():
+        raise RemitError(Finding("RG100", "error", "the file is empty", line=1, column=1), path)
+    if b"\x00" in data[:8192]:
+        raise RemitError(Finding("RG100", "error", "the file is binary, not a text report",
+                                 line=1, column=1), path)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = data.decode("latin-1")
+    if not text.endswith("\n"):
+        text += "\n"  # the grammar's lines end with a newline; many filings omit the last
+    return text
+
+
+def parse_text(text: str, name: str = "<text>", format_name: str | None = None,
+               source: dict | None = None) -> ParseResult:
+    """Parse a report's text into its record.
+
+    Args:
+        text: the report.
+        name: the path shown in errors and in ``source.path``.
+        format_name: force a format instead of detecting it.
+        source: the record's ``source`` block (computed from the text when None).
+
+    Raises:
+        RemitError: the text is not a usable report.
+        ConfigError: the format name or a spec is wrong.
+    """
+    if not text.endswith("\n"):
+        text += "\n"
+    spec = resolve_format(text, format_name, name)
+    tree = parse_tree(text, spec, name)
+    builder = Builder(spec, text.splitlines())
+    try:
+        RecordTransformer(builder).transform(tree)
+    except VisitError as exc:
+        inner = exc.orig_exc
+        if isinstance(inner, (RemitError, ConfigError)):
+            raise inner from None
+        line = getattr(getattr(exc, "obj", None), "meta", None)
+        raise RemitError(Finding("RG105", "error", f"cannot map the {exc.rule} section: {inner}",
+                                 line=getattr(line, "line", 1), column=1), name) from None
+    if source is None:
+        data = text.encode("utf-8")
+        source = {"path": name, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+    source = {**source, "format": spec.name}
+    return ParseResult(builder.record(source), builder.provenance, tree, spec)
+
+
+def parse_path(path: str | Path, format_name: str | None = None) -> ParseResult:
+    """Read and parse one report file.
+
+    Raises:
+        RemitError: unreadable, empty, binary or unparsable input.
+    """
+    shown = str(path)
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise RemitError(Finding("RG100", "error", f"cannot read the file: {exc.strerror}"), shown) from None
+    text = decode(data, shown)
+    source = {"path": shown, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+    return parse_text(text, shown, format_name, source)

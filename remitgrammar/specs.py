@@ -1,0 +1,172 @@
+"""Load the YAML specs: canonical fields, format descriptions and label aliases."""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .errors import ConfigError
+from .resources import data_dir
+
+
+def normalize_label(text: str) -> str:
+    """The form in which labels are compared: case folded, white space collapsed."""
+    return " ".join(text.split()).casefold().rstrip(":")
+
+
+@dataclass(frozen=True)
+class AliasTable:
+    """Printed labels of one scope mapped to canonical field names.
+
+    Attributes:
+        scope: e.g. ``columns.summary`` or ``rows.pool``.
+        exact: normalized label -> field.
+        templates: (compiled pattern, field) for labels holding ``{class}``.
+    """
+
+    scope: str
+    exact: dict
+    templates: tuple = ()
+
+    def lookup(self, label: str) -> tuple[str | None, str | None]:
+        """Find the field a printed label maps to.
+
+        Returns:
+            (field, class name captured by a ``{class}`` template) or (None, None).
+        """
+        key = normalize_label(label)
+        if key in self.exact:
+            return self.exact[key], None
+        for pattern, target in self.templates:
+            match = pattern.fullmatch(key)
+            if match:
+                start, end = match.span(1)
+                return target, " ".join(label.split())[start:end]
+        return None, None
+
+
+@dataclass(eq=False)
+class FormatSpec:
+    """One format family: its grammar, detection rules and alias tables."""
+
+    name: str
+    description: str
+    grammar_path: Path
+    spec_path: Path
+    sample: str
+    require: tuple
+    forbid: tuple
+    single_column_group: str
+    boilerplate_rules: frozenset
+    boilerplate_terminals: frozenset
+    aliases: dict = field(default_factory=dict)
+
+    def table(self, scope: str) -> AliasTable:
+        """The alias table of a scope (an empty one when the spec has none)."""
+        return self.aliases.get(scope) or AliasTable(scope, {})
+
+
+def _template(label: str) -> re.Pattern:
+    parts = normalize_label(label).split("{class}")
+    return re.compile("(.+?)".join(re.escape(p) for p in parts))
+
+
+def build_alias_tables(doc: dict, source: str) -> dict:
+    """Build AliasTables from an alias document; raise on a label mapped twice."""
+    tables: dict[str, AliasTable] = {}
+    for group in ("columns", "rows", "cover"):
+        for scope, mapping in (doc.get(group) or {}).items():
+            name = f"{group}.{scope}"
+            exact: dict[str, str] = {}
+            templates = []
+            for target, labels in (mapping or {}).items():
+                for label in labels:
+                    if "{class}" in str(label):
+                        templates.append((_template(str(label)), target))
+                        continue
+                    key = normalize_label(str(label))
+                    if key in exact and exact[key] != target:
+                        raise ConfigError(
+                            f"{source}: label '{label}' in {name} maps to both "
+                            f"'{exact[key]}' and '{target}'")
+                    exact[key] = target
+            tables[name] = AliasTable(name, exact, tuple(templates))
+    return tables
+
+
+def _load_yaml(path: Path) -> dict:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return yaml.safe_load(handle) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"{path}: cannot read spec: {exc}") from exc
+
+
+def load_format(path: Path) -> FormatSpec:
+    """Load one format spec and the alias files it names."""
+    doc = _load_yaml(path)
+    specs_root = path.parent.parent
+    try:
+        detect = doc.get("detect") or {}
+        boiler = doc.get("boilerplate") or {}
+        spec = FormatSpec(
+            name=doc["name"], description=doc.get("description", ""),
+            grammar_path=data_dir("grammars") / doc["grammar"], spec_path=path,
+            sample=doc.get("sample", ""), require=tuple(detect.get("require", ())),
+            forbid=tuple(detect.get("forbid", ())),
+            single_column_group=str(doc.get("single_column_group", "total")),
+            boilerplate_rules=frozenset(boiler.get("rules", ())),
+            boilerplate_terminals=frozenset(boiler.get("terminals", ())))
+        for alias_file in doc.get("aliases", ()):
+            alias_path = specs_root / "aliases" / alias_file
+            spec.aliases.update(build_alias_tables(_load_yaml(alias_path), str(alias_path)))
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise ConfigError(f"{path}: malformed format spec ({exc})") from exc
+    return spec
+
+
+@functools.lru_cache(maxsize=None)
+def builtin_formats() -> tuple:
+    """All built-in format specs, sorted by name."""
+    folder = data_dir("specs") / "formats"
+    return tuple(sorted((load_format(p) for p in folder.glob("*.yaml")), key=lambda s: s.name))
+
+
+def get_format(name: str) -> FormatSpec:
+    """The built-in format of that name.
+
+    Raises:
+        ConfigError: when no format has that name.
+    """
+    for spec in builtin_formats():
+        if spec.name == name:
+            return spec
+    known = ", ".join(s.name for s in builtin_formats())
+    raise ConfigError(f"unknown format '{name}' (known: {known})")
+
+
+@functools.lru_cache(maxsize=None)
+def canonical() -> dict:
+    """The canonical field catalogue (specs/canonical.yaml)."""
+    return _load_yaml(data_dir("specs") / "canonical.yaml")
+
+
+@functools.lru_cache(maxsize=None)
+def field_type(section: str, name: str) -> str:
+    """The type of a canonical field, e.g. ``field_type('classes', 'per_1000.interest')``.
+
+    Raises:
+        ConfigError: when canonical.yaml has no such field.
+    """
+    node = canonical().get(section)
+    for part in name.split("."):
+        if not isinstance(node, dict) or part not in node:
+            raise ConfigError(f"specs/canonical.yaml has no field {section}.{name}")
+        node = node[part]
+    if not isinstance(node, dict) or "type" not in node:
+        raise ConfigError(f"specs/canonical.yaml: {section}.{name} has no type")
+    return node["type"]

@@ -1,0 +1,126 @@
+"""Class tables: map column headings, stitch unlabelled blocks, match class names.
+
+The distribution summary names the classes; later tables (per $1,000 unit,
+shortfalls) attach their values to those classes, matching names without
+hyphens, spaces and case (``BIO`` is ``B-IO``). A block printed without class
+names lines up row by row with the labelled block above it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .columns import Column, assign, heading_columns, widen
+from .record import Builder, Key
+from .values import Cell, split_row
+
+TOTAL = "Total"
+
+
+@dataclass
+class Block:
+    """One block of a class table, as the grammar found it.
+
+    Attributes:
+        heading: the heading line tokens.
+        rows: the row tokens (class rows, then the total row if any).
+        labelled: False for a block whose rows carry no class names.
+        has_total: True when the last row is the block's total row.
+    """
+
+    heading: list
+    rows: list
+    labelled: bool
+    has_total: bool
+
+
+def class_key(name: str) -> str:
+    """The form in which class names are compared across tables."""
+    return "".join(ch for ch in name if ch not in "- ").casefold()
+
+
+class ClassTables:
+    """Turns the class tables of one report into ``classes`` and ``class_totals``."""
+
+    def __init__(self, builder: Builder):
+        self.b = builder
+        self.by_key: dict[str, str] = {}
+
+    def section(self, scope: str, blocks: list[Block]) -> None:
+        """Map every block of one section (``summary``, ``per_1000``, ``shortfall``)."""
+        previous_names: list[str | None] = []
+        for block in blocks:
+            rows = [self._split(tok, block.labelled) for tok in block.rows]
+            if block.labelled:
+                names = [(label.text if label else TOTAL) for label, _ in rows]
+                if block.has_total:
+                    names[-1] = TOTAL
+                previous_names = names
+            elif len(rows) != len(previous_names):
+                self._misaligned(block, rows, previous_names, scope)
+                continue
+            else:
+                names = previous_names
+            self._block(scope, block, rows, names)
+
+    def _split(self, token, labelled: bool) -> tuple[Cell | None, list[Cell]]:
+        labels, cells = split_row(str(token), token.line, token.column)
+        label = labels[0] if labels and (labelled or token.type.endswith("TOTAL_ROW")) else None
+        return label, cells
+
+    def _block(self, scope: str, block: Block, rows: list, names: list) -> None:
+        columns = heading_columns(block.heading)
+        table = self.b.spec.table(f"columns.{scope}")
+        targets = {id(c): table.lookup(c.name)[0] for c in columns}
+        value_columns = [c for c in columns if targets[id(c)] != "class"]
+        widen(value_columns, [cells for _, cells in rows])
+        for column in value_columns:
+            if targets[id(column)] is None:
+                self.b.warn("RG202", f"column heading '{column.name}' maps to no canonical field",
+                            column.anchor, hint=f"add it under columns.{scope} in the alias spec")
+        for (label, cells), name in zip(rows, names):
+            owner = self._owner(scope, name, label, cells)
+            if owner is None:
+                continue
+            pairs = assign(cells, value_columns)
+            if pairs is None:
+                self._unassigned(scope, name, cells)
+                continue
+            for column, cell in pairs:
+                target = targets[id(column)]
+                if target is None:
+                    self.b.add_extra(scope, f"{name} / {column.name}", [cell], cell.line)
+                else:
+                    self.b.put(owner + tuple(target.split(".")), cell)
+
+    def _owner(self, scope: str, name: str, label: Cell | None, cells: list[Cell]):
+        """The record path prefix a row's values go under, or None if it has none."""
+        if name == TOTAL:
+            return ("class_totals",)
+        key = class_key(name)
+        if scope == "summary" and key not in self.by_key:
+            self.by_key[key] = name
+            self.b.class_order.append(name)
+        if key in self.by_key:
+            return ("classes", Key(self.by_key[key]))
+        where = label or (cells[0] if cells else None)
+        self.b.add_extra(scope, name, cells, where.line if where else 0)
+        self.b.warn("RG203", f"row '{name}' names no class of the distribution summary", where,
+                    hint="a shifted label or a class the summary leaves out; see `remitgrammar check`")
+        return None
+
+    def _unassigned(self, scope: str, name: str, cells: list[Cell]) -> None:
+        self.b.add_extra(scope, name, cells, cells[0].line)
+        self.b.warn("RG104", f"cells of row '{name}' do not line up with the column headings",
+                    cells[0])
+
+    def _misaligned(self, block: Block, rows: list, names: list, scope: str) -> None:
+        first = block.rows[0]
+        for label, cells in rows:
+            if cells:
+                self.b.add_extra(scope, "unlabelled row", cells, cells[0].line)
+        self.b.findings.add(
+            "RG103", "error",
+            f"unlabelled block has {len(rows)} rows but the labelled block above has {len(names)}",
+            Cell("", first.line, first.column), source_line=self.b.source_line(first.line),
+            hint="its rows cannot be matched to classes; they are kept in extra")

@@ -1,0 +1,207 @@
+"""Turn printed cells into exact values, and split a line token into label and cells.
+
+The grammar has already checked the shape of every line; this module only reads
+the pieces of a line it was given. Numbers stay ``decimal.Decimal`` throughout.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+NULL_TEXTS = frozenset({"N/A", "n/a", "NA"})
+FLAG_TEXTS = {"YES": True, "NO": False, "Yes": True, "No": False}
+_MONTHS = {m: i for i, m in enumerate(
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One printed piece of a line: its text and where it starts.
+
+    Attributes:
+        text: the characters as printed.
+        line: 1-based line number.
+        column: 1-based column of the first character.
+    """
+
+    text: str
+    line: int
+    column: int
+
+    @property
+    def end(self) -> int:
+        """Column just past the last character."""
+        return self.column + len(self.text)
+
+
+class ValueError_(ValueError):
+    """A cell that cannot be read as the type its field asks for."""
+
+
+def parse_number(text: str) -> Decimal | None:
+    """Read an amount as printed: ``5,019,904``, ``(4,179)``, ``-12.5``.
+
+    Returns:
+        The exact Decimal, or None when the text is not a number.
+    """
+    body = text
+    negative = False
+    if body.startswith("(") and body.endswith(")"):
+        body, negative = body[1:-1], True
+    if not body or not (body[0].isdigit() or body[0] in "-."):
+        return None
+    try:
+        value = Decimal(body.replace(",", ""))
+    except InvalidOperation:
+        return None
+    if not value.is_finite():
+        return None
+    return -value if negative else value
+
+
+def is_cell(text: str) -> bool:
+    """Tell whether a whitespace-free piece is a value cell (not a label word)."""
+    if text in NULL_TEXTS or text in FLAG_TEXTS:
+        return True
+    if text.endswith("%"):
+        return parse_number(text[:-1]) is not None
+    if len(text) == 9 and text[:3].isdigit() and text.isalnum() and text[-1].isdigit():
+        return True  # a CUSIP
+    return parse_number(text) is not None
+
+
+def parse_date(text: str) -> str | None:
+    """Read ``16-Jun-03``, ``06/16/2003`` or ``November 15, 2002`` as an ISO date."""
+    try:
+        if "-" in text:
+            day, mon, year = text.split("-")
+            month = _MONTHS[mon[:3].lower()]
+        elif "/" in text:
+            month_s, day, year = text.split("/")
+            month = int(month_s)
+        else:
+            mon, day, year = text.replace(",", "").split()
+            month = _MONTHS[mon[:3].lower()]
+        year_i = int(year)
+        if year_i < 100:  # two-digit years: these filings run from 1997 on
+            year_i += 1900 if year_i >= 70 else 2000
+        return _dt.date(year_i, month, int(day)).isoformat()
+    except (ValueError, KeyError):
+        return None
+
+
+def convert(text: str, kind: str):
+    """Convert one printed cell to the canonical value for a field of ``kind``.
+
+    Args:
+        text: the cell as printed.
+        kind: the field type from specs/canonical.yaml (``amount``, ``count``,
+            ``percent``, ``factor``, ``flag``, ``date``, ``text``, ``id``,
+            ``amount_or_text``).
+
+    Returns:
+        Decimal, int, bool, str or None (for N/A).
+
+    Raises:
+        ValueError_: when the text cannot be read as that type.
+    """
+    if text in NULL_TEXTS:
+        return None
+    if kind in ("text", "id"):
+        return " ".join(text.split())
+    if kind == "amount_or_text":
+        number = parse_number(text)
+        return number if number is not None else " ".join(text.split())
+    if kind == "flag":
+        if text.rstrip(".") in FLAG_TEXTS:
+            return FLAG_TEXTS[text.rstrip(".")]
+        raise ValueError_(f"'{text}' is not YES or NO")
+    if kind == "date":
+        iso = parse_date(text)
+        if iso is None:
+            raise ValueError_(f"'{text}' is not a date")
+        return iso
+    if kind == "percent":
+        number = parse_number(text[:-1] if text.endswith("%") else text)
+    elif text.endswith("%"):
+        raise ValueError_(f"'{text}' is a percentage where a {kind} was expected")
+    else:
+        number = parse_number(text)
+    if number is None:
+        raise ValueError_(f"'{text}' is not a number")
+    if kind == "count":
+        if number != number.to_integral_value():
+            raise ValueError_(f"'{text}' is not a whole count")
+        return int(number)
+    return number
+
+
+def _pieces(text: str, line: int, column: int) -> list[Cell]:
+    """Split text into whitespace-free pieces, each with its column."""
+    pieces = []
+    i, n = 0, len(text)
+    while i < n:
+        while i < n and text[i] in " \t\r\n\f":
+            i += 1
+        start = i
+        while i < n and text[i] not in " \t\r\n\f":
+            i += 1
+        if i > start:
+            pieces.append(Cell(text[start:i], line, column + start))
+    return pieces
+
+
+def _unglue(piece: Cell) -> list[Cell]:
+    """Split a label word glued to a value: ``curt)3,137,288`` -> ``curt)``, ``3,137,288``."""
+    cut = piece.text.rfind(")") + 1
+    if 0 < cut < len(piece.text) and is_cell(piece.text[cut:]):
+        return [Cell(piece.text[:cut], piece.line, piece.column),
+                Cell(piece.text[cut:], piece.line, piece.column + cut)]
+    return [piece]
+
+
+def phrases(pieces: list[Cell]) -> list[Cell]:
+    """Join pieces one space apart into phrases; wider gaps separate phrases."""
+    out: list[Cell] = []
+    for piece in pieces:
+        if out and piece.column - out[-1].end == 1:
+            last = out[-1]
+            out[-1] = Cell(last.text + " " + piece.text, last.line, last.column)
+        else:
+            out.append(piece)
+    return out
+
+
+def split_row(text: str, line: int, column: int = 1) -> tuple[list[Cell], list[Cell]]:
+    """Split a line token into its label phrases and its value cells.
+
+    The cells are the run of value pieces that ends the line; whatever comes
+    before them is label, grouped into phrases (``Mortg Loans Outstanding``,
+    ``Count``).
+
+    Args:
+        text: the token text (one line, possibly with trailing blank lines).
+        line: the token's line.
+        column: the token's column.
+
+    Returns:
+        (label phrases, cells), each a list of Cell.
+    """
+    pieces = _pieces(text, line, column)
+    if pieces and not is_cell(pieces[-1].text):
+        pieces[-1:] = _unglue(pieces[-1])
+    first_cell = len(pieces)
+    while first_cell > 0 and is_cell(pieces[first_cell - 1].text):
+        first_cell -= 1
+    if first_cell > 0 and first_cell < len(pieces):
+        glued = _unglue(pieces[first_cell - 1])
+        if len(glued) == 2:
+            pieces[first_cell - 1:first_cell] = glued  # the value now stands at first_cell
+    return phrases(pieces[:first_cell]), pieces[first_cell:]
+
+
+def split_phrases(text: str, line: int, column: int = 1) -> list[Cell]:
+    """Split a line of words into phrases separated by two or more spaces."""
+    return phrases(_pieces(text, line, column))
