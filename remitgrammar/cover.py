@@ -36,11 +36,12 @@ class Cover:
         name, title = [cells[0]], []
         for cell in cells[1:]:
             (name if cell.text.startswith("Series") and not title else title).append(cell)
-        registrant = Cell(", ".join(c.text for c in name), name[0].line, name[0].column)
-        self.b.put(("filing", "registrant"), registrant, value=registrant.text)
+        # Provenance points at the first line; the value joins the lines.
+        self.b.put(("filing", "registrant"), name[0], value=", ".join(c.text for c in name),
+                   end_line=name[-1].line)
         if title:
-            joined = Cell(", ".join(c.text for c in title), title[0].line, title[0].column)
-            self.b.put(("filing", "certificate_title"), joined, value=joined.text)
+            self.b.put(("filing", "certificate_title"), title[0], value=", ".join(c.text for c in title),
+                       end_line=title[-1].line)
         for cell in name:
             if "Series " in cell.text:
                 offset = cell.text.rindex("Series ") + len("Series ")
@@ -56,10 +57,9 @@ class Cover:
 
     def address(self, lines: list) -> None:
         """Address lines joined by ', '; a zip code printed far right joins its line."""
-        parts = [" ".join(p.text for p in split_phrases(str(t), t.line, t.column)) for t in lines]
-        first = lines[0]
-        cell = Cell(", ".join(parts), first.line, first.column + len(str(first)) - len(str(first).lstrip()))
-        self.b.put(("filing", "address"), cell, value=cell.text)
+        phrases = [split_phrases(str(t), t.line, t.column) for t in lines]
+        value = ", ".join(" ".join(p.text for p in line) for line in phrases)
+        self.b.put(("filing", "address"), phrases[0][0], value=value, end_line=lines[-1].line)
 
     def phone(self, token) -> None:
         """The registrant's telephone number."""
@@ -81,10 +81,12 @@ class Cover:
                                                                     answer.column)], token.line)
 
     def dated(self, token, label: str) -> None:
-        """A date printed in the cover's text; kept in extra under ``label``."""
-        last = split_phrases(str(token), token.line, token.column)[-1]
+        """A date printed in the cover's text; kept in extra under its line's words, or ``label``."""
+        phrases = split_phrases(str(token), token.line, token.column)
+        last = phrases[-1]
         if last.text[:1].isdigit():
-            self.b.add_extra("cover", label, [last], token.line)
+            printed = " ".join(p.text for p in phrases[:-1]) or label
+            self.b.add_extra("cover", printed, [last], token.line)
 
     def distribution_made(self, token) -> None:
         """``On 16-Jun-03 a scheduled distribution was made``: kept in extra."""

@@ -51,7 +51,8 @@ class Builder:
         """The text of a 1-based source line."""
         return self.lines[line - 1] if 0 < line <= len(self.lines) else ""
 
-    def put(self, path: tuple, cell: Cell, kind: str | None = None, value=None) -> None:
+    def put(self, path: tuple, cell: Cell, kind: str | None = None, value=None,
+            end_line: int | None = None) -> None:
         """Convert a cell and store it at ``path`` with its provenance.
 
         Args:
@@ -59,6 +60,7 @@ class Builder:
             cell: the printed cell.
             kind: the field type; looked up in canonical.yaml when omitted.
             value: an already converted value (skips conversion).
+            end_line: the last line of a value joined from several lines.
         """
         if value is None:
             kind = kind or self._kind(path)
@@ -75,7 +77,10 @@ class Builder:
             for segment in path[:-1]:
                 node = node.setdefault(segment, {})
             node[path[-1]] = value
-        self.provenance[render_path(path)] = {"line": cell.line, "column": cell.column, "text": cell.text}
+        where = {"line": cell.line, "column": cell.column, "text": cell.text}
+        if end_line is not None and end_line != cell.line:
+            where["end_line"] = end_line
+        self.provenance[render_path(path)] = where
 
     def _kind(self, path: tuple) -> str:
         section = path[0]

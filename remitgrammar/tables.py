@@ -101,6 +101,8 @@ class ClassTables:
         if scope == "summary" and key not in self.by_key:
             self.by_key[key] = name
             self.b.class_order.append(name)
+            if label is not None:
+                self.b.put(("classes", Key(name), "class"), label, value=name)
         if key in self.by_key:
             return ("classes", Key(self.by_key[key]))
         where = label or (cells[0] if cells else None)

@@ -1,0 +1,18 @@
+"""Shared fixtures: the golden corpus, discovered from tests/corpus/<format>/<name>.txt."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from golden import corpus_files  # noqa: E402
+
+
+def pytest_generate_tests(metafunc):
+    """Parametrize any test taking ``report`` over the corpus, ids from the path."""
+    if "report" in metafunc.fixturenames:
+        files = corpus_files()
+        ids = [f"{p.parent.name}/{p.stem}" for p in files]
+        metafunc.parametrize("report", files, ids=ids)

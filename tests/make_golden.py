@@ -1,0 +1,49 @@
+"""Write tests/corpus/<format>/<name>.expected.json for reports that have none (or all, with --all).
+
+Each record is verified against its source text first (tests/golden.py says how);
+a record that fails is not written. Review the new file by hand before committing it.
+
+    python tests/make_golden.py [--all]
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from golden import corpus_files, expected_path, relative, verify  # noqa: E402
+
+from remitgrammar.emit import to_json  # noqa: E402
+from remitgrammar.pipeline import parse_text  # noqa: E402
+
+
+def main(argv: list[str]) -> int:
+    """Generate expected files; return a shell exit code."""
+    status = 0
+    for report in corpus_files():
+        target = expected_path(report)
+        if target.exists() and "--all" not in argv:
+            continue
+        text = report.read_text(encoding="utf-8")
+        result = parse_text(text, relative(report), source=expected_source(report))
+        problems = verify(result.record, result.provenance, text)
+        if problems:
+            print(f"{report}: not written, {len(problems)} problem(s):", *problems[:20], sep="\n  ")
+            status = 1
+            continue
+        target.write_text(to_json({**result.record, "provenance": result.provenance}) + "\n", encoding="utf-8")
+        print(f"wrote {target}")
+    return status
+
+
+def expected_source(report: Path) -> dict:
+    """The ``source`` block of a corpus record (path relative to the repository)."""
+    import hashlib
+    data = report.read_bytes()
+    return {"path": relative(report), "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
