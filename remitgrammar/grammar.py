@@ -34,12 +34,16 @@ def short_name(name: str) -> str:
     return name.rsplit("__", 1)[-1]
 
 
+def parser_for(spec: FormatSpec, start: str = "start") -> Lark:
+    """The LALR parser of a format, from ``start`` (a section rule, for tests and tools)."""
+    return _parser(str(spec.grammar_path), start)
+
+
 @functools.lru_cache(maxsize=None)
-def parser_for(spec: FormatSpec) -> Lark:
-    """The LALR parser of a format, built once per process (and cached on disk by lark)."""
-    return Lark.open(
-        str(spec.grammar_path), parser="lalr", lexer="contextual",
-        propagate_positions=True, cache=True, maybe_placeholders=False)
+def _parser(grammar_path: str, start: str) -> Lark:
+    # Built once per process; lark also caches the analysed grammar on disk.
+    return Lark.open(grammar_path, parser="lalr", lexer="contextual", start=start,
+                     propagate_positions=True, cache=True, maybe_placeholders=False)
 
 
 def detect(text: str) -> FormatSpec | None:

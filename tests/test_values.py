@@ -1,0 +1,63 @@
+"""Value rules of SCHEMA.md: exact numbers, negatives, N/A, flags, dates, counts."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from remitgrammar.emit import to_json
+from remitgrammar.values import ValueError_, convert, split_row
+
+
+@pytest.mark.parametrize("text,kind,value", [
+    ("5,019,904", "amount", Decimal("5019904")),
+    ("3692057.39", "amount", Decimal("3692057.39")),
+    ("(4,179)", "amount", Decimal("-4179")),
+    ("-12.5", "amount", Decimal("-12.5")),
+    ("1.69000%", "percent", Decimal("1.69000")),
+    ("N/A", "amount", None),
+    ("NA", "percent", None),
+    ("NO", "flag", False),
+    ("YES", "flag", True),
+    ("NO.", "flag", False),
+    ("4,555", "count", 4555),
+    ("0.00", "count", 0),
+    ("16-Jun-03", "date", "2003-06-16"),
+    ("November 15, 2002", "date", "2002-11-15"),
+    ("06/16/2003", "date", "2003-06-16"),
+    ("Not  Provided By Servicer", "amount_or_text", "Not Provided By Servicer"),
+    ("667,853.34", "amount_or_text", Decimal("667853.34")),
+])
+def test_convert(text, kind, value):
+    result = convert(text, kind)
+    assert result == value and type(result) is type(value)
+
+
+@pytest.mark.parametrize("text,kind", [("1.5", "count"), ("7.2%", "amount"), ("abc", "amount"), ("MAYBE", "flag")])
+def test_convert_refuses_what_the_field_cannot_hold(text, kind):
+    with pytest.raises(ValueError_):
+        convert(text, kind)
+
+
+def test_json_keeps_printed_digits():
+    assert to_json({"a": Decimal("0.00000000"), "b": Decimal("3692057.39"), "c": Decimal("1.69000")},
+                   indent=None) == '{"a": 0.00000000, "b": 3692057.39, "c": 1.69000}'
+
+
+@pytest.mark.parametrize("line,labels,cells", [
+    ("     Prep(Incl curt)3,137,288       2,484,619        5,621,908\n",
+     ["Prep(Incl curt)"], ["3,137,288", "2,484,619", "5,621,908"]),
+    ("Sched Int-less serv 3,531,979       2,205,560        5,737,540\n",
+     ["Sched Int-less serv"], ["3,531,979", "2,205,560", "5,737,540"]),
+    ("Mortg Loans Outstanding                     Count                 5871\n",
+     ["Mortg Loans Outstanding", "Count"], ["5871"]),
+    ("90 + days delinq   0              0            1             49494.2\n",
+     ["90 + days delinq"], ["0", "0", "1", "49494.2"]),
+    ("      M5-A           0.00         39,822\n", ["M5-A"], ["0.00", "39,822"]),
+])
+def test_split_row(line, labels, cells):
+    got_labels, got_cells = split_row(line, 7)
+    assert [p.text for p in got_labels] == labels
+    assert [c.text for c in got_cells] == cells
+    assert all(line[c.column - 1:c.end - 1] == c.text for c in got_cells)
