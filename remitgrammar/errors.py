@@ -31,7 +31,7 @@ class Finding:
 
     def render(self, file_path: str) -> str:
         """``path:line:col: CODE severity message``, then the source line and a caret."""
-        where = f"{file_path}:{self.line or 0}:{self.column or 0}"
+        where = file_path if self.line is None else f"{file_path}:{self.line}:{self.column or 1}"
         text = f"{where}: {self.code} {self.severity}: {self.message}"
         if self.expected is not None:
             text += f"\n    expected: {self.expected}"

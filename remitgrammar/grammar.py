@@ -71,8 +71,17 @@ def resolve_format(text: str, name: str | None, path: str) -> FormatSpec:
     return spec
 
 
+def _word(name: str) -> str:
+    name = short_name(name)
+    if name in TERMINAL_WORDS:
+        return TERMINAL_WORDS[name]
+    if name.endswith(("_TITLE", "_LINE", "_CAPTION", "_HEADER", "_SERVICERS")):
+        return f"the {name.lower().replace('_', ' ')} ({name})"
+    return name
+
+
 def _expected_words(names) -> str:
-    words = sorted({TERMINAL_WORDS.get(short_name(n), short_name(n)) for n in names})
+    words = sorted({_word(n) for n in names})
     return "; ".join(words[:8])
 
 
@@ -93,20 +102,40 @@ def parse_tree(text: str, spec: FormatSpec, path: str) -> Tree:
 def _parse_finding(exc: UnexpectedInput, text: str, spec: FormatSpec) -> Finding:
     lines = text.splitlines()
     if isinstance(exc, UnexpectedEOF) or getattr(getattr(exc, "token", None), "type", "") == "$END":
-        expected = getattr(exc, "expected", None) or getattr(exc, "accepts", None) or ()
+        expected = _accepted_before(spec, text, exc)
         last = max(len(lines), 1)
         return Finding("RG102", "error", "the report ends before it is complete (cut off?)",
                        line=last, column=1, source_line=lines[-1] if lines else "",
                        expected=_expected_words(expected),
                        hint="the file may be truncated; compare it with the filing on EDGAR")
     line, column = getattr(exc, "line", 1) or 1, getattr(exc, "column", 1) or 1
-    if isinstance(exc, UnexpectedCharacters):
-        expected = exc.allowed or ()
-    else:
-        expected = getattr(exc, "accepts", None) or getattr(exc, "expected", None) or ()
+    token = getattr(exc, "token", None)
+    found = f"it reads as {_expected_words([token.type])}" if token is not None else "it fits no line kind"
     source = lines[line - 1] if 0 < line <= len(lines) else ""
     return Finding("RG101", "error",
-                   f"line does not fit the {spec.name} layout here",
+                   f"line does not fit the {spec.name} layout here: {found}",
                    line=line, column=column, source_line=source,
-                   expected=_expected_words(expected),
+                   expected=_expected_words(_accepted_before(spec, text, exc)),
                    hint=f"the grammar is {spec.grammar_path.name}; a label or layout may have drifted")
+
+
+def _accepted_before(spec: FormatSpec, text: str, exc: UnexpectedInput) -> set:
+    """What the parser would have taken at the failing line, before it reduced its way out.
+
+    Lark reports the expectations of the state it reached after reducing on the
+    bad token, which hides the table that was open (a class row would have been
+    fine). Replaying the parse up to the failing position recovers them; this
+    runs only on the error path.
+    """
+    interactive = parser_for(spec).parse_interactive(text)
+    position = getattr(exc, "pos_in_stream", None)
+    try:
+        for token in interactive.iter_parse():
+            if position is not None and token.start_pos >= position:
+                break
+    except UnexpectedInput:
+        pass
+    try:
+        return interactive.accepts()
+    except LarkError:
+        return set(getattr(exc, "expected", None) or ())
