@@ -7,6 +7,8 @@ the pieces of a line it was given. Numbers stay ``decimal.Decimal`` throughout.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
+import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -40,6 +42,7 @@ class ValueError_(ValueError):
     """A cell that cannot be read as the type its field asks for."""
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_number(text: str) -> Decimal | None:
     """Read an amount as printed: ``5,019,904``, ``(4,179)``, ``-12.5``.
 
@@ -61,6 +64,7 @@ def parse_number(text: str) -> Decimal | None:
     return -value if negative else value
 
 
+@functools.lru_cache(maxsize=4096)
 def is_cell(text: str) -> bool:
     """Tell whether a whitespace-free piece is a value cell (not a label word)."""
     if text in NULL_TEXTS or text in FLAG_TEXTS:
@@ -138,19 +142,12 @@ def convert(text: str, kind: str):
     return number
 
 
+_NON_SPACE = re.compile(r"\S+")  # splits a token already shaped by the grammar
+
+
 def _pieces(text: str, line: int, column: int) -> list[Cell]:
     """Split text into whitespace-free pieces, each with its column."""
-    pieces = []
-    i, n = 0, len(text)
-    while i < n:
-        while i < n and text[i] in " \t\r\n\f":
-            i += 1
-        start = i
-        while i < n and text[i] not in " \t\r\n\f":
-            i += 1
-        if i > start:
-            pieces.append(Cell(text[start:i], line, column + start))
-    return pieces
+    return [Cell(m.group(), line, column + m.start()) for m in _NON_SPACE.finditer(text)]
 
 
 def _unglue(piece: Cell) -> list[Cell]:

@@ -1,0 +1,83 @@
+"""Throughput of text -> canonical record over the corpus, beside a regex baseline.
+
+Prints documents per second on one core for:
+  * remitgrammar: parse_text (grammar, transform, alias mapping, record) per document;
+  * baseline: one plain regular-expression pass over the same documents, pulling
+    every label/number pair into a dict (no structure, no validation) - the
+    cheapest thing that could be called a parser;
+and the ratio between them, then the wall time of a cold `remitgrammar parse`
+of one seed (a fresh process, as a user runs it).
+
+    python bench/bench_parse.py [--seconds N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from remitgrammar.pipeline import parse_text  # noqa: E402
+
+_PAIR = re.compile(r"^[ \t]*([A-Za-z][^\d\n]*?)[ \t]+(\(?[\d,]*\.?\d+\)?%?)[ \t]*$", re.M)
+
+
+def baseline(text: str) -> dict:
+    """The regex baseline: label -> last number on each line that ends in one."""
+    return {m.group(1): m.group(2) for m in _PAIR.finditer(text)}
+
+
+def rate(fn, texts: list[str], seconds: float) -> float:
+    """Documents per second of ``fn`` over ``texts``, best of several rounds."""
+    for text in texts:  # warm up: grammar load, caches
+        fn(text)
+    rounds = []
+    deadline = time.perf_counter() + seconds
+    while time.perf_counter() < deadline or len(rounds) < 3:
+        start = time.perf_counter()
+        for text in texts:
+            fn(text)
+        rounds.append(len(texts) / (time.perf_counter() - start))
+    return max(rounds), statistics.median(rounds)
+
+
+def cold_parse(sample: Path, runs: int = 5) -> list[float]:
+    """Wall seconds of `remitgrammar parse SAMPLE` in a fresh interpreter."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "remitgrammar", "parse", str(sample)],
+                       check=True, stdout=subprocess.DEVNULL, cwd=ROOT)
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def main() -> None:
+    """Run the benchmark and print its figures."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=3.0)
+    args = parser.parse_args()
+    reports = sorted((ROOT / "tests" / "corpus").glob("*/*.txt"))
+    texts = [p.read_text(encoding="utf-8") for p in reports]
+    size = sum(len(t) for t in texts) / len(texts)
+    ours_best, ours_median = rate(lambda t: parse_text(t, "bench"), texts, args.seconds)
+    base_best, base_median = rate(baseline, texts, args.seconds)
+    print(f"corpus: {len(texts)} documents, {size:,.0f} bytes on average (single process, one core)")
+    print(f"remitgrammar parse_text : {ours_best:8.0f} docs/s best, {ours_median:8.0f} median "
+          f"({1000 / ours_median:.2f} ms/doc)")
+    print(f"regex baseline          : {base_best:8.0f} docs/s best, {base_median:8.0f} median")
+    print(f"ratio baseline/remitgrammar (median): {base_median / ours_median:.1f}x")
+    times = cold_parse(reports[0])
+    print(f"cold `remitgrammar parse {reports[0].name}`: "
+          f"min {min(times):.3f} s, median {statistics.median(times):.3f} s over {len(times)} runs")
+
+
+if __name__ == "__main__":
+    main()

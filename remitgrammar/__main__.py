@@ -1,0 +1,5 @@
+"""``python -m remitgrammar``: the command line."""
+
+from .cli import main
+
+main()
