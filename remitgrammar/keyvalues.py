@@ -42,10 +42,11 @@ class KeyValues:
             handler = getattr(self, f"_{kind}")
             handler(section, tokens, heading)
 
-    def _kv(self, section: str, tokens: list, heading) -> None:
-        labels, cells = split_row(str(tokens[0]), tokens[0].line, tokens[0].column)
-        label = Cell(" ".join(p.text for p in labels), labels[0].line, labels[0].column)
-        self._labelled(section, label, cells)
+    def _kv(self, section: str, rows: list, heading) -> None:
+        for row in rows:
+            labels, cells = split_row(row.text, row.line, row.column)
+            label = Cell(" ".join(p.text for p in labels), labels[0].line, labels[0].column)
+            self._labelled(section, label, cells)
 
     def _labelled(self, section: str, label: Cell, cells: list[Cell]) -> None:
         target, _ = self.b.spec.table("rows.collateral").lookup(label.text)
@@ -82,23 +83,25 @@ class KeyValues:
         for column, cell in pairs:
             self.b.put(("collateral", Key(column.name), target), cell)
 
-    def _sum(self, section: str, tokens: list, heading) -> None:
-        _, cells = split_row(str(tokens[0]), tokens[0].line, tokens[0].column)
-        label = Cell("interest remittance", cells[0].line, cells[0].column)
-        self._by_group(section, label, "interest_remittance", cells)
+    def _sum(self, section: str, rows: list, heading) -> None:
+        for row in rows:
+            _, cells = split_row(row.text, row.line, row.column)
+            label = Cell("interest remittance", cells[0].line, cells[0].column)
+            self._by_group(section, label, "interest_remittance", cells)
 
-    def _group(self, section: str, tokens: list, heading) -> None:
-        labels, cells = split_row(str(tokens[0]), tokens[0].line, tokens[0].column)
-        # "Grp 1": the group's number reads as a value; it belongs to the label.
-        name = f"{labels[0].text} {cells[0].text}"
-        cells = cells[1:]
+    def _group(self, section: str, rows: list, heading) -> None:
         heading_text = " ".join(str(heading).split()) if heading is not None else ""
         target, _ = self.b.spec.table("rows.group_headings").lookup(heading_text)
-        if target is None or len(cells) != 1:
-            label = Cell(f"{heading_text} / {name}".strip(" /"), labels[0].line, labels[0].column)
-            self.b.unmapped(section, label, cells, "rows.group_headings")
-            return
-        self.b.put(("collateral", Key(group_key(name)), target), cells[0])
+        for row in rows:
+            labels, cells = split_row(row.text, row.line, row.column)
+            # "Grp 1": the group's number reads as a value; it belongs to the label.
+            name = f"{labels[0].text} {cells[0].text}"
+            cells = cells[1:]
+            if target is None or len(cells) != 1:
+                label = Cell(f"{heading_text} / {name}".strip(" /"), labels[0].line, labels[0].column)
+                self.b.unmapped(section, label, cells, "rows.group_headings")
+                continue
+            self.b.put(("collateral", Key(group_key(name)), target), cells[0])
 
     def _text(self, section: str, tokens: list, heading) -> None:
         token = tokens[0]

@@ -13,6 +13,7 @@ from .cover import Cover
 from .delinquency import Delinquency
 from .grammar import short_name
 from .keyvalues import KeyValues, group_columns
+from .lines import expand_all
 from .record import Builder
 from .tables import Block, ClassTables
 
@@ -42,7 +43,7 @@ class RecordTransformer(Transformer):
     def __default__(self, data, children, meta):
         name = short_name(str(data))
         if name in KV_KINDS:
-            return (KV_KINDS[name], list(children))
+            return (KV_KINDS[name], expand_all(children))
         if name in SECTION_SCOPES:
             self._tables.section(SECTION_SCOPES[name], [c for c in children if isinstance(c, Block)])
             return name
@@ -56,12 +57,12 @@ class RecordTransformer(Transformer):
     on_table_heading = on_class_heading
 
     def on_class_block(self, children):
-        rows = [c for c in children[1:] if isinstance(c, Token)]
-        has_total = short_name(rows[-1].type) in ("TOTAL_ROW", "VALUE_ROW")
+        rows = expand_all(c for c in children[1:] if isinstance(c, Token))
+        has_total = rows[-1].type in ("TOTAL_ROW", "VALUE_ROWS")
         return Block(children[0], rows, labelled=True, has_total=has_total)
 
     def on_unlabelled_block(self, children):
-        return Block(children[0], list(children[1:]), labelled=False, has_total=False)
+        return Block(children[0], expand_all(children[1:]), labelled=False, has_total=False)
 
     # Key-value sections
     def on_subsection(self, children):
@@ -88,19 +89,19 @@ class RecordTransformer(Transformer):
 
     def on_delinquency_table(self, children):
         groups, heading = children[0], children[1]
-        self._delinquency.bucket_table(group_columns(groups), heading, _tokens(children, "BUCKET_ROW"))
+        self._delinquency.bucket_table(group_columns(groups), heading, expand_all(_tokens(children, "BUCKET_ROWS")))
 
     def on_delinquency(self, children):
         head = children[0]
         if short_name(head.type) != "DELINQUENCY_SERVICERS":
             return "delinquency"
-        self._delinquency.bucket_table(group_columns(head, skip=1), children[1], _tokens(children, "BUCKET_ROW"))
+        self._delinquency.bucket_table(group_columns(head, skip=1), children[1], expand_all(_tokens(children, "BUCKET_ROWS")))
         for empty in _tokens(children, "HEADING"):
             self._delinquency.empty_row(empty)
         return "delinquency"
 
     def on_status_rows(self, children):
-        return (children[0], list(children[1:]))
+        return (children[0], expand_all(children[1:]))
 
     def on_status_table(self, children):
         head, (heading, rows) = children

@@ -13,14 +13,15 @@ from golden import expected_path, relative, verify
 
 from remitgrammar.emit import from_json, to_json
 from remitgrammar.grammar import short_name
+from remitgrammar.lines import expand
 from remitgrammar.pipeline import parse_text
 from remitgrammar.values import split_row
 
 # Line kinds whose first piece is a label even when it holds digits ("Grp 1").
-_GROUP_LABEL_TERMINALS = {"GROUP_ROW"}
+_GROUP_LABEL_TERMINALS = {"GROUP_ROWS"}
 # Line kinds that are cover or signature text: every digit-bearing piece counts.
-_ROW_TERMINALS = {"CLASS_ROW", "TOTAL_ROW", "VALUE_ROW", "LABEL_ROW", "SUBLABEL_ROW",
-                  "CONTINUATION_ROW", "GROUP_ROW", "BUCKET_ROW", "TEXT_VALUE_ROW"}
+_ROW_TERMINALS = {"CLASS_ROWS", "TOTAL_ROW", "VALUE_ROWS", "LABEL_ROWS", "SUBLABEL_ROW",
+                  "CONTINUATION_ROW", "GROUP_ROWS", "BUCKET_ROWS", "TEXT_VALUE_ROW"}
 
 
 def _parse(report):
@@ -56,9 +57,9 @@ def _token_parents(tree):
 
 
 def _value_pieces(token):
-    """The digit-bearing value pieces of a line token, with their columns."""
-    first_line = str(token).split("\n", 1)[0]
-    kind = short_name(token.type)
+    """The digit-bearing value pieces of one line of a token, with their columns."""
+    first_line = str(token)
+    kind = token.type
     if kind in _ROW_TERMINALS:
         _, cells = split_row(first_line, token.line, token.column)
         if kind in _GROUP_LABEL_TERMINALS:
@@ -114,7 +115,7 @@ def _lost(result) -> list[str]:
     for token, parent in _token_parents(result.tree):
         if parent in spec.boilerplate_rules or short_name(token.type) in spec.boilerplate_terminals:
             continue
-        for piece in _value_pieces(token):
+        for piece in (p for row in expand(token) for p in _value_pieces(row)):
             inside = any(a <= piece.column and piece.column + len(piece.text) <= b
                          for a, b in spans.get(piece.line, ()))
             in_extra = any(piece.text.strip(".,:") in v
