@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from .errors import Findings
 from .specs import FormatSpec, field_type
 from .values import Cell, ValueError_, convert
@@ -13,6 +15,7 @@ class Key(str):
     """A path segment that is a data key (a class, a loan group), shown as ``[key]``."""
 
 
+@functools.lru_cache(maxsize=8192)
 def render_path(path: tuple) -> str:
     """``('classes', Key('A-1'), 'ending_balance')`` -> ``classes[A-1].ending_balance``."""
     out = ""
@@ -82,7 +85,10 @@ class Builder:
             where["end_line"] = end_line
         self.provenance[render_path(path)] = where
 
-    def _kind(self, path: tuple) -> str:
+    @staticmethod
+    @functools.lru_cache(maxsize=8192)
+    def _kind(path: tuple) -> str:
+        # Cached: the same paths recur in every report of a format.
         section = path[0]
         if section == "classes":
             return field_type("classes", ".".join(path[2:]))

@@ -149,7 +149,8 @@ _NON_SPACE = re.compile(r"\S+")  # splits a token already shaped by the grammar
 
 def _pieces(text: str, line: int, column: int) -> list[Cell]:
     """Split text into whitespace-free pieces, each with its column."""
-    return [Cell(m.group(), line, column + m.start()) for m in _NON_SPACE.finditer(text)]
+    make = Cell._make  # tuple.__new__: the NamedTuple constructor costs several times more
+    return [make((m.group(), line, column + m.start())) for m in _NON_SPACE.finditer(text)]
 
 
 def _unglue(piece: Cell) -> list[Cell]:

@@ -1,0 +1,28 @@
+"""Documentation that must stay true: every finding code used in the code is documented."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_every_finding_code_is_documented():
+    used = set()
+    for source in (ROOT / "remitgrammar").glob("*.py"):
+        used |= set(re.findall(r'"(RG\d{3})"', source.read_text(encoding="utf-8")))
+    documented = set(re.findall(r"^\| (RG\d{3}) \|", (ROOT / "docs" / "findings.md").read_text(), re.M))
+    assert used, "no finding codes found in the code"
+    assert used <= documented, f"undocumented: {sorted(used - documented)}"
+
+
+def test_readme_opens_with_the_two_commands_and_ci_runs_the_test_command():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("```", 2)[1]
+    commands = [line for line in block.splitlines() if line and not line.startswith(("#", "sh"))]
+    assert len(commands) == 2
+    assert "remitgrammar parse tests/corpus" in commands[0]
+    test_command = commands[1].split(" && ", 2)[-1]
+    assert test_command == 'pip install ".[test]" && pytest -q'
+    assert test_command in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
