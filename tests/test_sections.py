@@ -224,3 +224,70 @@ def test_a_row_that_fits_no_line_kind_is_a_parse_error_with_its_position():
     with pytest.raises(Exception) as info:
         parser_for(spec, "summary").parse(broken)
     assert info.value.line == 5
+
+
+COVER_2002 = """\
+SECURITIES AND EXCHANGE COMMISSION
+Washington, D.C.  20549
+
+FORM 8-K
+
+Date of Report (date of earliest event reported):       15-Nov-02
+
+Asset Backed Securities Corporation Mortgage-Backed Pass-Through Certificates
+Series 2002-HE1
+(Exact name of registrant as specified in its charter)
+
+          Delaware                      333-44300          13-3354848
+(State or Other Jurisdiction           (Commission      (I.R.S. Employer
+of Incorporation)                        File Number)     Identification No.)
+
+11 Madison Avenue, Park Avenue Plaza
+New York, New York                                                   10010
+(Address of Principal Executive Offices)                        (Zip Code)
+
+Registrant's telephone number, including area code:      (212) 325-1811
+Item 5. Other Events
+           On November 15, 2002 a scheduled distribution was made from the Trust
+           B.   Have and deficiencies occurred?  NO.
+                         Date:
+           C.   Item 1: Legal Proceedings:  NONE
+   1.)         Monthly Distribution Report Dated            15-Nov-02
+"""
+
+SIGNATURE_2003 = """\
+                SIGNATURES
+Pursuant to the requirements of the Securities
+Asset Backed Pass-Through Certificates, Series 2003-HE2
+
+                        By: /s/ Sheryl Christopherson
+                        Name: Sheryl Christopherson
+                        Title:  Vice President
+                        US Bank, NA, as Trustee
+"""
+
+
+def test_cover_page_fields_and_a_name_that_runs_over_two_lines():
+    record = run("usbank-absc-2002", ("cover", COVER_2002))
+    filing = record["filing"]
+    assert filing["registrant"] == ("Asset Backed Securities Corporation Mortgage-Backed "
+                                    "Pass-Through Certificates, Series 2002-HE1")
+    assert "certificate_title" not in filing
+    assert filing["series"] == "2002-HE1"
+    assert filing["report_date"] == "2002-11-15"
+    assert (filing["state_of_incorporation"], filing["commission_file_number"], filing["irs_employer_id"]) == \
+        ("Delaware", "333-44300", "13-3354848")
+    assert filing["address"] == "11 Madison Avenue, Park Avenue Plaza, New York, New York 10010"
+    assert filing["telephone"] == "(212) 325-1811"
+    assert filing["deficiencies_occurred"] is False
+    labels = {e["label"]: e["values"] for e in record["extra"]}
+    assert labels["Item 1: Legal Proceedings"] == ["NONE"]
+    assert labels["scheduled distribution made on"] == ["November 15, 2002"]
+    assert labels["1.) Monthly Distribution Report Dated"] == ["15-Nov-02"]
+
+
+def test_signature_block():
+    record = run("usbank-absc-2003", ("signature", SIGNATURE_2003))
+    filing = record["filing"]
+    assert (filing["signer_name"], filing["signer_title"], filing["trustee"]) == \
+        ("Sheryl Christopherson", "Vice President", "US Bank, NA")
