@@ -24,6 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from remitgrammar.grammar import detect, parser_for  # noqa: E402
 from remitgrammar.pipeline import parse_text  # noqa: E402
 
 _PAIR = re.compile(r"^[ \t]*([A-Za-z][^\d\n]*?)[ \t]+(\(?[\d,]*\.?\d+\)?%?)[ \t]*$", re.M)
@@ -69,9 +70,13 @@ def main() -> None:
     size = sum(len(t) for t in texts) / len(texts)
     ours_best, ours_median = rate(lambda t: parse_text(t, "bench"), texts, args.seconds)
     base_best, base_median = rate(baseline, texts, args.seconds)
+    lark_best, lark_median = rate(lambda t: parser_for(detect(t)).parse(t + "\n"), texts, args.seconds)
+    tokens = sum(len(list(parser_for(detect(t)).parse(t + "\n").scan_values(lambda v: True))) for t in texts)
     print(f"corpus: {len(texts)} documents, {size:,.0f} bytes on average (single process, one core)")
     print(f"remitgrammar parse_text : {ours_best:8.0f} docs/s best, {ours_median:8.0f} median "
           f"({1000 / ours_median:.2f} ms/doc)")
+    print(f"  of which lark parsing : {lark_best:8.0f} docs/s best, {lark_median:8.0f} median "
+          f"({1000 / lark_median:.2f} ms/doc, {tokens / len(texts):.0f} tokens/doc)")
     print(f"regex baseline          : {base_best:8.0f} docs/s best, {base_median:8.0f} median")
     print(f"ratio baseline/remitgrammar (median): {base_median / ours_median:.1f}x")
     times = cold_parse(reports[0])

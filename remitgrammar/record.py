@@ -73,12 +73,15 @@ class Builder:
                 self.warn("RG204", f"{exc} ({render_path(path)})", cell, path=render_path(path))
                 self.add_extra(path[0], render_path(path), [cell], cell.line)
                 return
-        node = self.data if path[0] != "distribution_date" else None
-        if node is None:
+        if path[0] == "distribution_date":
             self.distribution_date = value
         else:
+            node = self.data
             for segment in path[:-1]:
-                node = node.setdefault(segment, {})
+                child = node.get(segment)
+                if child is None:
+                    child = node[segment] = {}
+                node = child
             node[path[-1]] = value
         where = {"line": cell.line, "column": cell.column, "text": cell.text}
         if end_line is not None and end_line != cell.line:

@@ -145,12 +145,13 @@ def convert(text: str, kind: str):
 
 
 _NON_SPACE = re.compile(r"\S+")  # splits a token already shaped by the grammar
+_new_tuple = tuple.__new__
 
 
 def _pieces(text: str, line: int, column: int) -> list[Cell]:
     """Split text into whitespace-free pieces, each with its column."""
-    make = Cell._make  # tuple.__new__: the NamedTuple constructor costs several times more
-    return [make((m.group(), line, column + m.start())) for m in _NON_SPACE.finditer(text)]
+    # tuple.__new__ directly: the NamedTuple constructor costs several times more.
+    return [_new_tuple(Cell, (m.group(), line, column + m.start())) for m in _NON_SPACE.finditer(text)]
 
 
 def _unglue(piece: Cell) -> list[Cell]:
