@@ -31,6 +31,7 @@ class AliasTable:
     scope: str
     exact: dict
     templates: tuple = ()
+    cache: dict = field(default_factory=dict, compare=False, repr=False)
 
     def lookup(self, label: str) -> tuple[str | None, str | None]:
         """Find the field a printed label maps to.
@@ -38,6 +39,12 @@ class AliasTable:
         Returns:
             (field, class name captured by a ``{class}`` template) or (None, None).
         """
+        found = self.cache.get(label)
+        if found is None:
+            found = self.cache[label] = self._lookup(label)
+        return found
+
+    def _lookup(self, label: str) -> tuple[str | None, str | None]:
         key = normalize_label(label)
         if key in self.exact:
             return self.exact[key], None

@@ -8,6 +8,7 @@ names lines up row by row with the labelled block above it.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from .columns import Column, assign, heading_columns, widen
@@ -34,6 +35,7 @@ class Block:
     has_total: bool
 
 
+@functools.lru_cache(maxsize=4096)
 def class_key(name: str) -> str:
     """The form in which class names are compared across tables."""
     return "".join(ch for ch in name if ch not in "- ").casefold()
@@ -72,6 +74,7 @@ class ClassTables:
         columns = heading_columns(block.heading)
         table = self.b.spec.table(f"columns.{scope}")
         targets = {id(c): table.lookup(c.name)[0] for c in columns}
+        fields = {key: tuple(t.split(".")) for key, t in targets.items() if t is not None}
         value_columns = [c for c in columns if targets[id(c)] != "class"]
         widen(value_columns, [cells for _, cells in rows])
         for column in value_columns:
@@ -87,11 +90,11 @@ class ClassTables:
                 self._unassigned(scope, name, cells)
                 continue
             for column, cell in pairs:
-                target = targets[id(column)]
-                if target is None:
+                field = fields.get(id(column))
+                if field is None:
                     self.b.add_extra(scope, f"{name} / {column.name}", [cell], cell.line)
                 else:
-                    self.b.put(owner + tuple(target.split(".")), cell)
+                    self.b.put(owner + field, cell)
 
     def _owner(self, scope: str, name: str, label: Cell | None, cells: list[Cell]):
         """The record path prefix a row's values go under, or None if it has none."""
