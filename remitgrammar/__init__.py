@@ -17,7 +17,7 @@ __all__ = ["parse_text", "parse_file", "RemitError", "ConfigError", "__version__
 
 
 def parse_text(text: str, name: str = "<text>", format: str | None = None,
-               provenance: bool = False) -> dict:
+               provenance: bool = False, repair: bool = True) -> dict:
     """Parse a report's text into its canonical record.
 
     Args:
@@ -25,6 +25,8 @@ def parse_text(text: str, name: str = "<text>", format: str | None = None,
         name: the name shown in errors and in ``source.path``.
         format: a format name to force (``remitgrammar formats`` lists them).
         provenance: add a ``provenance`` map (value path -> line, column, text).
+        repair: move values printed under labels that are rows off to the classes
+            they belong to (a finding says so); False keeps them as printed.
 
     Returns:
         The record as a dict, numbers as ``decimal.Decimal``.
@@ -32,17 +34,17 @@ def parse_text(text: str, name: str = "<text>", format: str | None = None,
     Raises:
         RemitError: the text is empty, in no known format, or does not parse.
     """
-    result = _parse_text(text, name, format)
+    result = _parse_text(text, name, format, repair=repair)
     return _with_provenance(result, provenance)
 
 
-def parse_file(path, format: str | None = None, provenance: bool = False) -> dict:
+def parse_file(path, format: str | None = None, provenance: bool = False, repair: bool = True) -> dict:
     """Read and parse one report file; see parse_text.
 
     Raises:
         RemitError: the file cannot be read, is binary or empty, or does not parse.
     """
-    return _with_provenance(_parse_path(path, format), provenance)
+    return _with_provenance(_parse_path(path, format, repair), provenance)
 
 
 def _with_provenance(result, provenance: bool) -> dict:

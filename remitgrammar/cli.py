@@ -34,6 +34,7 @@ def parse(
     format_name: Optional[str] = typer.Option(None, "--format", help="Force a format (see `formats`)."),
     provenance: bool = typer.Option(False, "--provenance", help="Add each value's line, column and text."),
     compact: bool = typer.Option(False, "--compact", help="One line of JSON per record."),
+    no_repair: bool = typer.Option(False, "--no-repair", help="Keep values under shifted labels as printed."),
 ) -> None:
     """Parse reports and write their canonical JSON records.
 
@@ -43,7 +44,7 @@ def parse(
     records, failed = [], 0
     for path in files:
         try:
-            result = parse_path(path, format_name)
+            result = parse_path(path, format_name, repair=not no_repair)
         except RemitError as exc:
             typer.echo(exc.render(), err=True)
             failed += 1

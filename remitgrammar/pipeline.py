@@ -57,7 +57,7 @@ def decode(data: bytes, path: str) -> str:
 
 
 def parse_text(text: str, name: str = "<text>", format_name: str | None = None,
-               source: dict | None = None) -> ParseResult:
+               source: dict | None = None, repair: bool = True) -> ParseResult:
     """Parse a report's text into its record.
 
     Args:
@@ -65,6 +65,7 @@ def parse_text(text: str, name: str = "<text>", format_name: str | None = None,
         name: the path shown in errors and in ``source.path``.
         format_name: force a format instead of detecting it.
         source: the record's ``source`` block (computed from the text when None).
+        repair: move values printed under shifted labels to their classes.
 
     Raises:
         RemitError: the text is not a usable report.
@@ -74,7 +75,7 @@ def parse_text(text: str, name: str = "<text>", format_name: str | None = None,
         text += "\n"
     spec = resolve_format(text, format_name, name)
     tree = parse_tree(text, spec, name)
-    builder = Builder(spec, text.splitlines())
+    builder = Builder(spec, text.splitlines(), repair=repair)
     try:
         RecordTransformer(builder).transform(tree)
     except VisitError as exc:
@@ -91,7 +92,7 @@ def parse_text(text: str, name: str = "<text>", format_name: str | None = None,
     return ParseResult(builder.record(source), builder.provenance, tree, spec)
 
 
-def parse_path(path: str | Path, format_name: str | None = None) -> ParseResult:
+def parse_path(path: str | Path, format_name: str | None = None, repair: bool = True) -> ParseResult:
     """Read and parse one report file.
 
     Raises:
@@ -104,4 +105,4 @@ def parse_path(path: str | Path, format_name: str | None = None) -> ParseResult:
         raise RemitError(Finding("RG100", "error", f"cannot read the file: {exc.strerror}"), shown) from None
     text = decode(data, shown)
     source = {"path": shown, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
-    return parse_text(text, shown, format_name, source)
+    return parse_text(text, shown, format_name, source, repair)

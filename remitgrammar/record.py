@@ -33,14 +33,17 @@ class Builder:
     Attributes:
         spec: the report's format.
         lines: the report's lines, for findings that quote the source.
+        repair: move values whose labels are printed rows off to the classes
+            they belong to (False keeps them as printed).
         data: the record's sections (``filing``, ``classes`` keyed by class, ...).
         provenance: rendered path -> {line, column, text}.
         extra: labelled values no canonical field takes.
         findings: problems met on the way.
     """
 
-    def __init__(self, spec: FormatSpec, lines: list[str]):
+    def __init__(self, spec: FormatSpec, lines: list[str], repair: bool = True):
         self.spec = spec
+        self.repair = repair
         self.lines = lines
         self.data: dict = {"filing": {}, "classes": {}, "class_totals": {}, "collateral": {},
                            "delinquency": {}, "pool": {}}

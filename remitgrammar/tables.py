@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from .columns import Column, assign, heading_columns, widen
 from .record import Builder, Key
-from .values import Cell, split_row
+from .shift import FACTOR_SOURCES, find_shift
+from .values import Cell, parse_number, split_row
 
 TOTAL = "Total"
 
@@ -81,11 +82,13 @@ class ClassTables:
             if targets[id(column)] is None:
                 self.b.warn("RG202", f"column heading '{column.name}' maps to no canonical field",
                             column.anchor, hint=f"add it under columns.{scope} in the alias spec")
-        for (label, cells), name in zip(rows, names):
+        placed = [assign(cells, value_columns) for _, cells in rows]
+        if scope == "per_1000" and block.labelled:
+            names = self._shifted(block, rows, names, placed, fields)
+        for (label, cells), name, pairs in zip(rows, names, placed):
             owner = self._owner(scope, name, label, cells)
             if owner is None:
                 continue
-            pairs = assign(cells, value_columns)
             if pairs is None:
                 self._unassigned(scope, name, cells)
                 continue
@@ -95,6 +98,45 @@ class ClassTables:
                     self.b.add_extra(scope, f"{name} / {column.name}", [cell], cell.line)
                 else:
                     self.b.put(owner + field, cell)
+
+    def _shifted(self, block: Block, rows: list, names: list, placed: list, fields: dict) -> list:
+        """Names re-aligned when the block's labels are printed rows off (see shift.py)."""
+        factors = []
+        for pairs in placed:
+            row = {}
+            for column, cell in pairs or ():
+                field = ".".join(fields.get(id(column), ()))
+                if field in FACTOR_SOURCES:
+                    row[field] = parse_number(cell.text)
+            factors.append(row)
+        summary_names = [self.by_key.get(class_key(n), n) for n in names]
+        extended = summary_names + ([] if block.has_total else [TOTAL])
+        shift, result = find_shift(factors, extended, self.b.data["classes"])
+        first, last = block.rows[0], block.rows[-1]
+        where = Cell(str(first).strip(), first.line, first.column)
+        if shift is None:
+            self.b.findings.add(
+                "RG322", "error",
+                f"AMOUNTS PER $1,000 UNIT rows {first.line}-{last.line}: {result.checked - result.matched} of "
+                f"{result.checked} rows contradict their class labels, and no shift of the labels explains them",
+                where, source_line=self.b.source_line(first.line), path="classes[*].per_1000",
+                hint="kept as printed; check the report")
+            return names
+        if shift == 0:
+            return names
+        moved = "down" if shift > 0 else "up"
+        applied = "moved to the classes they belong to" if self.b.repair else "kept as printed (--no-repair)"
+        self.b.findings.add(
+            "RG320", "warning",
+            f"AMOUNTS PER $1,000 UNIT rows {first.line}-{last.line} carry their class labels {abs(shift)} "
+            f"row(s) off: each row's values belong to the class printed {abs(shift)} row(s) {moved} "
+            f"({result.matched} of {result.checked} rows agree that way); values {applied}",
+            where, source_line=self.b.source_line(first.line), path="classes[*].per_1000",
+            expected=f"labels shifted by {shift}", actual="labels as printed")
+        if not self.b.repair:
+            return names
+        return [extended[i + shift] if 0 <= i + shift < len(extended) else f"row {i + 1}"
+                for i in range(len(names))]
 
     def _owner(self, scope: str, name: str, label: Cell | None, cells: list[Cell]):
         """The record path prefix a row's values go under, or None if it has none."""

@@ -128,10 +128,10 @@ Long Beach      32           2,175,801
 """
 
 
-def run(format_name: str, *sections: tuple[str, str]) -> dict:
+def run(format_name: str, *sections: tuple[str, str], repair: bool = True) -> dict:
     """Parse snippets from their section rules into one record."""
     spec = get_format(format_name)
-    builder = Builder(spec, [])
+    builder = Builder(spec, [], repair=repair)
     transformer = RecordTransformer(builder)
     for start, text in sections:
         transformer.transform(parser_for(spec, start).parse(text))
@@ -153,7 +153,7 @@ def test_split_blocks_stitch_unlabelled_rows_and_leave_blank_cells_absent():
 
 
 def test_per_unit_blocks_of_different_lengths_and_a_row_labelled_class():
-    record = run("usbank-absc-2003", ("summary", SUMMARY_2003), ("per_unit", PER_UNIT_2003))
+    record = run("usbank-absc-2003", ("summary", SUMMARY_2003), ("per_unit", PER_UNIT_2003), repair=False)
     a1, aio, bio = record["classes"]
     assert a1["cusip"] == "04541GDP4"
     assert a1["per_1000"]["interest_carryforward"] == Decimal("0.00000")
@@ -291,3 +291,72 @@ def test_signature_block():
     filing = record["filing"]
     assert (filing["signer_name"], filing["signer_title"], filing["trustee"]) == \
         ("Sheryl Christopherson", "Vice President", "US Bank, NA")
+
+
+SUMMARY_FOR_SHIFT = """\
+DISTRIBUTION SUMMARY
+
+     Class         Orig Bal       Beg Bal           Prin
+      A-1        504,000,000    483,608,563      11,791,652
+      A-2        172,000,000    161,327,967      5,090,437
+      A-3        102,000,000    94,368,256       3,640,255
+      A-4        51,000,000     49,138,599        887,867
+     Total       829,000,000    788,443,385      21,410,211
+
+Class                Rate           Int
+A-1                1.47000%       552,926
+A-2                1.49500%       187,589
+A-3                1.34000%       98,353
+A-4                1.60000%       61,150
+Total                              900,018
+
+     Class           Loss        Total Dist
+      A-1            N/A        12,344,578
+      A-2            N/A         5,278,026
+      A-3            N/A         3,738,607
+      A-4            N/A          949,017
+Total                           22,310,228
+"""
+
+SHIFTED_PER_UNIT = """\
+AMOUNTS PER $1,000 UNIT
+
+     Class           Int           Total
+     Class         1.09707       24.49321
+      A-1          1.09063       30.68620
+      A-2          0.96424       36.65301
+      A-3          1.19902       18.60818
+      A-4          1.08567       26.91201
+"""
+
+
+def test_labels_printed_one_row_off_are_detected_and_repaired():
+    record = run("usbank-absc-2003", ("summary", SUMMARY_FOR_SHIFT), ("per_unit", SHIFTED_PER_UNIT))
+    per_1000 = {c["class"]: c["per_1000"] for c in record["classes"]}
+    assert per_1000["A-1"] == {"interest": Decimal("1.09707"), "total": Decimal("24.49321")}
+    assert per_1000["A-4"] == {"interest": Decimal("1.19902"), "total": Decimal("18.60818")}
+    assert record["class_totals"]["per_1000"] == {"interest": Decimal("1.08567"), "total": Decimal("26.91201")}
+    (finding,) = record["findings"]
+    assert finding["code"] == "RG320" and finding["line"] == 4
+    assert "rows 4-8" in finding["message"] and "1 row(s) off" in finding["message"]
+    assert record["extra"] == []
+
+
+def test_no_repair_keeps_shifted_values_as_printed_but_still_reports_the_shift():
+    record = run("usbank-absc-2003", ("summary", SUMMARY_FOR_SHIFT), ("per_unit", SHIFTED_PER_UNIT),
+                 repair=False)
+    per_1000 = {c["class"]: c["per_1000"] for c in record["classes"]}
+    assert per_1000["A-1"] == {"interest": Decimal("1.09063"), "total": Decimal("30.68620")}
+    assert [f["code"] for f in record["findings"]] == ["RG320", "RG203"]
+    assert "kept as printed" in record["findings"][0]["message"]
+
+
+def test_values_that_contradict_their_labels_without_a_shift_are_reported_not_guessed():
+    scrambled = SHIFTED_PER_UNIT.replace("     Class         1.09707       24.49321\n", "") \
+        .replace("1.09063       30.68620", "7.00000        7.00000") \
+        .replace("0.96424       36.65301", "8.00000        8.00000") \
+        .replace("1.19902       18.60818", "9.00000        9.00000") \
+        .replace("1.08567       26.91201", "6.00000        6.00000")
+    record = run("usbank-absc-2003", ("summary", SUMMARY_FOR_SHIFT), ("per_unit", scrambled))
+    assert [f["code"] for f in record["findings"]] == ["RG322"]
+    assert record["classes"][0]["per_1000"]["interest"] == Decimal("7.00000")  # as printed
