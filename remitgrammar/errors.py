@@ -35,6 +35,8 @@ class Finding:
         text = f"{where}: {self.code} {self.severity}: {self.message}"
         if self.expected is not None:
             text += f"\n    expected: {self.expected}"
+        if self.actual is not None:
+            text += f"\n    actual:   {self.actual}"
         if self.source_line is not None and self.column:
             shown = self.source_line.rstrip("\r\n").expandtabs(1)
             text += f"\n    {shown}\n    {' ' * (self.column - 1)}^"

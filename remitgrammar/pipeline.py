@@ -106,3 +106,23 @@ def parse_path(path: str | Path, format_name: str | None = None, repair: bool = 
     text = decode(data, shown)
     source = {"path": shown, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
     return parse_text(text, shown, format_name, source, repair)
+
+
+def check_path(path: str | Path, format_name: str | None = None, repair: bool = True) -> list:
+    """Parse one report and run every rule; unusable input becomes its own finding.
+
+    Returns:
+        The findings: those of parsing (labels, repairs) then those of the rules.
+    """
+    from .checks import run_checks
+
+    try:
+        result = parse_path(path, format_name, repair)
+    except RemitError as exc:
+        return [exc.finding]
+    lines = Path(path).read_text(encoding="utf-8", errors="replace").splitlines()
+    parse_findings = [Finding(**f) for f in result.record["findings"]]
+    for finding in parse_findings:
+        if finding.line and finding.line <= len(lines):
+            finding.source_line = lines[finding.line - 1]
+    return parse_findings + run_checks(result.record, result.provenance, result.spec, lines)

@@ -70,6 +70,7 @@ class FormatSpec:
     single_column_group: str
     boilerplate_rules: frozenset
     boilerplate_terminals: frozenset
+    notional_classes: tuple = ()
     aliases: dict = field(default_factory=dict)
 
     def table(self, scope: str) -> AliasTable:
@@ -127,7 +128,8 @@ def load_format(path: Path) -> FormatSpec:
             forbid=tuple(detect.get("forbid", ())),
             single_column_group=str(doc.get("single_column_group", "total")),
             boilerplate_rules=frozenset(boiler.get("rules", ())),
-            boilerplate_terminals=frozenset(boiler.get("terminals", ())))
+            boilerplate_terminals=frozenset(boiler.get("terminals", ())),
+            notional_classes=tuple(doc.get("notional_classes", ())))
         for alias_file in doc.get("aliases", ()):
             alias_path = specs_root / "aliases" / alias_file
             spec.aliases.update(build_alias_tables(_load_yaml(alias_path), str(alias_path)))

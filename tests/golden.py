@@ -39,6 +39,20 @@ def expected_path(report: Path) -> Path:
     return report.with_suffix(".expected.json")
 
 
+def findings_path(report: Path) -> Path:
+    """The expected findings of `check` beside a report."""
+    return report.with_suffix(".findings.json")
+
+
+def findings_json(report: Path) -> str:
+    """The findings of `check` on a report, as committed in its .findings.json."""
+    import json
+
+    from remitgrammar.pipeline import check_path
+    findings = [f.as_dict() for f in check_path(report)]
+    return json.dumps(findings, indent=2) + "\n"
+
+
 def relative(report: Path) -> str:
     """The report's path as recorded in ``source.path``."""
     return report.resolve().relative_to(ROOT).as_posix()

@@ -1,7 +1,9 @@
-"""Write tests/corpus/<format>/<name>.expected.json for reports that have none (or all, with --all).
+"""Write tests/corpus/<format>/<name>.expected.json (and .findings.json, the findings
+of `check`) for reports that have none (or all, with --all).
 
 Each record is verified against its source text first (tests/golden.py says how);
-a record that fails is not written. Review the new file by hand before committing it.
+a record that fails is not written. Review the new files by hand before committing
+them: every finding must be a real property of the filing, not a parser error.
 
     python tests/make_golden.py [--all]
 """
@@ -13,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from golden import corpus_files, expected_path, relative, verify  # noqa: E402
+from golden import corpus_files, expected_path, findings_json, findings_path, relative, verify  # noqa: E402
 
 from remitgrammar.emit import to_json  # noqa: E402
 from remitgrammar.pipeline import parse_text  # noqa: E402
@@ -34,7 +36,8 @@ def main(argv: list[str]) -> int:
             status = 1
             continue
         target.write_text(to_json({**result.record, "provenance": result.provenance}) + "\n", encoding="utf-8")
-        print(f"wrote {target}")
+        findings_path(report).write_text(findings_json(report), encoding="utf-8")
+        print(f"wrote {target} and {findings_path(report).name}")
     return status
 
 

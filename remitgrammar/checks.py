@@ -1,0 +1,135 @@
+"""The rule registry of ``check``: what a rule is, the context it runs in, and running them.
+
+A rule is a small function registered with its code, a one-paragraph
+explanation, the tolerance it allows and the real-data quirks that make it fire
+on a correct parse. It reads the record and yields findings. Tolerance always
+comes from printed precision: each printed amount may be off by half a unit of
+its last digit, so an identity of n printed amounts allows the sum of their
+half-units, never a blanket percentage.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Callable, Iterable
+
+from .errors import Finding
+from .record import Key, render_path
+from .shift import half_unit
+
+RULES: dict[str, "Rule"] = {}
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One registered rule."""
+
+    code: str
+    title: str
+    severity: str
+    explanation: str
+    tolerance: str
+    quirks: str
+    run: Callable
+
+
+def rule(code: str, title: str, severity: str, tolerance: str, quirks: str = "none seen"):
+    """Register a rule function; its docstring is the explanation.
+
+    Args:
+        code: the stable finding code (RG3xx).
+        title: a short name.
+        severity: the severity of its findings.
+        tolerance: what slack it allows, in words.
+        quirks: real-data quirks that make it fire on a correct parse.
+    """
+    def register(fn):
+        explanation = " ".join((fn.__doc__ or "").split())
+        RULES[code] = Rule(code, title, severity, explanation, tolerance, quirks, fn)
+        return fn
+    return register
+
+
+def number(value) -> bool:
+    """True for a printed amount (not None, not a flag, not text)."""
+    return isinstance(value, (Decimal, int)) and not isinstance(value, bool)
+
+
+def slack(values: Iterable) -> Decimal:
+    """The rounding slack of a set of printed amounts: the sum of their half-units."""
+    return sum((half_unit(Decimal(v)) for v in values if isinstance(v, Decimal)), Decimal(0))
+
+
+@dataclass
+class Context:
+    """What a rule sees: the record, where its values came from, and the format."""
+
+    record: dict
+    provenance: dict
+    spec: object
+    lines: list
+    findings: list = field(default_factory=list)
+
+    @property
+    def classes(self) -> list[dict]:
+        """The classes of the distribution summary."""
+        return self.record["classes"]
+
+    def notional(self, name: str) -> bool:
+        """A class with a notional balance (interest-only), by the format's name patterns."""
+        patterns = getattr(self.spec, "notional_classes", ())
+        return any(fnmatch.fnmatchcase(name.upper(), p.upper()) for p in patterns)
+
+    def oc_class(self) -> str | None:
+        """The overcollateralization class: the one whose ending balance is the OC amount."""
+        amount = self.record["pool"].get("overcollateralization_amount")
+        if not number(amount):
+            return None
+        for entry in self.classes:
+            end = entry.get("ending_balance")
+            if number(end) and abs(end - amount) <= slack([end, amount]):
+                return entry["class"]
+        return None
+
+    def finding(self, code: str, message: str, path: str | None, expected=None, actual=None,
+                hint: str | None = None, severity: str | None = None) -> None:
+        """Add a finding located through the provenance of ``path``."""
+        where = self.provenance.get(path or "", {})
+        line = where.get("line")
+        self.findings.append(Finding(
+            code, severity or RULES[code].severity, message, path=path, line=line,
+            column=where.get("column"),
+            source_line=self.lines[line - 1] if line and line <= len(self.lines) else None,
+            expected=None if expected is None else _show(expected),
+            actual=None if actual is None else _show(actual), hint=hint))
+
+    def identity(self, code: str, result_path: tuple, terms: list, result, what: str) -> None:
+        """Check sum(sign * term) == result within the printed precision of every amount."""
+        if not number(result) or any(not number(v) for _, v in terms):
+            return
+        computed = sum((sign * v for sign, v in terms), Decimal(0))
+        allowed = slack([v for _, v in terms] + [result])
+        if abs(computed - result) > allowed:
+            self.finding(code, f"{what}: computed {_show(computed)}, printed {_show(result)} "
+                         f"(off by {_show(result - computed)}, rounding allows {_show(allowed)})",
+                         render_path(result_path), expected=computed, actual=result)
+
+
+def _show(value) -> str:
+    return format(value, "f") if isinstance(value, Decimal) else str(value)
+
+
+def class_path(name: str, *fields: str) -> tuple:
+    """The path tuple of a class field."""
+    return ("classes", Key(name)) + fields
+
+
+def run_checks(record: dict, provenance: dict, spec, lines: list) -> list[Finding]:
+    """Run every registered rule over one record; return its findings in code order."""
+    from . import rules_classes, rules_collateral  # noqa: F401  (registers the rules)
+    context = Context(record, provenance, spec, lines)
+    for code in sorted(RULES):
+        RULES[code].run(context)
+    return context.findings

@@ -1,0 +1,159 @@
+"""Rules over the certificate classes: balances, distributions, Total rows, factors, roster."""
+
+from __future__ import annotations
+
+from itertools import combinations
+
+from .checks import Context, class_path, number, rule, slack
+from .record import render_path
+from .shift import FACTOR_SOURCES, expected_factor, factor_matches
+
+TOTALLED_FIELDS = ("original_balance", "beginning_balance", "principal_distribution", "interest_distribution",
+                   "realized_loss", "total_distribution", "interest_shortfall", "ending_balance")
+SHORTFALL_FIELDS = ("total_unpaid", "realized_losses", "prepayment_interest_shortfall",
+                    "relief_act_interest_shortfall", "raisf", "net_wac_carryover")
+MAX_LEFT_OUT = 4
+
+
+@rule("RG301", "class balance", "error",
+      tolerance="half a unit of the last printed digit of each of the four amounts",
+      quirks="Interest-only classes (A-IO, A-IO-INV, B-IO) amortize a notional balance on a schedule with "
+             "no principal; the overcollateralization class X grows by the O/C increase. Both follow their "
+             "own rules here. The 2002 X class is off by one cent, within rounding.")
+def class_balance(ctx: Context) -> None:
+    """Beginning balance less principal distributed less realized loss is the ending balance. A
+    notional class (the format spec's `notional_classes` patterns) pays no principal and its balance
+    can only decline; the overcollateralization class (the one whose ending balance equals the pool's
+    OC amount) ends at its beginning balance plus the O/C increase less the O/C release."""
+    oc_class = ctx.oc_class()
+    pool = ctx.record["pool"]
+    for entry in ctx.classes:
+        name = entry["class"]
+        begin, principal, end = (entry.get(k) for k in ("beginning_balance", "principal_distribution",
+                                                         "ending_balance"))
+        loss = entry.get("realized_loss")
+        loss = loss if number(loss) else 0
+        if name == oc_class:
+            ctx.identity("RG301", class_path(name, "ending_balance"),
+                         [(1, begin), (1, pool.get("oc_increase", 0)), (-1, pool.get("oc_release", 0))], end,
+                         f"class {name} (overcollateralization): beginning + O/C increase - O/C release")
+        elif ctx.notional(name):
+            _notional(ctx, name, begin, principal, end)
+        else:
+            ctx.identity("RG301", class_path(name, "ending_balance"),
+                         [(1, begin), (-1, principal), (-1, loss)], end,
+                         f"class {name}: beginning balance - principal - realized loss")
+
+
+def _notional(ctx: Context, name: str, begin, principal, end) -> None:
+    if number(principal) and principal != 0:
+        ctx.finding("RG301", f"class {name} has a notional balance but {principal} of principal was paid",
+                    render_path(class_path(name, "principal_distribution")), expected=0, actual=principal)
+    if number(begin) and number(end) and end > begin + slack([begin, end]):
+        ctx.finding("RG301", f"class {name} has a notional balance, which should not grow: "
+                    f"{begin} -> {end}", render_path(class_path(name, "ending_balance")),
+                    expected=f"at most {begin}", actual=end)
+
+
+@rule("RG302", "class distribution", "error",
+      tolerance="half a unit of the last printed digit of each of the three amounts",
+      quirks="Reports rounded to whole dollars are off by one dollar on some classes; within rounding.")
+def class_distribution(ctx: Context) -> None:
+    """Principal plus interest distributed is the total distribution of the class. A report
+    without a total distribution column, or a class whose amounts are N/A, is not checked."""
+    for entry in ctx.classes:
+        name = entry["class"]
+        ctx.identity("RG302", class_path(name, "total_distribution"),
+                     [(1, entry.get("principal_distribution")), (1, entry.get("interest_distribution"))],
+                     entry.get("total_distribution"), f"class {name}: principal + interest")
+
+
+@rule("RG303", "class table totals", "error",
+      tolerance="half a unit of the last printed digit of every summand and of the Total",
+      quirks="The Total rows leave classes out: the notional classes from the balance columns, B-IO from "
+             "the interest column (2003 layout), X from the balance columns, P from the 2002 original "
+             "balance. The rule finds which from the data and says so as information.")
+def class_totals(ctx: Context) -> None:
+    """Each amount of a class table's Total row is the sum of that column over the classes. When the
+    Total does not match the sum over all classes, the rule looks for the fewest classes (up to four)
+    whose omission makes it match and reports them as information; when none does, the Total is wrong."""
+    totals = ctx.record["class_totals"]
+    left_out: dict[tuple, list[str]] = {}
+    for path, get in _total_columns(totals):
+        printed = get(totals)
+        values = [(e["class"], get(e)) for e in ctx.classes]
+        values = [(n, v) for n, v in values if number(v)]
+        if not number(printed) or not values:
+            continue
+        omitted = _omitted(values, printed)
+        if omitted is None:
+            computed = sum(v for _, v in values)
+            ctx.finding("RG303", f"Total row {path}: printed {printed}, the classes sum to {computed}, and "
+                        f"leaving out up to {MAX_LEFT_OUT} classes does not explain it",
+                        f"class_totals.{path}", expected=computed, actual=printed)
+        elif omitted:
+            left_out.setdefault(omitted, []).append(path)
+    for omitted, paths in left_out.items():
+        ctx.finding("RG303", f"the Total row leaves out {', '.join(omitted)} in {', '.join(paths)}",
+                    f"class_totals.{paths[0]}", severity="info")
+
+
+def _total_columns(totals: dict):
+    for name in TOTALLED_FIELDS:
+        if name in totals:
+            yield name, (lambda entry, n=name: entry.get(n))
+    for name in SHORTFALL_FIELDS:
+        if name in totals.get("shortfall", {}):
+            yield f"shortfall.{name}", (lambda entry, n=name: entry.get("shortfall", {}).get(n))
+
+
+def _omitted(values: list, printed) -> tuple | None:
+    """The fewest classes whose omission makes the sum match the Total (() when none need be)."""
+    candidates = [(n, v) for n, v in values if v != 0]
+    for size in range(0, min(MAX_LEFT_OUT, len(candidates)) + 1):
+        for left in combinations(candidates, size):
+            names = {n for n, _ in left}
+            kept = [v for n, v in values if n not in names]
+            if abs(sum(kept) - printed) <= slack(kept + [printed]):
+                return tuple(n for n, _ in left)
+    return None
+
+
+@rule("RG304", "per-$1,000 factors", "warning",
+      tolerance="half a unit of the factor's last printed digit, plus the rounding of the dollar amount "
+                "scaled by 1,000 over the original balance",
+      quirks="The 2003-HE2 reports print P's ending-balance factor as 0.00000 although its balance is its "
+             "full $100. Classes with no original balance (X, R) cannot be checked.")
+def factors(ctx: Context) -> None:
+    """Each AMOUNTS PER $1,000 UNIT factor is the class's dollar amount (principal, interest, total
+    distribution, ending balance) times 1,000 over its original balance."""
+    for entry in ctx.classes:
+        per_1000 = entry.get("per_1000", {})
+        for field in FACTOR_SOURCES:
+            printed = per_1000.get(field.split(".")[1])
+            if factor_matches(printed, entry, field) is False:
+                expected, _ = expected_factor(entry, field)
+                ctx.finding("RG304", f"class {entry['class']}: {field} printed {printed}, but "
+                            f"{FACTOR_SOURCES[field]} x 1000 / original balance is {expected:.5f}",
+                            render_path(class_path(entry["class"], *field.split("."))),
+                            expected=expected.quantize(printed), actual=printed)
+
+
+@rule("RG311", "class roster", "warning",
+      tolerance="exact: a class is in a table or it is not",
+      quirks="The Interest Carry-forward block has no B-IO row; the 2003-HE2 November shortfall tables and "
+             "the 2002 ones leave out R (and the 2002 ones P).")
+def roster(ctx: Context) -> None:
+    """Every class of the distribution summary appears in every class table of the report: the per
+    $1,000 table and the shortfall tables. A class missing from a table is reported with the fields
+    it lacks."""
+    for section in ("per_1000", "shortfall"):
+        present = {e["class"]: set(e.get(section, {})) for e in ctx.classes}
+        fields = set().union(*present.values()) if present else set()
+        if not fields:
+            continue
+        for name, has in present.items():
+            missing = sorted(fields - has)
+            if missing:
+                ctx.finding("RG311", f"class {name} is missing from the {section} table(s) that print "
+                            f"{', '.join(missing)}", render_path(class_path(name, "class")))

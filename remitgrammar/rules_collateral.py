@@ -1,0 +1,118 @@
+"""Rules over the loan groups: remittance identities, group sums, delinquency, overcollateralization."""
+
+from __future__ import annotations
+
+from .checks import Context, number, rule
+from .record import Key
+
+PRINCIPAL_PARTS = ("scheduled_principal", "prepayments", "curtailments", "net_liquidation_proceeds",
+                   "loan_purchase_price")
+INTEREST_DEDUCTIONS = ("relief_act_shortfall", "net_prepayment_interest_shortfall", "nonrecoverable_advances")
+
+
+def _path(group: str, field: str) -> tuple:
+    return ("collateral", Key(group), field)
+
+
+@rule("RG305", "collateral balance", "error",
+      tolerance="half a unit of the last printed digit of each of the four amounts",
+      quirks="The 2002-HE1 November report's pool column is 26 cents off: 822,179,071.35 - 23,328,770.64 - "
+             "54,299.56 is 798,796,001.15, but 798,796,001.41 is printed. A property of the filing.")
+def collateral_balance(ctx: Context) -> None:
+    """For each loan group, the beginning balance less the total principal remittance less the net
+    realized losses is the ending balance."""
+    for group, values in ctx.record["collateral"].items():
+        principal = values.get("total_principal_remittance", values.get("total_principal_distribution"))
+        losses = values.get("realized_losses", 0)
+        ctx.identity("RG305", _path(group, "ending_balance"),
+                     [(1, values.get("beginning_balance")), (-1, principal), (-1, losses)],
+                     values.get("ending_balance"), f"group {group}: beginning - total principal - realized losses")
+
+
+@rule("RG306", "principal remittance", "error",
+      tolerance="half a unit of the last printed digit of each part and of the total",
+      quirks="Whole-dollar reports are off by a dollar in the TOTAL column; within rounding.")
+def principal_parts(ctx: Context) -> None:
+    """For each loan group, scheduled principal plus prepayments (plus curtailments where printed
+    apart) plus net liquidation proceeds plus loan purchase prices is the total principal remittance."""
+    for group, values in ctx.record["collateral"].items():
+        if "total_principal_remittance" not in values:
+            continue
+        terms = [(1, values[k]) for k in PRINCIPAL_PARTS if k in values]
+        if terms:
+            ctx.identity("RG306", _path(group, "total_principal_remittance"), terms,
+                         values["total_principal_remittance"], f"group {group}: principal parts")
+
+
+@rule("RG307", "group columns", "error",
+      tolerance="half a unit of the last printed digit of each group's amount and of the total",
+      quirks="none seen")
+def group_columns(ctx: Context) -> None:
+    """Every remittance row printed for each loan group and for the TOTAL column: the groups sum to
+    the total. Reports with a single pool column are not checked."""
+    collateral = ctx.record["collateral"]
+    groups = [g for g in collateral if g != "total"]
+    total = collateral.get("total", {})
+    if not groups or not total:
+        return
+    for field, printed in total.items():
+        parts = [collateral[g].get(field) for g in groups]
+        if all(number(p) for p in parts):
+            ctx.identity("RG307", _path("total", field), [(1, p) for p in parts], printed,
+                         f"{field}: groups {' + '.join(groups)}")
+
+
+@rule("RG308", "interest remittance", "error",
+      tolerance="half a unit of the last printed digit of each amount",
+      quirks="none seen")
+def interest_remittance(ctx: Context) -> None:
+    """For each loan group, scheduled interest net of servicing fees, plus any capitalized interest
+    account withdrawal, less the Relief Act shortfall, the net prepayment interest shortfall and the
+    nonrecoverable advances, is the unlabelled sum line under them."""
+    for group, values in ctx.record["collateral"].items():
+        if "interest_remittance" not in values or "scheduled_interest_net" not in values:
+            continue
+        terms = [(1, values["scheduled_interest_net"]), (1, values.get("capitalized_interest_withdrawal", 0))]
+        terms += [(-1, values[k]) for k in INTEREST_DEDUCTIONS if k in values]
+        ctx.identity("RG308", _path(group, "interest_remittance"), terms, values["interest_remittance"],
+                     f"group {group}: scheduled interest less deductions")
+
+
+@rule("RG309", "delinquency totals", "error",
+      tolerance="counts exact; balances half a unit of the last printed digit of each",
+      quirks="Group tables mix whole dollars and cents (12,494,252 beside 4198567.42); the slack follows "
+             "each figure's own precision.")
+def delinquency_totals(ctx: Context) -> None:
+    """The delinquency and loan status tables of the loan groups sum to the TOTAL table, bucket by
+    bucket, counts and balances. Reports by servicer with no TOTAL table are not checked."""
+    delinquency = ctx.record["delinquency"]
+    total = delinquency.get("total")
+    groups = [g for g in delinquency if g != "total"]
+    if not total or not groups:
+        return
+    for bucket, measures in total.items():
+        for measure, printed in measures.items():
+            parts = [delinquency[g].get(bucket, {}).get(measure) for g in groups]
+            if all(number(p) for p in parts):
+                ctx.identity("RG309", ("delinquency", Key("total"), Key(bucket), measure),
+                             [(1, p) for p in parts], printed, f"{bucket} {measure}: groups {' + '.join(groups)}")
+
+
+@rule("RG310", "overcollateralization", "error",
+      tolerance="half a unit of the last printed digit of the collateral balance, of each class's ending "
+                "balance and of the OC amount",
+      quirks="The 2002-HE1 November report is 26 cents off, the same 26 cents as its collateral balance.")
+def overcollateralization(ctx: Context) -> None:
+    """The ending collateral balance less the ending balances of the certificates (every class but the
+    notional ones and the overcollateralization class itself) is the overcollateralization amount."""
+    pool = ctx.record["pool"]
+    amount = pool.get("overcollateralization_amount")
+    collateral = pool.get("aggregate_ending_collateral_balance",
+                          ctx.record["collateral"].get("total", {}).get("ending_balance"))
+    oc_class = ctx.oc_class()
+    terms = [(1, collateral)]
+    for entry in ctx.classes:
+        if entry["class"] != oc_class and not ctx.notional(entry["class"]):
+            terms.append((-1, entry.get("ending_balance", 0)))
+    ctx.identity("RG310", ("pool", "overcollateralization_amount"), terms, amount,
+                 "ending collateral balance - ending certificate balances")

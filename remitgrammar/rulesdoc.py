@@ -1,0 +1,34 @@
+"""The rules of ``check`` described from the registry (docs/rules.md is generated from here)."""
+
+from __future__ import annotations
+
+from .checks import RULES
+
+
+def _registry() -> list:
+    from . import rules_classes, rules_collateral  # noqa: F401  (registers the rules)
+    return [RULES[code] for code in sorted(RULES)]
+
+
+def rules_text() -> str:
+    """One paragraph per rule, for the terminal."""
+    out = []
+    for r in _registry():
+        out.append(f"{r.code} {r.severity} {r.title}\n  {r.explanation}\n  tolerance: {r.tolerance}\n"
+                   f"  real-data quirks: {r.quirks}\n")
+    return "\n".join(out)
+
+
+def rules_markdown() -> str:
+    """docs/rules.md: every rule with its explanation, tolerance and real-data quirks."""
+    out = ["# Rules of `remitgrammar check`", "",
+           "Generated from the rule registry by `remitgrammar rules --markdown > docs/rules.md`;",
+           "`tests/test_rules.py` fails when this file is stale. Each rule reads the canonical record",
+           "and reports where an identity of the report's own arithmetic does not hold. Tolerance",
+           "comes from printed precision: an amount printed to whole dollars may be off by 50 cents,",
+           "one printed to cents by half a cent, and an identity allows the sum over its amounts.",
+           "Finding codes of parsing (RG1xx, RG2xx) are in [findings.md](findings.md).", ""]
+    for r in _registry():
+        out += [f"## {r.code} {r.title} ({r.severity})", "", r.explanation, "",
+                f"**Tolerance:** {r.tolerance}.", "", f"**Real-data quirks:** {r.quirks}", ""]
+    return "\n".join(out)
