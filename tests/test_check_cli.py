@@ -1,0 +1,108 @@
+"""`remitgrammar check`: exit codes, --fail-on, output formats, baselines, --no-repair."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import pytest
+from typer.testing import CliRunner
+
+from remitgrammar.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+CLEAN = ROOT / "tests" / "corpus" / "usbank-absc-2003" / "absc_2003-he2_2003-11-17.txt"  # warnings only
+QUIRKY = ROOT / "tests" / "corpus" / "usbank-absc-2002" / "absc_2002-he1_2002-11-15.txt"  # 2 errors
+SHIFTED = ROOT / "tests" / "corpus" / "usbank-absc-2003" / "absc_2003-he4_2003-12-15.txt"
+
+
+@pytest.fixture
+def runner():
+    return CliRunner()
+
+
+def test_exit_0_when_nothing_reaches_fail_on(runner):
+    result = runner.invoke(app, ["check", str(CLEAN)])
+    assert result.exit_code == 0
+    assert result.stdout.rstrip().endswith("1 file(s): 0 error(s), 3 warning(s), 3 info")
+
+
+def test_fail_on_warning_turns_warnings_into_failure(runner):
+    assert runner.invoke(app, ["check", str(CLEAN), "--fail-on", "warning"]).exit_code == 1
+
+
+def test_errors_fail_and_are_rendered_with_source_and_caret(runner):
+    result = runner.invoke(app, ["check", str(QUIRKY)])
+    assert result.exit_code == 1
+    assert f"{QUIRKY}:135:58: RG305 error: group total" in result.stdout
+    assert "    expected: 798796001.15\n    actual:   798796001.41" in result.stdout
+    assert "End Bal                                                  798,796,001.41" in result.stdout
+
+
+def test_json_output(runner):
+    result = runner.invoke(app, ["check", str(QUIRKY), str(CLEAN), "--output-format", "json"])
+    payload = json.loads(result.stdout)
+    assert [f["path"] for f in payload["files"]] == [str(QUIRKY), str(CLEAN)]
+    codes = [f["code"] for f in payload["files"][0]["findings"]]
+    assert codes.count("RG305") == 1 and codes.count("RG310") == 1
+    assert payload["summary"].startswith("2 file(s): 2 error(s)")
+
+
+def test_github_annotations(runner):
+    result = runner.invoke(app, ["check", str(QUIRKY), "--output-format", "github"])
+    lines = result.stdout.splitlines()
+    assert f"::error file={QUIRKY},line=135,col=58,title=RG305::" in "\n".join(lines)
+    assert any(line.startswith("::notice ") for line in lines)
+
+
+def test_junit_xml(runner):
+    result = runner.invoke(app, ["check", str(QUIRKY), str(CLEAN), "--output-format", "junit"])
+    root = ET.fromstring(result.stdout)
+    suites = root.findall("testsuite")
+    assert [s.get("failures") for s in suites] == ["2", "0"]
+    assert len(root.findall(".//failure")) == 2
+
+
+def test_baseline_reports_only_new_findings(runner, tmp_path):
+    base = tmp_path / "baseline.json"
+    written = runner.invoke(app, ["check", str(QUIRKY), "--write-baseline", str(base)])
+    assert written.exit_code == 1 and "wrote 7 finding(s)" in written.stderr
+    again = runner.invoke(app, ["check", str(QUIRKY), "--baseline", str(base)])
+    assert again.exit_code == 0
+    assert again.stdout.strip() == "1 file(s): 0 error(s), 0 warning(s), 0 info"
+    drifted = tmp_path / QUIRKY.name
+    drifted.write_text(QUIRKY.read_text().replace("124074387.46", "124074387.56"))
+    base.write_text(base.read_text().replace(str(QUIRKY), str(drifted)))
+    new = runner.invoke(app, ["check", str(drifted), "--baseline", str(base)])
+    assert new.exit_code == 1 and "RG301" in new.stdout and "RG305" not in new.stdout
+
+
+def test_no_repair_keeps_the_shift_and_lets_the_factor_rule_see_it(runner):
+    repaired = runner.invoke(app, ["check", str(SHIFTED), "--output-format", "json"])
+    printed = runner.invoke(app, ["check", str(SHIFTED), "--output-format", "json", "--no-repair"])
+    codes = [f["code"] for f in json.loads(repaired.stdout)["files"][0]["findings"]]
+    kept = [f["code"] for f in json.loads(printed.stdout)["files"][0]["findings"]]
+    assert "RG320" in codes and "RG304" not in codes
+    assert "RG320" in kept and kept.count("RG304") >= 20
+
+
+def test_unparsable_input_is_a_finding_not_a_crash(runner, tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    result = runner.invoke(app, ["check", str(empty), str(CLEAN)])
+    assert result.exit_code == 1
+    assert f"{empty}:1:1: RG100 error: the file is empty" in result.stdout
+
+
+@pytest.mark.parametrize("args", [["check"], ["check", str(CLEAN), "--fail-on", "sometimes"],
+                                  ["check", str(CLEAN), "--output-format", "xml"],
+                                  ["check", str(CLEAN), "--baseline", "/nonexistent/baseline.json"]])
+def test_usage_errors_exit_2(runner, args):
+    assert runner.invoke(app, args).exit_code == 2
+
+
+def test_rules_command_lists_every_rule(runner):
+    result = runner.invoke(app, ["rules"])
+    assert result.exit_code == 0
+    assert all(f"RG3{n:02d}" in result.stdout for n in (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11))
