@@ -18,7 +18,7 @@ from .errors import ConfigError, RemitError
 from . import baseline as baselines
 from .pipeline import check_path, parse_path
 from .report import SEVERITIES, at_or_above, render
-from .specs import builtin_formats
+from .formats import all_formats, configure
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Parse trustee remittance reports (SEC Form 8-K exhibits) into canonical records.")
@@ -115,7 +115,7 @@ def rules(markdown: bool = typer.Option(False, "--markdown", help="Write docs/ru
 def formats() -> None:
     """List the known formats, the grammar of each and the sample it was built from."""
     try:
-        specs = builtin_formats()
+        specs = all_formats()
     except ConfigError as exc:
         _fail_config(exc)
     for spec in specs:

@@ -74,7 +74,8 @@ class Cover:
             question = question[1:]
         label = Cell(" ".join(p.text for p in question), question[0].line, question[0].column)
         target, _ = self.b.spec.table("cover.answers").lookup(label.text)
-        if target is not None:
+        self.b.note_label("cover.answers", label.text, target, label)
+        if target is not None and target != "extra":
             self.b.put(("filing", target), answer)
         else:
             self.b.add_extra("cover", label.text.rstrip(":"), [Cell(answer.text.rstrip("."), answer.line,

@@ -60,6 +60,7 @@ class Delinquency:
 
     def _bucket(self, label: Cell, cells: list[Cell]) -> str | None:
         bucket, _ = self.b.spec.table("rows.buckets").lookup(label.text)
+        self.b.note_label("rows.buckets", label.text, bucket, label)
         if bucket is None:
             self.b.unmapped("delinquency", label, cells, "rows.buckets")
         return bucket
@@ -73,6 +74,7 @@ class Delinquency:
             return
         for column, cell in pairs:
             target, _ = table.lookup(column.name)
+            self.b.note_label("columns.delinquency", column.name, target, column.anchor)
             if target is None:
                 self.b.unmapped("delinquency", Cell(f"{label.text} / {column.name}", cell.line, cell.column),
                                 [cell], "columns.delinquency")

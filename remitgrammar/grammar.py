@@ -1,14 +1,16 @@
-"""Build the LALR parsers from the grammar files, detect a text's format, and parse it."""
+"""Build the LALR parsers from the grammar files and parse a report with its format's grammar."""
 
 from __future__ import annotations
 
 import functools
+from pathlib import Path
 
 from lark import Lark, Tree
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from .errors import Finding, RemitError
-from .specs import FormatSpec, builtin_formats, get_format
+from .resources import data_dir
+from .specs import FormatSpec
 
 # What a user reads instead of a terminal's name.
 TERMINAL_WORDS = {
@@ -42,33 +44,11 @@ def parser_for(spec: FormatSpec, start: str = "start") -> Lark:
 @functools.lru_cache(maxsize=None)
 def _parser(grammar_path: str, start: str) -> Lark:
     # Built once per process; lark also caches the analysed grammar on disk.
-    return Lark.open(grammar_path, parser="lalr", lexer="contextual", start=start,
+    # `%import shared (...)` finds the format directory's own shared.lark first,
+    # then the built-in one.
+    paths = [str(Path(grammar_path).parent), str(data_dir("grammars"))]
+    return Lark.open(grammar_path, parser="lalr", lexer="contextual", start=start, import_paths=paths,
                      propagate_positions=True, cache=True, maybe_placeholders=False)
-
-
-def detect(text: str) -> FormatSpec | None:
-    """The format whose detection rules the text satisfies, or None."""
-    for spec in builtin_formats():
-        if all(s in text for s in spec.require) and not any(s in text for s in spec.forbid):
-            return spec
-    return None
-
-
-def resolve_format(text: str, name: str | None, path: str) -> FormatSpec:
-    """The forced format, or the detected one.
-
-    Raises:
-        RemitError: RG110 when no format matches.
-    """
-    if name:
-        return get_format(name)
-    spec = detect(text)
-    if spec is None:
-        known = ", ".join(s.name for s in builtin_formats())
-        raise RemitError(Finding(
-            "RG110", "error", "not a report in any known format",
-            line=1, column=1, hint=f"known formats: {known}; force one with --format NAME"), path)
-    return spec
 
 
 def _word(name: str) -> str:

@@ -51,9 +51,11 @@ class KeyValues:
     def _labelled(self, section: str, label: Cell, cells: list[Cell]) -> None:
         target, _ = self.b.spec.table("rows.collateral").lookup(label.text)
         if target is not None:
+            self.b.note_label("rows.collateral", label.text, target, label)
             self._by_group(section, label, target, cells)
             return
         target, class_name = self.b.spec.table("rows.pool").lookup(label.text)
+        self.b.note_label("rows.pool" if target else "rows.collateral or rows.pool", label.text, target, label)
         if target is None:
             self.b.unmapped(section, label, cells, "rows.collateral or rows.pool")
             return
@@ -92,6 +94,8 @@ class KeyValues:
     def _group(self, section: str, rows: list, heading) -> None:
         heading_text = " ".join(str(heading).split()) if heading is not None else ""
         target, _ = self.b.spec.table("rows.group_headings").lookup(heading_text)
+        if heading is not None:
+            self.b.note_label("rows.group_headings", heading_text, target, Cell(heading_text, heading.line, 1))
         for row in rows:
             labels, cells = split_row(row.text, row.line, row.column)
             # "Grp 1": the group's number reads as a value; it belongs to the label.

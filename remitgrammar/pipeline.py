@@ -13,7 +13,8 @@ from lark import Tree
 from lark.exceptions import VisitError
 
 from .errors import ConfigError, Finding, RemitError
-from .grammar import parse_tree, resolve_format
+from .detection import resolve_format
+from .grammar import parse_tree
 from .record import Builder
 from .specs import FormatSpec
 from .transform import RecordTransformer
@@ -28,12 +29,14 @@ class ParseResult:
         provenance: value path -> {line, column, text}.
         tree: the parse tree, for tools that account for every line.
         spec: the format used.
+        labels: (scope, label, field or None, line, column) for every printed label and heading.
     """
 
     record: dict
     provenance: dict
     tree: Tree
     spec: FormatSpec
+    labels: list
 
 
 def decode(data: bytes, path: str) -> str:
@@ -89,7 +92,7 @@ def parse_text(text: str, name: str = "<text>", format_name: str | None = None,
         data = text.encode("utf-8")
         source = {"path": name, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
     source = {**source, "format": spec.name}
-    return ParseResult(builder.record(source), builder.provenance, tree, spec)
+    return ParseResult(builder.record(source), builder.provenance, tree, spec, builder.labels)
 
 
 def parse_path(path: str | Path, format_name: str | None = None, repair: bool = True) -> ParseResult:

@@ -52,6 +52,7 @@ class Builder:
         self.extra: list = []
         self.findings = Findings()
         self.class_order: list[str] = []
+        self.labels: list = []
 
     def source_line(self, line: int) -> str:
         """The text of a 1-based source line."""
@@ -107,6 +108,10 @@ class Builder:
         if section == "pool" and path[1] == "class_rates_pct":
             return field_type("pool", f"class_rates_pct.{path[-1]}")
         return field_type(section, ".".join(path[1:]))
+
+    def note_label(self, scope: str, label: str, target: str | None, cell) -> None:
+        """Log a printed label or column heading and the field it mapped to (for `labels`)."""
+        self.labels.append((scope, " ".join(label.split()), target, cell.line, cell.column))
 
     def add_extra(self, section: str, label: str, cells: list[Cell], line: int) -> None:
         """Keep a labelled value that no canonical field takes."""

@@ -1,4 +1,4 @@
-"""Load the YAML specs: canonical fields, format descriptions and label aliases."""
+"""The YAML specs: canonical fields and label alias tables (formats.py loads format specs)."""
 
 from __future__ import annotations
 
@@ -71,6 +71,7 @@ class FormatSpec:
     boilerplate_rules: frozenset
     boilerplate_terminals: frozenset
     notional_classes: tuple = ()
+    origin: str = "built-in"
     aliases: dict = field(default_factory=dict)
 
     def table(self, scope: str) -> AliasTable:
@@ -106,7 +107,7 @@ def build_alias_tables(doc: dict, source: str) -> dict:
     return tables
 
 
-def _load_yaml(path: Path) -> dict:
+def load_yaml(path: Path) -> dict:
     try:
         with open(path, encoding="utf-8") as handle:
             return yaml.safe_load(handle) or {}
@@ -114,54 +115,10 @@ def _load_yaml(path: Path) -> dict:
         raise ConfigError(f"{path}: cannot read spec: {exc}") from exc
 
 
-def load_format(path: Path) -> FormatSpec:
-    """Load one format spec and the alias files it names."""
-    doc = _load_yaml(path)
-    specs_root = path.parent.parent
-    try:
-        detect = doc.get("detect") or {}
-        boiler = doc.get("boilerplate") or {}
-        spec = FormatSpec(
-            name=doc["name"], description=doc.get("description", ""),
-            grammar_path=data_dir("grammars") / doc["grammar"], spec_path=path,
-            sample=doc.get("sample", ""), require=tuple(detect.get("require", ())),
-            forbid=tuple(detect.get("forbid", ())),
-            single_column_group=str(doc.get("single_column_group", "total")),
-            boilerplate_rules=frozenset(boiler.get("rules", ())),
-            boilerplate_terminals=frozenset(boiler.get("terminals", ())),
-            notional_classes=tuple(doc.get("notional_classes", ())))
-        for alias_file in doc.get("aliases", ()):
-            alias_path = specs_root / "aliases" / alias_file
-            spec.aliases.update(build_alias_tables(_load_yaml(alias_path), str(alias_path)))
-    except (KeyError, TypeError, AttributeError) as exc:
-        raise ConfigError(f"{path}: malformed format spec ({exc})") from exc
-    return spec
-
-
-@functools.lru_cache(maxsize=None)
-def builtin_formats() -> tuple:
-    """All built-in format specs, sorted by name."""
-    folder = data_dir("specs") / "formats"
-    return tuple(sorted((load_format(p) for p in folder.glob("*.yaml")), key=lambda s: s.name))
-
-
-def get_format(name: str) -> FormatSpec:
-    """The built-in format of that name.
-
-    Raises:
-        ConfigError: when no format has that name.
-    """
-    for spec in builtin_formats():
-        if spec.name == name:
-            return spec
-    known = ", ".join(s.name for s in builtin_formats())
-    raise ConfigError(f"unknown format '{name}' (known: {known})")
-
-
 @functools.lru_cache(maxsize=None)
 def canonical() -> dict:
     """The canonical field catalogue (specs/canonical.yaml)."""
-    return _load_yaml(data_dir("specs") / "canonical.yaml")
+    return load_yaml(data_dir("specs") / "canonical.yaml")
 
 
 @functools.lru_cache(maxsize=None)

@@ -79,6 +79,7 @@ class ClassTables:
         value_columns = [c for c in columns if targets[id(c)] != "class"]
         widen(value_columns, [cells for _, cells in rows])
         for column in value_columns:
+            self.b.note_label(f"columns.{scope}", column.name, targets[id(column)], column.anchor)
             if targets[id(column)] is None:
                 self.b.warn("RG202", f"column heading '{column.name}' maps to no canonical field",
                             column.anchor, hint=f"add it under columns.{scope} in the alias spec")

@@ -12,7 +12,7 @@ import pytest
 
 from remitgrammar.grammar import parser_for
 from remitgrammar.record import Builder
-from remitgrammar.specs import get_format
+from remitgrammar.formats import get_format
 from remitgrammar.transform import RecordTransformer
 
 SUMMARY_2003 = """\

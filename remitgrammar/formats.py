@@ -1,0 +1,102 @@
+"""Where formats come from: the built-in ones, then every formats directory on the search path.
+
+A formats directory holds ``grammars/`` and ``specs/`` like the project's own:
+``specs/formats/<name>.yaml`` names its grammar (looked up in the directory's
+``grammars/``, then the built-in ones) and its alias files (the directory's
+``specs/aliases/``, then the built-in ones). A format in a later directory adds to
+or replaces a format of the same name found earlier. Directories come from
+``--formats-dir`` (repeatable) and from ``REMITGRAMMAR_PATH`` (separated like PATH).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from pathlib import Path
+
+from .errors import ConfigError
+from .resources import data_dir
+from .specs import FormatSpec, build_alias_tables, load_yaml
+
+ENV_VAR = "REMITGRAMMAR_PATH"
+_extra_dirs: tuple = ()
+
+
+def configure(dirs) -> None:
+    """Set the formats directories given on the command line (searched after the built-ins)."""
+    global _extra_dirs
+    _extra_dirs = tuple(Path(d) for d in dirs)
+
+
+def search_path() -> tuple:
+    """The formats directories in search order: built-in, --formats-dir ones, REMITGRAMMAR_PATH ones."""
+    env = tuple(Path(p) for p in os.environ.get(ENV_VAR, "").split(os.pathsep) if p)
+    builtin = data_dir("specs").parent if (data_dir("specs").parent / "grammars").is_dir() else None
+    return ((builtin,) if builtin else ()) + _extra_dirs + env
+
+
+def _first_existing(candidates) -> Path:
+    for candidate in candidates:
+        if candidate.exists():
+            return candidate
+    return candidates[0]
+
+
+def load_format(path: Path, root: Path, origin: str) -> FormatSpec:
+    """Load one format spec; its grammar and alias files are found in ``root``, then the built-ins.
+
+    Raises:
+        ConfigError: the spec is unreadable or lacks a required key.
+    """
+    doc = load_yaml(path)
+    try:
+        detect = doc.get("detect") or {}
+        boiler = doc.get("boilerplate") or {}
+        grammar = _first_existing([root / "grammars" / doc["grammar"], data_dir("grammars") / doc["grammar"]])
+        spec = FormatSpec(
+            name=doc["name"], description=doc.get("description", ""), grammar_path=grammar, spec_path=path,
+            sample=doc.get("sample", ""), require=tuple(detect.get("require", ())),
+            forbid=tuple(detect.get("forbid", ())),
+            single_column_group=str(doc.get("single_column_group", "total")),
+            boilerplate_rules=frozenset(boiler.get("rules", ())),
+            boilerplate_terminals=frozenset(boiler.get("terminals", ())),
+            notional_classes=tuple(doc.get("notional_classes", ())), origin=origin)
+        for alias_file in doc.get("aliases", ()):
+            alias_path = _first_existing([root / "specs" / "aliases" / alias_file,
+                                          data_dir("specs") / "aliases" / alias_file])
+            spec.aliases.update(build_alias_tables(load_yaml(alias_path), str(alias_path)))
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise ConfigError(f"{path}: malformed format spec (missing or wrong {exc})") from exc
+    return spec
+
+
+def all_formats() -> tuple:
+    """Every format on the search path, later directories overriding earlier ones, by name."""
+    return _load_all(search_path())
+
+
+@functools.lru_cache(maxsize=None)
+def _load_all(dirs: tuple) -> tuple:
+    found: dict[str, FormatSpec] = {}
+    for index, root in enumerate(dirs):
+        origin = "built-in" if index == 0 and root == data_dir("specs").parent else str(root)
+        folder = root / "specs" / "formats"
+        if index and not folder.is_dir():
+            raise ConfigError(f"{root}: not a formats directory (no specs/formats/ in it)")
+        for path in sorted(folder.glob("*.yaml")):
+            spec = load_format(path, root, origin)
+            found[spec.name] = spec
+    return tuple(sorted(found.values(), key=lambda s: s.name))
+
+
+def get_format(name: str) -> FormatSpec:
+    """The format of that name on the search path.
+
+    Raises:
+        ConfigError: when no format has that name.
+    """
+    for spec in all_formats():
+        if spec.name == name:
+            return spec
+    known = ", ".join(s.name for s in all_formats())
+    raise ConfigError(f"unknown format '{name}' (known: {known})")
