@@ -13,15 +13,23 @@ from typing import List, Optional
 import typer
 
 from . import __version__
+from . import baseline as baselines
 from .emit import to_json
 from .errors import ConfigError, RemitError
-from . import baseline as baselines
+from .formats import ENV_VAR, all_formats, configure
 from .pipeline import check_path, parse_path
 from .report import SEVERITIES, at_or_above, render
-from .formats import all_formats, configure
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Parse trustee remittance reports (SEC Form 8-K exhibits) into canonical records.")
+
+FORMATS_DIR = typer.Option(None, "--formats-dir", help=f"A formats directory to search (repeatable); "
+                                                       f"also {ENV_VAR}.")
+OUTPUT_FORMATS = ("human", "json", "github", "junit")
+
+
+def _setup(formats_dir: Optional[List[Path]]) -> None:
+    configure(formats_dir or ())
 
 
 def _fail_config(exc: Exception) -> None:
@@ -37,12 +45,14 @@ def parse(
     provenance: bool = typer.Option(False, "--provenance", help="Add each value's line, column and text."),
     compact: bool = typer.Option(False, "--compact", help="One line of JSON per record."),
     no_repair: bool = typer.Option(False, "--no-repair", help="Keep values under shifted labels as printed."),
+    formats_dir: Optional[List[Path]] = FORMATS_DIR,
 ) -> None:
     """Parse reports and write their canonical JSON records.
 
     One file gives one JSON object; several give a JSON array. Files that cannot
     be parsed are reported on stderr and the exit code is 1.
     """
+    _setup(formats_dir)
     records, failed = [], 0
     for path in files:
         try:
@@ -53,13 +63,9 @@ def parse(
             continue
         except ConfigError as exc:
             _fail_config(exc)
-        record = result.record
-        if provenance:
-            record = {**record, "provenance": result.provenance}
-        records.append(record)
+        records.append({**result.record, "provenance": result.provenance} if provenance else result.record)
     if records:
-        payload = records[0] if len(files) == 1 else records
-        text = to_json(payload, indent=None if compact else 2) + "\n"
+        text = to_json(records[0] if len(files) == 1 else records, indent=None if compact else 2) + "\n"
         if output:
             output.write_text(text, encoding="utf-8")
         else:
@@ -67,9 +73,6 @@ def parse(
     if failed:
         typer.echo(f"remitgrammar: {failed} of {len(files)} file(s) could not be parsed", err=True)
         raise typer.Exit(1)
-
-
-OUTPUT_FORMATS = ("human", "json", "github", "junit")
 
 
 @app.command()
@@ -81,11 +84,13 @@ def check(
     no_repair: bool = typer.Option(False, "--no-repair", help="Keep values under shifted labels as printed."),
     baseline: Optional[Path] = typer.Option(None, "--baseline", help="Report only findings not in this file."),
     write_baseline: Optional[Path] = typer.Option(None, "--write-baseline", help="Record today's findings here."),
+    formats_dir: Optional[List[Path]] = FORMATS_DIR,
 ) -> None:
     """Parse reports, run every rule, and report what does not add up.
 
     Exit 0 when no finding is at or above --fail-on, 1 otherwise, 2 for usage errors.
     """
+    _setup(formats_dir)
     if output_format not in OUTPUT_FORMATS or fail_on not in SEVERITIES:
         typer.echo(f"remitgrammar: --output-format takes {', '.join(OUTPUT_FORMATS)}; "
                    f"--fail-on takes {', '.join(SEVERITIES)}", err=True)
@@ -105,6 +110,82 @@ def check(
 
 
 @app.command()
+def detect(file: Path = typer.Argument(..., help="A report file."),
+           formats_dir: Optional[List[Path]] = FORMATS_DIR) -> None:
+    """Rank the formats a report could be in, and say why each matched or not."""
+    from .detection import explain
+    from .pipeline import decode
+    _setup(formats_dir)
+    try:
+        text = decode(file.read_bytes(), str(file))
+        ranked = explain(text)
+    except OSError as exc:
+        typer.echo(f"{file}: RG100 error: cannot read the file: {exc.strerror}", err=True)
+        raise typer.Exit(1)
+    except RemitError as exc:
+        typer.echo(exc.render(), err=True)
+        raise typer.Exit(1)
+    except ConfigError as exc:
+        _fail_config(exc)
+    for candidate in ranked:
+        verdict = "MATCH" if candidate.matches else "no"
+        typer.echo(f"{verdict:5} {candidate.spec.name}: {candidate.why()}")
+    if not (ranked and ranked[0].matches):
+        raise typer.Exit(1)
+
+
+@app.command()
+def labels(file: Path = typer.Argument(..., help="A report file."),
+           unmapped: bool = typer.Option(False, "--unmapped", help="Show only labels no spec maps."),
+           format_name: Optional[str] = typer.Option(None, "--format", help="Force a format."),
+           formats_dir: Optional[List[Path]] = FORMATS_DIR) -> None:
+    """List every label and column heading with the canonical field it maps to, or UNMAPPED."""
+    from .labels import label_rows, render as render_labels
+    _setup(formats_dir)
+    try:
+        rows = label_rows(parse_path(file, format_name))
+    except RemitError as exc:
+        typer.echo(exc.render(), err=True)
+        raise typer.Exit(1)
+    except ConfigError as exc:
+        _fail_config(exc)
+    sys.stdout.write(render_labels(rows, unmapped))
+    if any(r.field is None for r in rows):
+        raise typer.Exit(1)
+
+
+@app.command()
+def lint(formats_dir: Optional[List[Path]] = FORMATS_DIR) -> None:
+    """Check the format files: spec schema, alias targets, duplicate labels, grammars, samples."""
+    from .lint import lint_all
+    _setup(formats_dir)
+    problems = lint_all()
+    for path, finding in problems:
+        typer.echo(finding.render(path or "<formats>"))
+    typer.echo(f"{len(all_formats()) if not problems else 'some'} format(s) checked: {len(problems)} problem(s)")
+    if problems:
+        raise typer.Exit(1)
+
+
+@app.command("new-format")
+def new_format(name: str = typer.Argument(..., help="The new format's name, e.g. acme-trust-2004."),
+               source: str = typer.Option(..., "--from", help="The format to start from."),
+               into: Path = typer.Option(Path("formats"), "--into", help="The formats directory to write into."),
+               formats_dir: Optional[List[Path]] = FORMATS_DIR) -> None:
+    """Copy a format's grammar and spec as the start of a new format, under a formats directory."""
+    from .scaffold import new_format as scaffold
+    _setup(formats_dir)
+    try:
+        written = scaffold(name, source, into)
+    except ConfigError as exc:
+        _fail_config(exc)
+    for path in written:
+        typer.echo(f"wrote {path}")
+    typer.echo(f"next: edit them, then `remitgrammar lint --formats-dir {into}` and "
+               f"`remitgrammar detect REPORT --formats-dir {into}`")
+
+
+@app.command()
 def rules(markdown: bool = typer.Option(False, "--markdown", help="Write docs/rules.md's text.")) -> None:
     """List the rules of `check`: code, severity, what each checks and the tolerance it allows."""
     from .rulesdoc import rules_markdown, rules_text
@@ -112,15 +193,16 @@ def rules(markdown: bool = typer.Option(False, "--markdown", help="Write docs/ru
 
 
 @app.command()
-def formats() -> None:
-    """List the known formats, the grammar of each and the sample it was built from."""
+def formats(formats_dir: Optional[List[Path]] = FORMATS_DIR) -> None:
+    """List the known formats: where each came from, its grammar and the sample it was built from."""
+    _setup(formats_dir)
     try:
         specs = all_formats()
     except ConfigError as exc:
         _fail_config(exc)
     for spec in specs:
-        typer.echo(f"{spec.name}\n  {spec.description}\n  grammar: {spec.grammar_path.name}"
-                   f"\n  sample:  {spec.sample}")
+        typer.echo(f"{spec.name}  ({spec.origin})\n  {spec.description}\n  grammar: {spec.grammar_path}"
+                   f"\n  spec:    {spec.spec_path}\n  sample:  {spec.sample or '(none)'}")
 
 
 @app.command()

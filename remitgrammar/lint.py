@@ -1,0 +1,192 @@
+"""Check the format files themselves: spec schema, alias targets, duplicate labels, grammars, samples.
+
+Every problem is a finding with the file's path and line (RG21x), so a
+maintainer can fix a format before any report reaches it.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+
+import yaml
+from lark import Lark, logger as lark_logger
+from lark.exceptions import LarkError
+
+from .errors import ConfigError, Finding
+from .formats import all_formats, search_path
+from .resources import data_dir
+from .specs import canonical, field_type, normalize_label
+
+SPEC_KEYS = {"name": str, "description": str, "grammar": str, "aliases": list, "sample": str, "detect": dict,
+             "single_column_group": str, "boilerplate": dict, "notional_classes": list}
+REQUIRED_KEYS = ("name", "grammar", "aliases", "detect")
+SCOPE_SECTIONS = {"columns.summary": "classes", "columns.per_1000": "classes", "columns.shortfall": "classes",
+                  "columns.delinquency": "delinquency", "rows.collateral": "collateral", "rows.pool": "pool",
+                  "rows.group_headings": "collateral", "rows.buckets": None, "cover.answers": "filing"}
+SPECIAL_TARGETS = {"class", "extra"}
+
+
+def _finding(code: str, message: str, line: int | None = None, hint: str | None = None) -> Finding:
+    return Finding(code, "error", message, line=line, column=1 if line else None, hint=hint)
+
+
+def _compose(path: Path, problems: list):
+    try:
+        return yaml.compose(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problems.append((str(path), _finding("RG210", f"not valid YAML: {exc}", mark.line + 1 if mark else None)))
+        return None
+
+
+def lint_spec(path: Path) -> list:
+    """Schema problems of one format spec: unknown or missing keys, wrong types."""
+    problems: list = []
+    root = _compose(path, problems)
+    if root is None:
+        return problems
+    if not isinstance(root, yaml.MappingNode):
+        return [(str(path), _finding("RG210", "a format spec is a mapping of keys", 1))]
+    present = set()
+    for key, value in root.value:
+        present.add(key.value)
+        line = key.start_mark.line + 1
+        if key.value not in SPEC_KEYS:
+            problems.append((str(path), _finding("RG210", f"unknown key '{key.value}'", line,
+                                                 f"known keys: {', '.join(sorted(SPEC_KEYS))}")))
+            continue
+        python = yaml.safe_load(yaml.serialize(value))
+        if not isinstance(python, SPEC_KEYS[key.value]):
+            problems.append((str(path), _finding(
+                "RG210", f"'{key.value}' must be a {SPEC_KEYS[key.value].__name__}", line)))
+        elif key.value == "detect" and not (python.get("require") or []):
+            problems.append((str(path), _finding("RG210", "detect.require lists no text to recognise the format",
+                                                 line)))
+    for key in REQUIRED_KEYS:
+        if key not in present:
+            problems.append((str(path), _finding("RG210", f"missing key '{key}'", 1)))
+    return problems
+
+
+def lint_aliases(path: Path) -> list:
+    """Alias file problems: unknown scopes, unknown canonical fields, a label mapped to two fields."""
+    problems: list = []
+    root = _compose(path, problems)
+    if root is None or not isinstance(root, yaml.MappingNode):
+        return problems
+    for group, scopes in root.value:
+        for scope, mapping in getattr(scopes, "value", []):
+            name = f"{group.value}.{scope.value}"
+            if name not in SCOPE_SECTIONS:
+                problems.append((str(path), _finding("RG210", f"unknown scope '{name}'", scope.start_mark.line + 1)))
+                continue
+            problems += _lint_scope(path, name, mapping)
+    return problems
+
+
+def _lint_scope(path: Path, scope: str, mapping) -> list:
+    problems, seen = [], {}
+    for target, labels in getattr(mapping, "value", []):
+        line = target.start_mark.line + 1
+        if not _target_exists(scope, target.value):
+            problems.append((str(path), _finding("RG211", f"{scope}: '{target.value}' is not a canonical field",
+                                                 line, "fields are listed in specs/canonical.yaml")))
+        for label in getattr(labels, "value", []):
+            key = normalize_label(str(label.value))
+            if key in seen and seen[key][0] != target.value:
+                problems.append((str(path), _finding(
+                    "RG212", f"{scope}: label '{label.value}' maps to both '{seen[key][0]}' (line {seen[key][1]}) "
+                    f"and '{target.value}'", label.start_mark.line + 1)))
+            seen.setdefault(key, (target.value, label.start_mark.line + 1))
+    return problems
+
+
+def _target_exists(scope: str, target: str) -> bool:
+    if target in SPECIAL_TARGETS:
+        return True
+    section = SCOPE_SECTIONS[scope]
+    if section is None:
+        return target in canonical()["delinquency"]["buckets"]
+    try:
+        field_type(section, target)
+        return True
+    except ConfigError:
+        return False
+
+
+class _Conflicts(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record):
+        self.messages.append(record.getMessage())
+
+
+def lint_grammar(path: Path) -> list:
+    """Grammar problems: it does not compile, or LALR finds a conflict (with the grammar's path and line)."""
+    catcher = _Conflicts()
+    lark_logger.addHandler(catcher)
+    try:
+        Lark.open(str(path), parser="lalr", lexer="contextual", debug=True,
+                  import_paths=[str(path.parent), str(data_dir("grammars"))])
+    except LarkError as exc:
+        text = str(exc)
+        return [(str(path), _finding("RG213", f"grammar does not compile: {text.splitlines()[0]}",
+                                     _line_in(path, text)))]
+    finally:
+        lark_logger.removeHandler(catcher)
+    conflicts = [m for m in catcher.messages if "conflict" in m.lower()]
+    return [(str(path), _finding("RG213", f"LALR {m}", _line_in(path, m))) for m in conflicts]
+
+
+def _line_in(path: Path, message: str) -> int | None:
+    match = re.search(r"line (\d+)", message)
+    if match:
+        return int(match.group(1))
+    names = re.findall(r"<?([a-z_][a-z0-9_]*) :", message) + re.findall(r"\b([A-Z][A-Z0-9_]+)\b", message)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for name in names:
+        for number, line in enumerate(lines, 1):
+            if re.match(rf"\??{re.escape(name)}(\.\d+)?\s*:", line):
+                return number
+    return None
+
+
+def lint_sample(spec) -> list:
+    """A format must name a sample report that exists (its golden test)."""
+    roots = [Path(spec.spec_path).parent.parent.parent, Path.cwd()]
+    if spec.sample and any((root / spec.sample).is_file() for root in roots):
+        return []
+    return [(str(spec.spec_path), _finding("RG214", f"format {spec.name} has no sample report "
+                                           f"('{spec.sample or 'sample:'}' not found)", _key_line(spec, "sample"),
+                                           "add a report under tests/corpus/<format>/ and name it in `sample:`"))]
+
+
+def _key_line(spec, key: str) -> int | None:
+    for number, line in enumerate(Path(spec.spec_path).read_text(encoding="utf-8").splitlines(), 1):
+        if line.startswith(f"{key}:"):
+            return number
+    return None
+
+
+def lint_all() -> list:
+    """Every format on the search path: (file, finding) pairs, empty when all is well."""
+    problems: list = []
+    for root in search_path():
+        for spec_path in sorted((root / "specs" / "formats").glob("*.yaml")):
+            problems += lint_spec(spec_path)
+        for alias_path in sorted((root / "specs" / "aliases").glob("*.yaml")):
+            problems += lint_aliases(alias_path)
+        for grammar in sorted((root / "grammars").glob("*.lark")):
+            if grammar.name != "shared.lark":
+                problems += lint_grammar(grammar)
+    try:
+        specs = all_formats()
+    except ConfigError as exc:
+        return problems or [("", _finding("RG210", str(exc)))]
+    for spec in specs:
+        problems += lint_sample(spec)
+    return problems

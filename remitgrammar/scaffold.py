@@ -1,0 +1,57 @@
+"""`new-format`: copy a format's grammar, spec and alias files as the start of a new format."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+
+from .errors import ConfigError
+from .formats import get_format
+
+NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+def new_format(name: str, source: str, into: Path) -> list[Path]:
+    """Create ``into/grammars/<name>.lark`` and ``into/specs/formats/<name>.yaml`` from ``source``.
+
+    The alias files the source names are copied to ``into/specs/aliases/`` (unless
+    already there), so that they can be edited without touching the built-ins.
+
+    Returns:
+        The files written.
+
+    Raises:
+        ConfigError: a bad name, an unknown source format, or files already there.
+    """
+    if not NAME.match(name):
+        raise ConfigError(f"format name '{name}' must be lower-case letters, digits and hyphens")
+    spec = get_format(source)
+    grammar_name = name.replace("-", "_") + ".lark"
+    targets = {"grammar": into / "grammars" / grammar_name, "spec": into / "specs" / "formats" / f"{name}.yaml"}
+    for path in targets.values():
+        if path.exists():
+            raise ConfigError(f"{path} exists already; choose another name or directory")
+    written = []
+    grammar = spec.grammar_path.read_text(encoding="utf-8")
+    grammar = re.sub(r"^// Family: .*$", f"// Family: {name} (started from {source})", grammar, count=1, flags=re.M)
+    written.append(_write(targets["grammar"], grammar))
+    doc = yaml.safe_load(spec.spec_path.read_text(encoding="utf-8"))
+    doc.update(name=name, grammar=grammar_name, description=f"Started from {source}: {doc.get('description', '')}",
+               sample="")
+    header = (f"# Format {name}, started from {source} by `remitgrammar new-format`.\n"
+              f"# Set `sample:` to a report of this layout, and `detect:` to the texts that recognise it.\n")
+    written.append(_write(targets["spec"], header + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)))
+    for alias_file in doc.get("aliases", ()):
+        target = into / "specs" / "aliases" / alias_file
+        origin = spec.spec_path.parent.parent / "aliases" / alias_file
+        if not target.exists() and origin.exists():
+            written.append(_write(target, origin.read_text(encoding="utf-8")))
+    return written
+
+
+def _write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
