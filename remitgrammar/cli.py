@@ -60,7 +60,9 @@ def parse(
         except RemitError as exc:
             typer.echo(exc.render(), err=True)
             failed += 1
-            continue
+            if exc.result is None:
+                continue
+            result = exc.result  # the sections that parsed still give their part of the record
         except ConfigError as exc:
             _fail_config(exc)
         records.append({**result.record, "provenance": result.provenance} if provenance else result.record)
@@ -71,7 +73,7 @@ def parse(
         else:
             sys.stdout.write(text)
     if failed:
-        typer.echo(f"remitgrammar: {failed} of {len(files)} file(s) could not be parsed", err=True)
+        typer.echo(f"remitgrammar: {failed} of {len(files)} file(s) could not be parsed in full", err=True)
         raise typer.Exit(1)
 
 

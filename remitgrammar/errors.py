@@ -46,21 +46,25 @@ class Finding:
 
 
 class RemitError(Exception):
-    """Input that cannot be turned into a record (empty, binary, unknown format, unparsable).
+    """Input that cannot be turned into a whole record (empty, binary, unknown format, unparsable).
 
     Attributes:
-        finding: the problem, with its code and location.
+        finding: the first problem, with its code and location.
         path: the file it concerns (or ``<text>``).
+        findings: every problem found (a report with several bad lines has several).
+        result: the partial parse result when the lines that did fit made one, else None.
     """
 
-    def __init__(self, finding: Finding, path: str = "<text>"):
+    def __init__(self, finding: Finding, path: str = "<text>", findings: list | None = None, result=None):
         super().__init__(finding.message)
         self.finding = finding
         self.path = path
+        self.findings = findings or [finding]
+        self.result = result
 
     def render(self) -> str:
-        """The error in ``path:line:col: CODE message`` form."""
-        return self.finding.render(self.path)
+        """Every problem in ``path:line:col: CODE message`` form."""
+        return "\n".join(f.render(self.path) for f in self.findings)
 
 
 class ConfigError(Exception):

@@ -61,6 +61,9 @@ def load_format(path: Path, root: Path, origin: str) -> FormatSpec:
             boilerplate_rules=frozenset(boiler.get("rules", ())),
             boilerplate_terminals=frozenset(boiler.get("terminals", ())),
             notional_classes=tuple(doc.get("notional_classes", ())), origin=origin)
+        spec.error_examples = tuple(
+            _first_existing([root / "specs" / "errors" / name, data_dir("specs") / "errors" / name])
+            for name in doc.get("errors", ()))
         for alias_file in doc.get("aliases", ()):
             alias_path = _first_existing([root / "specs" / "aliases" / alias_file,
                                           data_dir("specs") / "aliases" / alias_file])

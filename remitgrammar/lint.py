@@ -20,7 +20,7 @@ from .resources import data_dir
 from .specs import canonical, field_type, normalize_label
 
 SPEC_KEYS = {"name": str, "description": str, "grammar": str, "aliases": list, "sample": str, "detect": dict,
-             "single_column_group": str, "boilerplate": dict, "notional_classes": list}
+             "single_column_group": str, "boilerplate": dict, "notional_classes": list, "errors": list}
 REQUIRED_KEYS = ("name", "grammar", "aliases", "detect")
 SCOPE_SECTIONS = {"columns.summary": "classes", "columns.per_1000": "classes", "columns.shortfall": "classes",
                   "columns.delinquency": "delinquency", "rows.collateral": "collateral", "rows.pool": "pool",

@@ -14,7 +14,7 @@ from lark.exceptions import VisitError
 
 from .errors import ConfigError, Finding, RemitError
 from .detection import resolve_format
-from .grammar import parse_tree
+from .diagnose import parse_with_recovery
 from .record import Builder
 from .specs import FormatSpec
 from .transform import RecordTransformer
@@ -71,14 +71,18 @@ def parse_text(text: str, name: str = "<text>", format_name: str | None = None,
         repair: move values printed under shifted labels to their classes.
 
     Raises:
-        RemitError: the text is not a usable report.
+        RemitError: the text is not a usable report. When some lines did not fit,
+            ``findings`` lists every one and ``result`` holds the record of the rest.
         ConfigError: the format name or a spec is wrong.
     """
     if not text.endswith("\n"):
         text += "\n"
     spec = resolve_format(text, format_name, name)
-    tree = parse_tree(text, spec, name)
+    tree, errors = parse_with_recovery(text, spec)
+    if tree is None:
+        raise RemitError(errors[0], name, findings=errors)
     builder = Builder(spec, text.splitlines(), repair=repair)
+    builder.findings.items.extend(errors)
     try:
         RecordTransformer(builder).transform(tree)
     except VisitError as exc:
@@ -92,7 +96,10 @@ def parse_text(text: str, name: str = "<text>", format_name: str | None = None,
         data = text.encode("utf-8")
         source = {"path": name, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
     source = {**source, "format": spec.name}
-    return ParseResult(builder.record(source), builder.provenance, tree, spec, builder.labels)
+    result = ParseResult(builder.record(source), builder.provenance, tree, spec, builder.labels)
+    if errors:
+        raise RemitError(errors[0], name, findings=errors, result=result)
+    return result
 
 
 def parse_path(path: str | Path, format_name: str | None = None, repair: bool = True) -> ParseResult:
@@ -122,7 +129,9 @@ def check_path(path: str | Path, format_name: str | None = None, repair: bool = 
     try:
         result = parse_path(path, format_name, repair)
     except RemitError as exc:
-        return [exc.finding]
+        if exc.result is None:
+            return exc.findings
+        result = exc.result  # the sections that parsed are still checked
     lines = Path(path).read_text(encoding="utf-8", errors="replace").splitlines()
     parse_findings = [Finding(**f) for f in result.record["findings"]]
     for finding in parse_findings:

@@ -71,6 +71,7 @@ class FormatSpec:
     boilerplate_rules: frozenset
     boilerplate_terminals: frozenset
     notional_classes: tuple = ()
+    error_examples: tuple = ()
     origin: str = "built-in"
     aliases: dict = field(default_factory=dict)
 

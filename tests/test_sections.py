@@ -134,7 +134,7 @@ def run(format_name: str, *sections: tuple[str, str], repair: bool = True) -> di
     builder = Builder(spec, [], repair=repair)
     transformer = RecordTransformer(builder)
     for start, text in sections:
-        transformer.transform(parser_for(spec, start).parse(text))
+        transformer.transform(parser_for(spec).parse(text, start=start))
     return builder.record({})
 
 
@@ -222,7 +222,7 @@ def test_a_row_that_fits_no_line_kind_is_a_parse_error_with_its_position():
     broken = SUMMARY_2003.replace("      A-IO       60,000,000", "      A-IO  ??   60,000,000")
     spec = get_format("usbank-absc-2003")
     with pytest.raises(Exception) as info:
-        parser_for(spec, "summary").parse(broken)
+        parser_for(spec).parse(broken, start="summary")
     assert info.value.line == 5
 
 
