@@ -18,12 +18,14 @@ class Candidate:
         found: required texts present.
         missing: required texts absent.
         forbidden: forbidden texts present, each with the line it is on.
+        near: missing texts whose words all appear in the text (a renamed heading?).
     """
 
     spec: FormatSpec
     found: list
     missing: list
     forbidden: list
+    near: list
 
     @property
     def matches(self) -> bool:
@@ -32,9 +34,11 @@ class Candidate:
 
     @property
     def score(self) -> float:
-        """How close the text comes: the share of required texts found, less forbidden ones."""
+        """How close the text comes: the share of required texts found (half for a near miss),
+        less half a point for each forbidden text present."""
         total = len(self.found) + len(self.missing)
-        return (len(self.found) / total if total else 0.0) - 0.5 * len(self.forbidden)
+        found = len(self.found) + 0.5 * len(self.near)
+        return (found / total if total else 0.0) - 0.5 * len(self.forbidden)
 
     def why(self) -> str:
         """The reasons in words."""
@@ -42,7 +46,8 @@ class Candidate:
         if self.found:
             parts.append("has " + ", ".join(repr(s) for s in self.found))
         if self.missing:
-            parts.append("lacks " + ", ".join(repr(s) for s in self.missing))
+            parts.append("lacks " + ", ".join(
+                repr(s) + (" (its words are there: renamed?)" if s in self.near else "") for s in self.missing))
         if self.forbidden:
             parts.append("has forbidden " + ", ".join(f"{s!r} (line {line})" for s, line in self.forbidden))
         return "; ".join(parts) or "declares no detection rules"
@@ -59,7 +64,8 @@ def explain(text: str) -> list[Candidate]:
         found = [s for s in spec.require if s in text]
         missing = [s for s in spec.require if s not in text]
         forbidden = [(s, _line_of(text, s)) for s in spec.forbid if s in text]
-        candidates.append(Candidate(spec, found, missing, forbidden))
+        near = [s for s in missing if all(word in text for word in s.split())]
+        candidates.append(Candidate(spec, found, missing, forbidden, near))
     return sorted(candidates, key=lambda c: (not c.matches, -c.score, c.spec.name))
 
 

@@ -75,11 +75,22 @@ def load_format(path: Path, root: Path, origin: str) -> FormatSpec:
 
 def all_formats() -> tuple:
     """Every format on the search path, later directories overriding earlier ones, by name."""
-    return _load_all(search_path())
+    dirs = search_path()
+    return _load_all(dirs, _stamp(dirs[1:]))
+
+
+def _stamp(dirs: tuple) -> tuple:
+    """Size and time of every file of the formats directories: an edit loads them anew."""
+    stamp = []
+    for root in dirs:
+        for path in sorted(root.glob("specs/*/*.yaml")):
+            info = path.stat()
+            stamp.append((str(path), info.st_mtime_ns, info.st_size))
+    return tuple(stamp)
 
 
 @functools.lru_cache(maxsize=None)
-def _load_all(dirs: tuple) -> tuple:
+def _load_all(dirs: tuple, stamp: tuple) -> tuple:
     found: dict[str, FormatSpec] = {}
     for index, root in enumerate(dirs):
         origin = "built-in" if index == 0 and root == data_dir("specs").parent else str(root)

@@ -23,6 +23,7 @@ TERMINAL_WORDS = {
     "GROUP_HEADER": "the loan group headings (GROUP 1, GROUP 2, TOTAL)",
     "GROUP_ROWS": "a loan group row (Grp 1, then a value)",
     "BUCKET_ROWS": "a delinquency row (30-59 days, then values)",
+    "STATUS_ROWS": "a loan status row (Foreclosure, Bankruptcy, REO..., then values)",
     "NOTE_LINE": "the '*Note:' line",
     "TEXT_LINE": "a line of text",
     "$END": "the end of the report",
@@ -38,11 +39,12 @@ def parser_for(spec: FormatSpec, start: str = "start") -> Lark:
     """The LALR parser of a format. It can start at any rule (``parse(text, start=...)``):
     section rules serve tests, tools and the curated error examples, and share one
     parse table with ``start`` so that parser states can be compared across them."""
-    return _parser(str(spec.grammar_path))
+    info = spec.grammar_path.stat()
+    return _parser(str(spec.grammar_path), (info.st_mtime_ns, info.st_size))
 
 
 @functools.lru_cache(maxsize=None)
-def _parser(grammar_path: str) -> Lark:
+def _parser(grammar_path: str, stamp: tuple) -> Lark:
     # Built once per process; lark also caches the analysed grammar on disk.
     # `%import shared (...)` finds the format directory's own shared.lark first,
     # then the built-in one.

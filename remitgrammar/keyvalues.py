@@ -59,6 +59,9 @@ class KeyValues:
         if target is None:
             self.b.unmapped(section, label, cells, "rows.collateral or rows.pool")
             return
+        if target == "extra":  # known, and kept as printed on purpose
+            self.b.add_extra(section, label.text, cells, label.line)
+            return
         if len(cells) != 1:
             self.b.add_extra(section, label.text, cells, label.line)
             self.b.warn("RG205", f"'{label.text}' is a deal-level value but {len(cells)} values are printed",

@@ -75,12 +75,12 @@ class ClassTables:
         columns = heading_columns(block.heading)
         table = self.b.spec.table(f"columns.{scope}")
         targets = {id(c): table.lookup(c.name)[0] for c in columns}
-        fields = {key: tuple(t.split(".")) for key, t in targets.items() if t is not None}
+        fields = {key: tuple(t.split(".")) for key, t in targets.items() if t not in (None, "extra")}
         value_columns = [c for c in columns if targets[id(c)] != "class"]
         widen(value_columns, [cells for _, cells in rows])
         for column in value_columns:
             self.b.note_label(f"columns.{scope}", column.name, targets[id(column)], column.anchor)
-            if targets[id(column)] is None:
+            if targets[id(column)] is None:  # "extra" columns go to extra without a warning
                 self.b.warn("RG202", f"column heading '{column.name}' maps to no canonical field",
                             column.anchor, hint=f"add it under columns.{scope} in the alias spec")
         placed = [assign(cells, value_columns) for _, cells in rows]

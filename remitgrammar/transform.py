@@ -103,6 +103,8 @@ class RecordTransformer(Transformer):
     def on_status_rows(self, children):
         return (children[0], expand_all(children[1:]))
 
+    on_servicer_rows = on_status_rows
+
     def on_status_table(self, children):
         head, (heading, rows) = children
         if short_name(head.type) == "GROUP_HEADER":

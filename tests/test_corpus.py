@@ -21,7 +21,7 @@ from remitgrammar.values import split_row
 _GROUP_LABEL_TERMINALS = {"GROUP_ROWS"}
 # Line kinds that are cover or signature text: every digit-bearing piece counts.
 _ROW_TERMINALS = {"CLASS_ROWS", "TOTAL_ROW", "VALUE_ROWS", "LABEL_ROWS", "SUBLABEL_ROW",
-                  "CONTINUATION_ROW", "GROUP_ROWS", "BUCKET_ROWS", "TEXT_VALUE_ROW"}
+                  "CONTINUATION_ROW", "GROUP_ROWS", "BUCKET_ROWS", "STATUS_ROWS", "TEXT_VALUE_ROW"}
 
 
 def _parse(report):
