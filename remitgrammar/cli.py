@@ -159,12 +159,17 @@ def labels(file: Path = typer.Argument(..., help="A report file."),
 @app.command()
 def lint(formats_dir: Optional[List[Path]] = FORMATS_DIR) -> None:
     """Check the format files: spec schema, alias targets, duplicate labels, grammars, samples."""
+    from .formats import search_path
     from .lint import lint_all
     _setup(formats_dir)
-    problems = lint_all()
+    try:
+        problems = lint_all()
+    except ConfigError as exc:
+        _fail_config(exc)
     for path, finding in problems:
         typer.echo(finding.render(path or "<formats>"))
-    typer.echo(f"{len(all_formats()) if not problems else 'some'} format(s) checked: {len(problems)} problem(s)")
+    count = sum(len(list((d / "specs" / "formats").glob("*.yaml"))) for d in search_path())
+    typer.echo(f"{count} format(s) checked: {len(problems)} problem(s)")
     if problems:
         raise typer.Exit(1)
 

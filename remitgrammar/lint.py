@@ -128,7 +128,9 @@ class _Conflicts(logging.Handler):
 def lint_grammar(path: Path) -> list:
     """Grammar problems: it does not compile, or LALR finds a conflict (with the grammar's path and line)."""
     catcher = _Conflicts()
-    lark_logger.addHandler(catcher)
+    saved = lark_logger.handlers[:], lark_logger.level
+    lark_logger.handlers[:] = [catcher]  # collect lark's warnings instead of printing them
+    lark_logger.setLevel(logging.WARNING)
     try:
         Lark.open(str(path), parser="lalr", lexer="contextual", debug=True,
                   import_paths=[str(path.parent), str(data_dir("grammars"))])
@@ -137,16 +139,33 @@ def lint_grammar(path: Path) -> list:
         return [(str(path), _finding("RG213", f"grammar does not compile: {text.splitlines()[0]}",
                                      _line_in(path, text)))]
     finally:
-        lark_logger.removeHandler(catcher)
-    conflicts = [m for m in catcher.messages if "conflict" in m.lower()]
-    return [(str(path), _finding("RG213", f"LALR {m}", _line_in(path, m))) for m in conflicts]
+        lark_logger.handlers[:], level = saved
+        lark_logger.setLevel(level)
+    problems = []
+    messages = catcher.messages
+    for index, message in enumerate(messages):
+        if "conflict" in message.lower():
+            rule = messages[index + 1].strip() if index + 1 < len(messages) else ""
+            where = _rule_file(path, rule)
+            problems.append((str(where), _finding(
+                "RG213", f"LALR {message} {rule} (in the grammar {path.name})", _line_in(where, rule),
+                "a rule of this grammar lets the named rule end where it could also go on")))
+    return problems
+
+
+def _rule_file(path: Path, rule: str) -> Path:
+    """The grammar file that defines the rule a conflict names: the format's own, or shared.lark."""
+    for candidate in (path, path.parent / "shared.lark", data_dir("grammars") / "shared.lark"):
+        if candidate.is_file() and _line_in(candidate, rule):
+            return candidate
+    return path
 
 
 def _line_in(path: Path, message: str) -> int | None:
     match = re.search(r"line (\d+)", message)
     if match:
         return int(match.group(1))
-    names = re.findall(r"<?([a-z_][a-z0-9_]*) :", message) + re.findall(r"\b([A-Z][A-Z0-9_]+)\b", message)
+    names = re.findall(r"<([a-z_][a-z0-9_]*) :", message) + re.findall(r"\b([A-Z][A-Z0-9_]+)\b", message)
     lines = path.read_text(encoding="utf-8").splitlines()
     for name in names:
         for number, line in enumerate(lines, 1):
