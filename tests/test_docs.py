@@ -27,3 +27,11 @@ def test_readme_opens_with_the_two_commands_and_ci_runs_the_test_command():
     test_command = commands[1].split(" && ", 2)[-1]
     assert test_command == 'pip install ".[test]" && pytest -q'
     assert test_command in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_benchmark_script_runs_and_prints_its_figures():
+    import subprocess
+    import sys
+    out = subprocess.run([sys.executable, str(ROOT / "bench" / "bench_parse.py"), "--seconds", "0.05",
+                          "--cold-runs", "1"], capture_output=True, text=True, check=True).stdout
+    assert "docs/s" in out and "ratio baseline/remitgrammar" in out and "cold `remitgrammar parse" in out
