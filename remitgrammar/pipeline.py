@@ -30,6 +30,7 @@ class ParseResult:
         tree: the parse tree, for tools that account for every line.
         spec: the format used.
         labels: (scope, label, field or None, line, column) for every printed label and heading.
+        lines: the report's lines, for findings that quote the source.
     """
 
     record: dict
@@ -37,6 +38,7 @@ class ParseResult:
     tree: Tree
     spec: FormatSpec
     labels: list
+    lines: list
 
 
 def decode(data: bytes, path: str) -> str:
@@ -96,7 +98,7 @@ def parse_text(text: str, name: str = "<text>", format_name: str | None = None,
         data = text.encode("utf-8")
         source = {"path": name, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
     source = {**source, "format": spec.name}
-    result = ParseResult(builder.record(source), builder.provenance, tree, spec, builder.labels)
+    result = ParseResult(builder.record(source), builder.provenance, tree, spec, builder.labels, builder.lines)
     if errors:
         raise RemitError(errors[0], name, findings=errors, result=result)
     return result
@@ -132,7 +134,7 @@ def check_path(path: str | Path, format_name: str | None = None, repair: bool = 
         if exc.result is None:
             return exc.findings
         result = exc.result  # the sections that parsed are still checked
-    lines = Path(path).read_text(encoding="utf-8", errors="replace").splitlines()
+    lines = result.lines
     parse_findings = [Finding(**f) for f in result.record["findings"]]
     for finding in parse_findings:
         if finding.line and finding.line <= len(lines):
