@@ -122,3 +122,16 @@ def test_python_api_returns_decimals_and_raises_one_error_type(tmp_path):
     with pytest.raises(remitgrammar.RemitError) as info:
         remitgrammar.parse_text("hello\n")
     assert info.value.finding.code == "RG110"
+
+
+def test_crlf_line_ends_and_form_feeds_parse_to_the_same_values(tmp_path):
+    text = SEED.read_text()
+    crlf = tmp_path / "crlf.txt"
+    crlf.write_bytes(text.replace("\n", "\r\n").encode())
+    paged = tmp_path / "paged.txt"
+    paged.write_text(text.replace("\nAMOUNTS PER", "\n\f\nAMOUNTS PER"))
+    plain = remitgrammar.parse_file(SEED)
+    for variant in (crlf, paged):
+        record = remitgrammar.parse_file(variant)
+        for section in ("filing", "classes", "class_totals", "collateral", "delinquency", "pool"):
+            assert record[section] == plain[section], (variant.name, section)
