@@ -8,7 +8,7 @@ one status (``Foreclosure`` under ``GROUP 1``, ``Fairbanks`` under ``Foreclosure
 from __future__ import annotations
 
 from .columns import Column, assign, heading_columns, widen
-from .keyvalues import group_columns, group_key
+from .keyvalues import group_key
 from .record import Builder, Key
 from .values import Cell, split_row
 

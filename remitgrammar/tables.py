@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from .columns import Column, assign, heading_columns, widen
+from .columns import assign, heading_columns, widen
 from .record import Builder, Key
 from .shift import FACTOR_SOURCES, find_shift
 from .values import Cell, parse_number, split_row
