@@ -144,15 +144,19 @@ def labels(file: Path = typer.Argument(..., help="A report file."),
     """List every label and column heading with the canonical field it maps to, or UNMAPPED."""
     from .labels import label_rows, render as render_labels
     _setup(formats_dir)
+    failed = False
     try:
-        rows = label_rows(parse_path(file, format_name))
+        result = parse_path(file, format_name)
     except RemitError as exc:
         typer.echo(exc.render(), err=True)
-        raise typer.Exit(1)
+        if exc.result is None:
+            raise typer.Exit(1)
+        result, failed = exc.result, True  # the labels of the sections that parsed
     except ConfigError as exc:
         _fail_config(exc)
+    rows = label_rows(result)
     sys.stdout.write(render_labels(rows, unmapped))
-    if any(r.field is None for r in rows):
+    if failed or any(r.field is None for r in rows):
         raise typer.Exit(1)
 
 
