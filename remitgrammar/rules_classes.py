@@ -70,9 +70,10 @@ def class_distribution(ctx: Context) -> None:
 
 @rule("RG303", "class table totals", "error",
       tolerance="half a unit of the last printed digit of every summand and of the Total",
-      quirks="The Total rows leave classes out: the notional classes from the balance columns, B-IO from "
-             "the interest column (2003 layout), X from the balance columns, P from the 2002 original "
-             "balance. The rule finds which from the data and says so as information.")
+      quirks="The Total rows leave classes out: the notional classes (A-IO, A-IO-INV, B-IO) and X from the "
+             "balance columns; B-IO (BIO) from the interest and total-distribution columns of the 2003-HE2 and "
+             "2002-HE1 reports, though the 2003-HE4 report counts it; P from the 2002 balances. The rule "
+             "finds which from the data and says so as information.")
 def class_totals(ctx: Context) -> None:
     """Each amount of a class table's Total row is the sum of that column over the classes. When the
     Total does not match the sum over all classes, the rule looks for the fewest classes (up to four)
