@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from .columns import assign, heading_columns, widen
 from .record import Builder, Key
 from .shift import FACTOR_SOURCES, find_shift
+from .specs import field_type
 from .values import Cell, parse_number, split_row
 
 TOTAL = "Total"
@@ -76,6 +77,7 @@ class ClassTables:
         table = self.b.spec.table(f"columns.{scope}")
         targets = {id(c): table.lookup(c.name)[0] for c in columns}
         fields = {key: tuple(t.split(".")) for key, t in targets.items() if t not in (None, "extra")}
+        kinds = {key: field_type("classes", targets[key]) for key in fields}  # once per column
         value_columns = [c for c in columns if targets[id(c)] != "class"]
         widen(value_columns, [cells for _, cells in rows])
         for column in value_columns:
@@ -98,7 +100,7 @@ class ClassTables:
                 if field is None:
                     self.b.add_extra(scope, f"{name} / {column.name}", [cell], cell.line)
                 else:
-                    self.b.put(owner + field, cell)
+                    self.b.put(owner + field, cell, kinds[id(column)])
 
     def _shifted(self, block: Block, rows: list, names: list, placed: list, fields: dict) -> list:
         """Names re-aligned when the block's labels are printed rows off (see shift.py)."""

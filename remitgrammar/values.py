@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
-import re
 from typing import NamedTuple
 from decimal import Decimal, InvalidOperation
 
@@ -115,6 +114,11 @@ def convert(text: str, kind: str):
     """
     if text in NULL_TEXTS:
         return None
+    if kind in ("amount", "factor") and not text.endswith("%"):  # the common case first
+        number = parse_number(text)
+        if number is None:
+            raise ValueError_(f"'{text}' is not a number")
+        return number
     if kind in ("text", "id"):
         return " ".join(text.split())
     if kind == "amount_or_text":
@@ -144,14 +148,19 @@ def convert(text: str, kind: str):
     return number
 
 
-_NON_SPACE = re.compile(r"\S+")  # splits a token already shaped by the grammar
 _new_tuple = tuple.__new__
 
 
 def _pieces(text: str, line: int, column: int) -> list[Cell]:
     """Split text into whitespace-free pieces, each with its column."""
-    # tuple.__new__ directly: the NamedTuple constructor costs several times more.
-    return [_new_tuple(Cell, (m.group(), line, column + m.start())) for m in _NON_SPACE.finditer(text)]
+    # str.split and find, then tuple.__new__: measured the fastest way here, and
+    # this runs for every row of every report.
+    pieces, position, find = [], 0, text.find
+    for word in text.split():
+        position = find(word, position)
+        pieces.append(_new_tuple(Cell, (word, line, column + position)))
+        position += len(word)
+    return pieces
 
 
 def _unglue(piece: Cell) -> list[Cell]:
