@@ -10,6 +10,7 @@ from __future__ import annotations
 from .columns import Column, assign, heading_columns, widen
 from .keyvalues import group_key
 from .record import Builder, Key
+from .specs import field_type
 from .values import Cell, split_row
 
 
@@ -79,7 +80,8 @@ class Delinquency:
                 self.b.unmapped("delinquency", Cell(f"{label.text} / {column.name}", cell.line, cell.column),
                                 [cell], "columns.delinquency")
                 continue
-            self.b.put(("delinquency", Key(owner(column)), Key(bucket), target), cell)
+            self.b.put(("delinquency", Key(owner(column)), Key(bucket), target), cell,
+                       field_type("delinquency", target))
 
     def empty_row(self, token) -> None:
         """A labelled row with no values (``Total`` under the buckets): kept in extra."""

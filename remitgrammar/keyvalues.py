@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from .columns import Column, assign
 from .record import Builder, Key
+from .specs import field_type
 from .values import Cell, split_phrases, split_row
 
 
@@ -85,8 +86,9 @@ class KeyValues:
             self.b.add_extra(section, label.text, cells, label.line)
             self.b.warn("RG104", f"values of '{label.text}' do not line up with the group columns", label)
             return
+        kind = field_type("collateral", target)
         for column, cell in pairs:
-            self.b.put(("collateral", Key(column.name), target), cell)
+            self.b.put(("collateral", Key(column.name), target), cell, kind)
 
     def _sum(self, section: str, rows: list, heading) -> None:
         for row in rows:
