@@ -29,7 +29,8 @@ def parse_with_recovery(text: str, spec: FormatSpec) -> tuple[Tree | None, list[
     """Parse, reporting every line that does not fit.
 
     Returns:
-        (tree, findings): the tree is None when the report ends inside a section.
+        (tree, findings): when the report ends inside a section, the tree holds the
+        sections completed before it (None if there are none).
     """
     try:
         return parser_for(spec).parse(text, start="start"), []
@@ -54,7 +55,14 @@ def _careful_parse(text: str, spec: FormatSpec, start: str):
         return interactive.feed_eof(), findings
     except UnexpectedInput:
         findings.append(_cut_off(spec, before_end, interactive, lines))
-        return None, findings
+        return _completed_sections(spec, before_end), findings
+
+
+def _completed_sections(spec: FormatSpec, state) -> Tree | None:
+    """The sections a cut-off report completed before it ended, as a partial tree (or None)."""
+    sections = set(_start_expansion(spec))
+    done = [v for v in state.value_stack if isinstance(v, Tree) and short_name(str(v.data)) in sections]
+    return Tree("start", done) if done else None
 
 
 def _steps(interactive):

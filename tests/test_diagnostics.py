@@ -81,10 +81,15 @@ def test_check_runs_the_rules_on_the_sections_that_parsed(tmp_path):
     assert codes.count("RG101") == 2 and "RG303" in codes and result.exit_code == 1
 
 
-def test_a_report_cut_off_names_the_section_it_ends_in():
+def test_a_report_cut_off_names_the_section_it_ends_in_and_keeps_the_sections_before():
     text = "".join(SEED.read_text().splitlines(keepends=True)[:85])
     tree, findings = parse_with_recovery(text + "\n", get_format("usbank-absc-2003"))
-    assert tree is None
+    assert [t.data for t in tree.children] == ["cover", "statement_heading"]
     (finding,) = findings
     assert finding.code == "RG102" and "in section summary" in finding.message
     assert "a class row" in finding.expected
+    with pytest.raises(RemitError) as info:
+        parse_text(text, name="cut.txt")
+    record = info.value.result.record
+    assert record["filing"]["series"] == "2003-HE2" and record["distribution_date"] == "2003-06-16"
+    assert record["classes"] == []
