@@ -7,7 +7,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import pytest  # noqa: E402
+from typer.testing import CliRunner  # noqa: E402
+
 from golden import corpus_files  # noqa: E402
+
+
+@pytest.fixture
+def runner():
+    """A Typer CLI runner (stdout and stderr kept apart)."""
+    return CliRunner()
 
 
 def pytest_generate_tests(metafunc):

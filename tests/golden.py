@@ -53,6 +53,13 @@ def findings_json(report: Path) -> str:
     return json.dumps(findings, indent=2) + "\n"
 
 
+def expected_source(report: Path) -> dict:
+    """The ``source`` block of a corpus record (path relative to the repository)."""
+    import hashlib
+    data = report.read_bytes()
+    return {"path": relative(report), "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+
+
 def relative(report: Path) -> str:
     """The report's path as recorded in ``source.path``."""
     return report.resolve().relative_to(ROOT).as_posix()

@@ -15,7 +15,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from golden import corpus_files, expected_path, findings_json, findings_path, relative, verify  # noqa: E402
+from golden import (corpus_files, expected_path, expected_source, findings_json,  # noqa: E402
+                    findings_path, relative, verify)
 
 from remitgrammar.emit import to_json  # noqa: E402
 from remitgrammar.pipeline import parse_text  # noqa: E402
@@ -39,13 +40,6 @@ def main(argv: list[str]) -> int:
         findings_path(report).write_text(findings_json(report), encoding="utf-8")
         print(f"wrote {target} and {findings_path(report).name}")
     return status
-
-
-def expected_source(report: Path) -> dict:
-    """The ``source`` block of a corpus record (path relative to the repository)."""
-    import hashlib
-    data = report.read_bytes()
-    return {"path": relative(report), "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
 
 
 if __name__ == "__main__":

@@ -7,7 +7,6 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import pytest
-from typer.testing import CliRunner
 
 from remitgrammar.cli import app
 
@@ -15,11 +14,6 @@ ROOT = Path(__file__).resolve().parent.parent
 CLEAN = ROOT / "tests" / "corpus" / "usbank-absc-2003" / "absc_2003-he2_2003-11-17.txt"  # warnings only
 QUIRKY = ROOT / "tests" / "corpus" / "usbank-absc-2002" / "absc_2002-he1_2002-11-15.txt"  # 2 errors
 SHIFTED = ROOT / "tests" / "corpus" / "usbank-absc-2003" / "absc_2003-he4_2003-12-15.txt"
-
-
-@pytest.fixture
-def runner():
-    return CliRunner()
 
 
 def test_exit_0_when_nothing_reaches_fail_on(runner):

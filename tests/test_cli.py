@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 import remitgrammar
 from remitgrammar.cli import app
@@ -15,11 +14,6 @@ from remitgrammar.emit import from_json
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "tests" / "corpus" / "usbank-absc-2003" / "absc_2003-he2_2003-06-16.txt"
 SEED_2002 = ROOT / "tests" / "corpus" / "usbank-absc-2002" / "absc_2002-he1_2002-11-15.txt"
-
-
-@pytest.fixture
-def runner():
-    return CliRunner()
 
 
 def test_parse_writes_the_record_to_stdout(runner):

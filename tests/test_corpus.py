@@ -7,9 +7,7 @@ must reproduce them exactly, and no number printed in a report may be lost.
 
 from __future__ import annotations
 
-import hashlib
-
-from golden import expected_path, relative, verify
+from golden import expected_path, expected_source, relative, verify
 
 from remitgrammar.emit import from_json, to_json
 from remitgrammar.grammar import short_name
@@ -26,9 +24,7 @@ _ROW_TERMINALS = {"CLASS_ROWS", "TOTAL_ROW", "VALUE_ROWS", "LABEL_ROWS", "SUBLAB
 
 def _parse(report):
     text = report.read_text(encoding="utf-8")
-    data = report.read_bytes()
-    source = {"path": relative(report), "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
-    return text, parse_text(text, relative(report), source=source)
+    return text, parse_text(text, relative(report), source=expected_source(report))
 
 
 def test_expected_file_is_verified_against_source(report):
