@@ -24,8 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from remitgrammar.detection import detect  # noqa: E402
-from remitgrammar.grammar import parser_for  # noqa: E402
+from remitgrammar.detect.detection import detect  # noqa: E402
+from remitgrammar.parse.grammar import parser_for  # noqa: E402
 from remitgrammar.pipeline import parse_text  # noqa: E402
 
 _PAIR = re.compile(r"^[ \t]*([A-Za-z][^\d\n]*?)[ \t]+(\(?[\d,]*\.?\d+\)?%?)[ \t]*$", re.M)

@@ -13,12 +13,12 @@ from typing import List, Optional
 import typer
 
 from . import __version__
-from . import baseline as baselines
-from .emit import to_json
+from .check import baseline as baselines
+from .emit.json_record import to_json
 from .errors import ConfigError, RemitError
-from .formats import ENV_VAR, all_formats, configure
+from .formats.search import ENV_VAR, all_formats, configure
 from .pipeline import check_path, parse_path
-from .report import SEVERITIES, at_or_above, render
+from .check.report import SEVERITIES, at_or_above, render
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Parse trustee remittance reports (SEC Form 8-K exhibits) into canonical records.")
@@ -115,8 +115,8 @@ def check(
 def detect(file: Path = typer.Argument(..., help="A report file."),
            formats_dir: Optional[List[Path]] = FORMATS_DIR) -> None:
     """Rank the formats a report could be in, and say why each matched or not."""
-    from .detection import explain
-    from .pipeline import decode
+    from .detect.detection import explain
+    from .intake.read import decode
     _setup(formats_dir)
     try:
         text = decode(file.read_bytes(), str(file))
@@ -142,7 +142,7 @@ def labels(file: Path = typer.Argument(..., help="A report file."),
            format_name: Optional[str] = typer.Option(None, "--format", help="Force a format."),
            formats_dir: Optional[List[Path]] = FORMATS_DIR) -> None:
     """List every label and column heading with the canonical field it maps to, or UNMAPPED."""
-    from .labels import label_rows, render as render_labels
+    from .formats.labels import label_rows, render as render_labels
     _setup(formats_dir)
     failed = False
     try:
@@ -163,8 +163,8 @@ def labels(file: Path = typer.Argument(..., help="A report file."),
 @app.command()
 def lint(formats_dir: Optional[List[Path]] = FORMATS_DIR) -> None:
     """Check the format files: spec schema, alias targets, duplicate labels, grammars, samples."""
-    from .formats import search_path
-    from .lint import lint_all
+    from .formats.search import search_path
+    from .formats.lint import lint_all
     _setup(formats_dir)
     try:
         problems = lint_all()
@@ -184,7 +184,7 @@ def new_format(name: str = typer.Argument(..., help="The new format's name, e.g.
                into: Path = typer.Option(Path("formats"), "--into", help="The formats directory to write into."),
                formats_dir: Optional[List[Path]] = FORMATS_DIR) -> None:
     """Copy a format's grammar and spec as the start of a new format, under a formats directory."""
-    from .scaffold import new_format as scaffold
+    from .formats.scaffold import new_format as scaffold
     _setup(formats_dir)
     try:
         written = scaffold(name, source, into)
@@ -199,7 +199,7 @@ def new_format(name: str = typer.Argument(..., help="The new format's name, e.g.
 @app.command()
 def rules(markdown: bool = typer.Option(False, "--markdown", help="Write docs/rules.md's text.")) -> None:
     """List the rules of `check`: code, severity, what each checks and the tolerance it allows."""
-    from .rulesdoc import rules_markdown, rules_text
+    from .check.rulesdoc import rules_markdown, rules_text
     typer.echo(rules_markdown() if markdown else rules_text(), nl=False)
 
 

@@ -1,4 +1,4 @@
-"""The stages from bytes to record: read, detect the format, parse, transform, emit.
+"""The public pipeline: intake, detect, parse, build, then (for ``check``) the rules.
 
 Pure functions: nothing here prints or exits; bad input raises RemitError.
 """
@@ -13,11 +13,12 @@ from lark import Tree
 from lark.exceptions import VisitError
 
 from .errors import ConfigError, Finding, RemitError
-from .detection import resolve_format
-from .diagnose import parse_with_recovery
-from .record import Builder
-from .specs import FormatSpec
-from .transform import RecordTransformer
+from .detect.detection import resolve_format
+from .intake.read import read_report
+from .parse.tree import parse_tree
+from .build.record import Builder
+from .formats.specs import FormatSpec
+from .build.transform import RecordTransformer
 
 
 @dataclass
@@ -41,26 +42,6 @@ class ParseResult:
     lines: list
 
 
-def decode(data: bytes, path: str) -> str:
-    """Bytes to text, refusing what is not a text report.
-
-    Raises:
-        RemitError: RG100 for an empty or binary file.
-    """
-    if not data.strip():
-        raise RemitError(Finding("RG100", "error", "the file is empty", line=1, column=1), path)
-    if b"\x00" in data[:8192]:
-        raise RemitError(Finding("RG100", "error", "the file is binary, not a text report",
-                                 line=1, column=1), path)
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        text = data.decode("latin-1")
-    if not text.endswith("\n"):
-        text += "\n"  # the grammar's lines end with a newline; many filings omit the last
-    return text
-
-
 def parse_text(text: str, name: str = "<text>", format_name: str | None = None,
                source: dict | None = None, repair: bool = True) -> ParseResult:
     """Parse a report's text into its record.
@@ -80,7 +61,7 @@ def parse_text(text: str, name: str = "<text>", format_name: str | None = None,
     if not text.endswith("\n"):
         text += "\n"
     spec = resolve_format(text, format_name, name)
-    tree, errors = parse_with_recovery(text, spec)
+    tree, errors = parse_tree(text, spec)
     if tree is None:
         raise RemitError(errors[0], name, findings=errors)
     builder = Builder(spec, text.splitlines(), repair=repair)
@@ -111,12 +92,7 @@ def parse_path(path: str | Path, format_name: str | None = None, repair: bool = 
         RemitError: unreadable, empty, binary or unparsable input.
     """
     shown = str(path)
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise RemitError(Finding("RG100", "error", f"cannot read the file: {exc.strerror}"), shown) from None
-    text = decode(data, shown)
-    source = {"path": shown, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+    text, source = read_report(path)
     return parse_text(text, shown, format_name, source, repair)
 
 
@@ -126,7 +102,7 @@ def check_path(path: str | Path, format_name: str | None = None, repair: bool = 
     Returns:
         The findings: those of parsing (labels, repairs) then those of the rules.
     """
-    from .checks import run_checks
+    from .check.engine import run_checks
 
     try:
         result = parse_path(path, format_name, repair)

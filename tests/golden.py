@@ -21,9 +21,9 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from remitgrammar.record import Key, render_path
-from remitgrammar.specs import field_type
-from remitgrammar.values import convert
+from remitgrammar.build.record import Key, render_path
+from remitgrammar.formats.specs import field_type
+from remitgrammar.parse.values import convert
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "corpus"

@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from golden import (corpus_files, expected_path, expected_source, findings_json,  # noqa: E402
                     findings_path, relative, verify)
 
-from remitgrammar.emit import to_json  # noqa: E402
+from remitgrammar.emit.json_record import to_json  # noqa: E402
 from remitgrammar.pipeline import parse_text  # noqa: E402
 
 

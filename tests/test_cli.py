@@ -9,7 +9,7 @@ import pytest
 
 import remitgrammar
 from remitgrammar.cli import app
-from remitgrammar.emit import from_json
+from remitgrammar.emit.json_record import from_json
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "tests" / "corpus" / "usbank-absc-2003" / "absc_2003-he2_2003-06-16.txt"

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from golden import expected_path, expected_source, relative, verify
 
-from remitgrammar.emit import from_json, to_json
-from remitgrammar.grammar import short_name
-from remitgrammar.lines import expand
+from remitgrammar.emit.json_record import from_json, to_json
+from remitgrammar.parse.grammar import short_name
+from remitgrammar.parse.lines import expand
 from remitgrammar.pipeline import parse_text
-from remitgrammar.values import split_row
+from remitgrammar.parse.values import split_row
 
 # Line kinds whose first piece is a label even when it holds digits ("Grp 1").
 _GROUP_LABEL_TERMINALS = {"GROUP_ROWS"}

@@ -11,8 +11,9 @@ from typer.testing import CliRunner
 
 from remitgrammar import RemitError, parse_text
 from remitgrammar.cli import app
-from remitgrammar.diagnose import _example_signatures, parse_with_recovery
-from remitgrammar.formats import get_format
+from remitgrammar.parse.diagnose import _example_signatures
+from remitgrammar.parse.tree import parse_tree
+from remitgrammar.formats.search import get_format
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "tests" / "corpus" / "usbank-absc-2003" / "absc_2003-he2_2003-06-16.txt"
@@ -83,7 +84,7 @@ def test_check_runs_the_rules_on_the_sections_that_parsed(tmp_path):
 
 def test_a_report_cut_off_names_the_section_it_ends_in_and_keeps_the_sections_before():
     text = "".join(SEED.read_text().splitlines(keepends=True)[:85])
-    tree, findings = parse_with_recovery(text + "\n", get_format("usbank-absc-2003"))
+    tree, findings = parse_tree(text + "\n", get_format("usbank-absc-2003"))
     assert [t.data for t in tree.children] == ["cover", "statement_heading"]
     (finding,) = findings
     assert finding.code == "RG102" and "in section summary" in finding.message

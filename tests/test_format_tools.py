@@ -8,8 +8,8 @@ import pytest
 from typer.testing import CliRunner
 
 from remitgrammar.cli import app
-from remitgrammar.formats import configure
-from remitgrammar.lint import lint_all
+from remitgrammar.formats.search import configure
+from remitgrammar.formats.lint import lint_all
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "tests" / "corpus" / "usbank-absc-2003" / "absc_2003-he2_2003-06-16.txt"

@@ -16,10 +16,9 @@ import pytest
 
 from golden import findings_json, findings_path
 
-from remitgrammar import rules_classes, rules_collateral  # noqa: F401  (registers the rules)
-from remitgrammar.checks import RULES, run_checks
+from remitgrammar.check.engine import RULES, run_checks
 from remitgrammar.pipeline import parse_path
-from remitgrammar.rulesdoc import rules_markdown
+from remitgrammar.check.rulesdoc import rules_markdown
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_2003 = ROOT / "tests" / "corpus" / "usbank-absc-2003" / "absc_2003-he2_2003-11-17.txt"

@@ -10,10 +10,10 @@ from decimal import Decimal
 
 import pytest
 
-from remitgrammar.grammar import parser_for
-from remitgrammar.record import Builder
-from remitgrammar.formats import get_format
-from remitgrammar.transform import RecordTransformer
+from remitgrammar.parse.grammar import parser_for
+from remitgrammar.build.record import Builder
+from remitgrammar.formats.search import get_format
+from remitgrammar.build.transform import RecordTransformer
 
 SUMMARY_2003 = """\
 DISTRIBUTION SUMMARY

@@ -8,12 +8,12 @@ import pytest
 from lark import Lark
 
 from remitgrammar.errors import ConfigError
-from remitgrammar.lint import _target_exists
-from remitgrammar.detection import detect
-from remitgrammar.grammar import parser_for
-from remitgrammar.resources import data_dir
-from remitgrammar.formats import all_formats
-from remitgrammar.specs import build_alias_tables, canonical
+from remitgrammar.formats.lint import _target_exists
+from remitgrammar.detect.detection import detect
+from remitgrammar.parse.grammar import parser_for
+from remitgrammar.formats.resources import data_dir
+from remitgrammar.formats.search import all_formats
+from remitgrammar.formats.specs import build_alias_tables, canonical
 
 ROOT = Path(__file__).resolve().parent.parent
 FORMATS = all_formats()

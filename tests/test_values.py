@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from remitgrammar.emit import to_json
-from remitgrammar.values import ValueError_, convert, split_row
+from remitgrammar.emit.json_record import to_json
+from remitgrammar.parse.values import ValueError_, convert, split_row
 
 
 @pytest.mark.parametrize("text,kind,value", [

@@ -14,8 +14,8 @@ import yaml
 from lark import Lark, logger as lark_logger
 from lark.exceptions import LarkError
 
-from .errors import ConfigError, Finding
-from .formats import all_formats, search_path
+from ..errors import ConfigError, Finding
+from .search import all_formats, search_path
 from .resources import data_dir
 from .specs import canonical, field_type, normalize_label
 

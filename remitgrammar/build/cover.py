@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .record import Builder
-from .values import Cell, split_phrases
+from ..parse.values import Cell, split_phrases
 
 
 def after(token, marker: str) -> Cell:

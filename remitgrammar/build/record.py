@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import functools
 
-from .errors import Findings
-from .specs import FormatSpec, field_type
-from .values import Cell, ValueError_, convert
+from ..errors import Findings
+from ..formats.specs import FormatSpec, field_type
+from ..parse.values import Cell, ValueError_, convert
 
 SCHEMA_ID = "remitgrammar/1"
 

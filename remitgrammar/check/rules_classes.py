@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from itertools import combinations
 
-from .checks import Context, class_path, number, rule, slack
-from .record import render_path
-from .shift import FACTOR_SOURCES, expected_factor, factor_matches
+from .registry import Context, class_path, number, rule, slack
+from ..build.record import render_path
+from ..build.shift import FACTOR_SOURCES, expected_factor, factor_matches
 
 TOTALLED_FIELDS = ("original_balance", "beginning_balance", "principal_distribution", "interest_distribution",
                    "realized_loss", "total_distribution", "interest_shortfall", "ending_balance")

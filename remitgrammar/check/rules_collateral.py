@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .checks import Context, number, rule
-from .record import Key
+from .registry import Context, number, rule
+from ..build.record import Key
 
 PRINCIPAL_PARTS = ("scheduled_principal", "prepayments", "curtailments", "net_liquidation_proceeds",
                    "loan_purchase_price")

@@ -14,7 +14,7 @@ import functools
 import os
 from pathlib import Path
 
-from .errors import ConfigError
+from ..errors import ConfigError
 from .resources import data_dir
 from .specs import FormatSpec, build_alias_tables, load_yaml
 

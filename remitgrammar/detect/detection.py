@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .errors import Finding, RemitError
-from .formats import all_formats, get_format
-from .specs import FormatSpec
+from ..errors import Finding, RemitError
+from ..formats.search import all_formats, get_format
+from ..formats.specs import FormatSpec
 
 
 @dataclass

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Callable, Iterable
 
-from .errors import Finding
-from .record import Key, render_path
-from .shift import half_unit
+from ..errors import Finding
+from ..build.record import Key, render_path
+from ..build.shift import half_unit
 
 RULES: dict[str, "Rule"] = {}
 
@@ -124,12 +124,3 @@ def _show(value) -> str:
 def class_path(name: str, *fields: str) -> tuple:
     """The path tuple of a class field."""
     return ("classes", Key(name)) + fields
-
-
-def run_checks(record: dict, provenance: dict, spec, lines: list) -> list[Finding]:
-    """Run every registered rule over one record; return its findings in code order."""
-    from . import rules_classes, rules_collateral  # noqa: F401  (registers the rules)
-    context = Context(record, provenance, spec, lines)
-    for code in sorted(RULES):
-        RULES[code].run(context)
-    return context.findings

@@ -11,11 +11,11 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from .columns import assign, heading_columns, widen
+from ..parse.columns import assign, heading_columns, widen
 from .record import Builder, Key
 from .shift import FACTOR_SOURCES, find_shift
-from .specs import field_type
-from .values import Cell, parse_number, split_row
+from ..formats.specs import field_type
+from ..parse.values import Cell, parse_number, split_row
 
 TOTAL = "Total"
 

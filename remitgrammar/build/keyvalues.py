@@ -8,10 +8,10 @@ interest remittance.
 
 from __future__ import annotations
 
-from .columns import Column, assign
+from ..parse.columns import Column, assign
 from .record import Builder, Key
-from .specs import field_type
-from .values import Cell, split_phrases, split_row
+from ..formats.specs import field_type
+from ..parse.values import Cell, split_phrases, split_row
 
 
 def group_key(name: str) -> str:

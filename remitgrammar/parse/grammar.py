@@ -7,8 +7,8 @@ from pathlib import Path
 
 from lark import Lark
 
-from .resources import data_dir
-from .specs import FormatSpec
+from ..formats.resources import data_dir
+from ..formats.specs import FormatSpec
 
 # What a user reads instead of a terminal's name.
 TERMINAL_WORDS = {

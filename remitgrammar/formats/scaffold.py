@@ -7,8 +7,8 @@ from pathlib import Path
 
 import yaml
 
-from .errors import ConfigError
-from .formats import get_format
+from ..errors import ConfigError
+from .search import get_format
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from .checks import RULES
+from .engine import RULES
 
 
 def _registry() -> list:
-    from . import rules_classes, rules_collateral  # noqa: F401  (registers the rules)
     return [RULES[code] for code in sorted(RULES)]
 
 

@@ -7,11 +7,11 @@ one status (``Foreclosure`` under ``GROUP 1``, ``Fairbanks`` under ``Foreclosure
 
 from __future__ import annotations
 
-from .columns import Column, assign, heading_columns, widen
+from ..parse.columns import Column, assign, heading_columns, widen
 from .keyvalues import group_key
 from .record import Builder, Key
-from .specs import field_type
-from .values import Cell, split_row
+from ..formats.specs import field_type
+from ..parse.values import Cell, split_row
 
 
 class Delinquency:

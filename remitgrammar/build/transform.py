@@ -11,9 +11,9 @@ from lark import Token, Transformer
 
 from .cover import Cover
 from .delinquency import Delinquency
-from .grammar import short_name
+from ..parse.grammar import short_name
 from .keyvalues import KeyValues, group_columns
-from .lines import expand_all
+from ..parse.lines import expand_all
 from .record import Builder
 from .tables import Block, ClassTables
 

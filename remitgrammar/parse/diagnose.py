@@ -1,6 +1,6 @@
 """Parse errors a maintainer can act on, and every one of them in one run.
 
-The fast path is lark's plain parse. When it fails, the report is parsed again
+Entered only when lark's plain parse (parse/tree.py) fails: the report is parsed again
 token by token: before each token the parser state is saved, so a line that does
 not fit is reported with what the open table would have taken (lark's own error
 comes after it has reduced its way out of the table) and the section it was in,
@@ -18,28 +18,20 @@ from lark import Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 from lark.parsers.lalr_interactive_parser import InteractiveParser
 
-from .errors import Finding
+from ..errors import Finding
 from .grammar import describe_terminals, parser_for, short_name
-from .specs import FormatSpec, load_yaml
+from ..formats.specs import FormatSpec, load_yaml
 
 MAX_ERRORS = 25
 
 
-def parse_with_recovery(text: str, spec: FormatSpec) -> tuple[Tree | None, list[Finding]]:
-    """Parse, reporting every line that does not fit.
+def careful_parse(text: str, spec: FormatSpec, start: str = "start") -> tuple[Tree | None, list[Finding]]:
+    """Parse again line by line after the plain parse failed, reporting every line that does not fit.
 
     Returns:
         (tree, findings): when the report ends inside a section, the tree holds the
         sections completed before it (None if there are none).
     """
-    try:
-        return parser_for(spec).parse(text, start="start"), []
-    except UnexpectedInput:
-        pass
-    return _careful_parse(text, spec, "start")
-
-
-def _careful_parse(text: str, spec: FormatSpec, start: str):
     lines = text.splitlines()
     interactive = parser_for(spec).parse_interactive(text, start=start)
     findings: list[Finding] = []

@@ -1,0 +1,1 @@
+"""Detect stage: which format a report's text is in, and why."""

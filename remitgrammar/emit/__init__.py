@@ -1,0 +1,1 @@
+"""Emit stage: records to JSON and back, exact decimals kept."""
