@@ -32,6 +32,7 @@ class ParseResult:
         spec: the format used.
         labels: (scope, label, field or None, line, column) for every printed label and heading.
         lines: the report's lines, for findings that quote the source.
+        accounting: where the roles put each printed cell (build.record.Accounting), for ``coverage``.
     """
 
     record: dict
@@ -40,6 +41,7 @@ class ParseResult:
     spec: FormatSpec
     labels: list
     lines: list
+    accounting: object = None
 
 
 def parse_text(text: str, name: str = "<text>", format_name: str | None = None,
@@ -79,7 +81,8 @@ def parse_text(text: str, name: str = "<text>", format_name: str | None = None,
         data = text.encode("utf-8")
         source = {"path": name, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
     source = {**source, "format": spec.name}
-    result = ParseResult(builder.record(source), builder.provenance, tree, spec, builder.labels, builder.lines)
+    result = ParseResult(builder.record(source), builder.provenance, tree, spec, builder.labels, builder.lines,
+                         builder.accounting())
     if errors:
         raise RemitError(errors[0], name, findings=errors, result=result)
     return result

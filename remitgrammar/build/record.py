@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 
 from ..errors import Findings
-from ..formats.specs import FormatSpec, field_type
+from ..errors import ConfigError
+from ..formats.specs import FormatSpec
 from ..parse.values import Cell, ValueError_, convert
 
 SCHEMA_ID = "remitgrammar/1"
@@ -27,6 +29,23 @@ def render_path(path: tuple) -> str:
     return out
 
 
+@dataclass(frozen=True)
+class Accounting:
+    """Where a report's printed cells went, beside the provenance of its values.
+
+    Attributes:
+        extra_cells: (line, column) of every cell kept in ``extra``.
+        label_cells: (line, column) of cells read as part of a label (``Grp 1``).
+        label_lines: lines that are titles or column headings.
+        sections: (rule, role) of every section mapped, in order.
+    """
+
+    extra_cells: frozenset
+    label_cells: frozenset
+    label_lines: frozenset
+    sections: tuple
+
+
 class Builder:
     """Collects the canonical record of one report while its tree is transformed.
 
@@ -45,38 +64,55 @@ class Builder:
         self.spec = spec
         self.repair = repair
         self.lines = lines
-        self.data: dict = {"filing": {}, "classes": {}, "class_totals": {}, "collateral": {},
-                           "delinquency": {}, "pool": {}}
+        self.data: dict = {"filing": {}, "classes": {}, "class_totals": {}, "tier_totals": {},
+                           "collateral": {}, "delinquency": {}, "pool": {}}
         self.distribution_date = None
         self.provenance: dict = {}
         self.extra: list = []
         self.findings = Findings()
         self.class_order: list[str] = []
         self.labels: list = []
+        self.label_cells: set = set()
+        self.label_lines: set = set()
+        self.extra_cells: set = set()
+        self.sections: list = []
+        self.tiers: list[str] = []
+        self._kinds: dict = {}
 
     def source_line(self, line: int) -> str:
         """The text of a 1-based source line."""
         return self.lines[line - 1] if 0 < line <= len(self.lines) else ""
 
     def put(self, path: tuple, cell: Cell, kind: str | None = None, value=None,
-            end_line: int | None = None) -> None:
+            end_line: int | None = None) -> bool:
         """Convert a cell and store it at ``path`` with its provenance.
+
+        A path that already holds a value keeps it: the second value is an RG206
+        finding naming both lines, and goes to ``extra``.
 
         Args:
             path: the first segment names the section; the rest lead to the field.
             cell: the printed cell.
-            kind: the field type; looked up in canonical.yaml when omitted.
+            kind: the field type; looked up in the format's fields and canonical.yaml when omitted.
             value: an already converted value (skips conversion).
             end_line: the last line of a value joined from several lines.
+
+        Returns:
+            True when the value was stored.
         """
+        rendered = render_path(path)
+        first = self.provenance.get(rendered)
+        if first is not None:
+            self._twice(path, rendered, cell, first)
+            return False
         if value is None:
-            kind = kind or self._kind(path)
+            kind = kind or self.kind(path)
             try:
                 value = convert(cell.text, kind)
             except ValueError_ as exc:
-                self.warn("RG204", f"{exc} ({render_path(path)})", cell, path=render_path(path))
-                self.add_extra(path[0], render_path(path), [cell], cell.line)
-                return
+                self.warn("RG204", f"{exc} ({rendered})", cell, path=rendered)
+                self.add_extra(path[0], rendered, [cell], cell.line)
+                return False
         if path[0] == "distribution_date":
             self.distribution_date = value
         else:
@@ -90,24 +126,50 @@ class Builder:
         where = {"line": cell.line, "column": cell.column, "text": cell.text}
         if end_line is not None and end_line != cell.line:
             where["end_line"] = end_line
-        self.provenance[render_path(path)] = where
+        self.provenance[rendered] = where
+        return True
 
-    @staticmethod
-    @functools.lru_cache(maxsize=8192)
-    def _kind(path: tuple) -> str:
-        # Cached: the same paths recur in every report of a format.
-        section = path[0]
-        if section == "classes":
-            return field_type("classes", ".".join(path[2:]))
-        if section == "class_totals":
-            return field_type("classes", ".".join(path[1:]))
-        if section == "collateral":
-            return field_type("collateral", path[-1])
+    def _twice(self, path: tuple, rendered: str, cell: Cell, first: dict) -> None:
+        self.add_extra(path[0], rendered, [cell], cell.line)
+        self.warn("RG206", f"{rendered} is printed twice: line {first['line']} gave {first['text']}, "
+                  f"this line gives {cell.text}; the record keeps the first", cell, path=rendered,
+                  expected=first["text"], actual=cell.text,
+                  hint="if both are right, they are different fields: give one its own label or column alias")
+
+    def kind(self, path: tuple) -> str:
+        """The field type of a record path (cached: the same paths recur in every report)."""
+        found = self._kinds.get(path)
+        if found is None:
+            found = self._kinds[path] = self._lookup_kind(path)
+        return found
+
+    def _lookup_kind(self, path: tuple) -> str:
+        section, names = path[0], [s for s in path[1:] if not isinstance(s, Key)]
+        if section == "class_totals" or section == "tier_totals":
+            section = "classes"
+        if section == "collateral" and not self.spec_has("collateral", names):
+            section = "pool"  # a deal-level fact printed per group keeps its pool name
         if section == "delinquency":
-            return field_type("delinquency", path[-1])
-        if section == "pool" and path[1] == "class_rates_pct":
-            return field_type("pool", f"class_rates_pct.{path[-1]}")
-        return field_type(section, ".".join(path[1:]))
+            names = names[-1:]
+        return self.spec.field_type(section, ".".join(names))
+
+    def spec_has(self, section: str, names: list) -> bool:
+        try:
+            self.spec.field_type(section, ".".join(names))
+            return True
+        except ConfigError:
+            return False
+
+    def consume(self, cells) -> None:
+        """Mark printed cells as part of a label (``Grp 1``, a Total row's label), for ``coverage``."""
+        for cell in cells:
+            self.label_cells.add((cell.line, cell.column))
+
+    def heading_lines(self, tokens) -> None:
+        """Mark lines as titles or column headings: numbers on them name things, they are not values."""
+        for token in tokens:
+            first = getattr(token, "line", 0)
+            self.label_lines.update(range(first, first + str(token).count("\n") + 1))
 
     def note_label(self, scope: str, label: str, target: str | None, cell) -> None:
         """Log a printed label or column heading and the field it mapped to (for `labels`)."""
@@ -117,6 +179,7 @@ class Builder:
         """Keep a labelled value that no canonical field takes."""
         self.extra.append({"section": section, "label": " ".join(label.split()),
                            "values": [c.text for c in cells], "line": line})
+        self.extra_cells.update((c.line, c.column) for c in cells)
 
     def warn(self, code: str, message: str, cell, **extra) -> None:
         """Record a warning pointing at ``cell``'s line and column."""
@@ -129,6 +192,11 @@ class Builder:
         self.warn("RG201", f"label '{' '.join(label.text.split())}' maps to no canonical field",
                   label, hint=f"add it to an alias list under {scope} in the format's alias spec")
 
+    def accounting(self) -> Accounting:
+        """Where the printed cells went (for ``coverage``)."""
+        return Accounting(frozenset(self.extra_cells), frozenset(self.label_cells),
+                          frozenset(self.label_lines), tuple(self.sections))
+
     def record(self, source: dict) -> dict:
         """The finished record in SCHEMA.md's shape."""
         classes = []
@@ -138,8 +206,26 @@ class Builder:
             classes.append(entry)
         out = {"schema": SCHEMA_ID, "source": source, "filing": self.data["filing"],
                "distribution_date": self.distribution_date, "classes": classes}
-        for section in ("class_totals", "collateral", "delinquency", "pool"):
-            out[section] = self.data[section]
+        self._certificate_totals()
+        for section in ("class_totals", "tier_totals", "collateral", "delinquency", "pool"):
+            if section != "tier_totals" or self.data[section]:
+                out[section] = self.data[section]
         out["extra"] = self.extra
         out["findings"] = [f.as_dict() for f in self.findings.items]
         return out
+
+    def _certificate_totals(self) -> None:
+        """With several tiers, ``class_totals`` is the certificate tier's Total row (SCHEMA.md)."""
+        tiers = self.data["tier_totals"]
+        if not tiers or self.data["class_totals"]:
+            return
+        chosen = self.spec.certificate_tier if self.spec.certificate_tier in tiers else list(tiers)[-1]
+        if len(tiers) == 1:
+            self.data["tier_totals"] = {}
+        self.data["class_totals"] = dict(tiers[chosen])
+        prefix = render_path(("tier_totals", Key(chosen)))
+        for path, where in list(self.provenance.items()):
+            if path.startswith(prefix + "."):
+                self.provenance["class_totals" + path[len(prefix):]] = where
+                if len(tiers) == 1:
+                    del self.provenance[path]

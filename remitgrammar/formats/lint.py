@@ -20,11 +20,14 @@ from .resources import data_dir
 from .specs import canonical, field_type, normalize_label
 
 SPEC_KEYS = {"name": str, "description": str, "grammar": str, "aliases": list, "sample": str, "detect": dict,
-             "single_column_group": str, "boilerplate": dict, "notional_classes": list, "errors": list}
+             "single_column_group": str, "sections": dict, "fields": dict, "certificate_tier": str, "notional_classes": list, "errors": list}
 REQUIRED_KEYS = ("name", "grammar", "aliases", "detect")
 SCOPE_SECTIONS = {"columns.summary": "classes", "columns.per_1000": "classes", "columns.shortfall": "classes",
                   "columns.delinquency": "delinquency", "rows.collateral": "collateral", "rows.pool": "pool",
-                  "rows.group_headings": "collateral", "rows.buckets": None, "cover.answers": "filing"}
+                  "rows.group_headings": "collateral", "rows.buckets": None, "cover.answers": "filing",
+                  "rows.info": "filing"}
+# Scopes whose targets are keys of the format's own choosing, not canonical fields.
+FREE_SCOPES = {"rows.groups", "rows.tiers", "rows.periods"}
 SPECIAL_TARGETS = {"class", "extra"}
 
 
@@ -79,7 +82,7 @@ def lint_aliases(path: Path) -> list:
     for group, scopes in root.value:
         for scope, mapping in getattr(scopes, "value", []):
             name = f"{group.value}.{scope.value}"
-            if name not in SCOPE_SECTIONS:
+            if name not in SCOPE_SECTIONS and name not in FREE_SCOPES and not name.startswith("columns."):
                 problems.append((str(path), _finding("RG210", f"unknown scope '{name}'", scope.start_mark.line + 1)))
                 continue
             problems += _lint_scope(path, name, mapping)
@@ -104,9 +107,11 @@ def _lint_scope(path: Path, scope: str, mapping) -> list:
 
 
 def _target_exists(scope: str, target: str) -> bool:
-    if target in SPECIAL_TARGETS:
+    if target in SPECIAL_TARGETS or scope in FREE_SCOPES:
         return True
-    section = SCOPE_SECTIONS[scope]
+    if scope not in SCOPE_SECTIONS and scope.startswith("columns."):
+        scope = "columns.summary"  # every class table's columns are class fields
+    section = SCOPE_SECTIONS.get(scope)
     if section is None:
         return target in canonical()["delinquency"]["buckets"]
     try:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..errors import ConfigError
 from .resources import data_dir
+from .roles import check_sections
 from .specs import FormatSpec, build_alias_tables, load_yaml
 
 ENV_VAR = "REMITGRAMMAR_PATH"
@@ -51,16 +52,15 @@ def load_format(path: Path, root: Path, origin: str) -> FormatSpec:
     doc = load_yaml(path)
     try:
         detect = doc.get("detect") or {}
-        boiler = doc.get("boilerplate") or {}
         grammar = _first_existing([root / "grammars" / doc["grammar"], data_dir("grammars") / doc["grammar"]])
         spec = FormatSpec(
             name=doc["name"], description=doc.get("description", ""), grammar_path=grammar, spec_path=path,
             sample=doc.get("sample", ""), require=tuple(detect.get("require", ())),
             forbid=tuple(detect.get("forbid", ())),
             single_column_group=str(doc.get("single_column_group", "total")),
-            boilerplate_rules=frozenset(boiler.get("rules", ())),
-            boilerplate_terminals=frozenset(boiler.get("terminals", ())),
-            notional_classes=tuple(doc.get("notional_classes", ())), origin=origin)
+            notional_classes=tuple(doc.get("notional_classes", ())), origin=origin,
+            sections=check_sections(doc.get("sections"), str(path)),
+            fields=doc.get("fields") or {}, certificate_tier=doc.get("certificate_tier"))
         spec.error_examples = tuple(
             _first_existing([root / "specs" / "errors" / name, data_dir("specs") / "errors" / name])
             for name in doc.get("errors", ()))

@@ -68,16 +68,30 @@ class FormatSpec:
     require: tuple
     forbid: tuple
     single_column_group: str
-    boilerplate_rules: frozenset
-    boilerplate_terminals: frozenset
     notional_classes: tuple = ()
     error_examples: tuple = ()
     origin: str = "built-in"
     aliases: dict = field(default_factory=dict)
+    sections: dict = field(default_factory=dict)
+    fields: dict = field(default_factory=dict)
+    certificate_tier: str | None = None
 
     def table(self, scope: str) -> AliasTable:
         """The alias table of a scope (an empty one when the spec has none)."""
         return self.aliases.get(scope) or AliasTable(scope, {})
+
+    def section(self, rule: str) -> tuple | None:
+        """(role, parameters) of a grammar rule, or None when the spec gives it no role."""
+        return self.sections.get(rule)
+
+    def field_type(self, section: str, name: str) -> str:
+        """The type of a field: the format's own additions first, then canonical.yaml.
+
+        Raises:
+            ConfigError: when neither has the field.
+        """
+        found = _lookup_type(self.fields, section, name)
+        return found if found is not None else field_type(section, name)
 
 
 def _template(label: str) -> re.Pattern:
@@ -120,6 +134,20 @@ def load_yaml(path: Path) -> dict:
 def canonical() -> dict:
     """The canonical field catalogue (specs/canonical.yaml)."""
     return load_yaml(data_dir("specs") / "canonical.yaml")
+
+
+def _lookup_type(catalogue: dict, section: str, name: str) -> str | None:
+    node = catalogue.get(section)
+    for part in name.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return None
+        node = node[part]
+    return node.get("type") if isinstance(node, dict) else None
+
+
+def has_field(section: str, name: str) -> bool:
+    """True when canonical.yaml defines the field."""
+    return _lookup_type(canonical(), section, name) is not None
 
 
 @functools.lru_cache(maxsize=None)

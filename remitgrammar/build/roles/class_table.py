@@ -1,40 +1,27 @@
-"""Class tables: map column headings, stitch unlabelled blocks, match class names.
+"""Role ``class_table``: class-keyed columns into ``classes``, Total rows into ``class_totals``.
 
-The distribution summary names the classes; later tables (per $1,000 unit,
-shortfalls) attach their values to those classes, matching names without
-hyphens, spaces and case (``BIO`` is ``B-IO``). A block printed without class
-names lines up row by row with the labelled block above it.
+Parameters (formats/roles.py): ``scope`` (the alias table of its column
+headings), ``defines_classes`` (its rows name the report's classes: the
+distribution summary), ``tier`` or ``tier_from: title``, ``total_labels``,
+``realign_labels``. Later tables attach their values to the classes the summary
+named, matching names without hyphens, spaces and case (``BIO`` is ``B-IO``). A
+block printed without class names lines up row by row with the labelled block
+above it; a tier's Total row goes to ``tier_totals``.
 """
 
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
 
-from ..parse.columns import assign, heading_columns, widen
-from .record import Builder, Key
-from .shift import FACTOR_SOURCES, find_shift
-from ..formats.specs import field_type
-from ..parse.values import Cell, parse_number, split_row
+from ...formats.specs import normalize_label
+from ...parse.columns import assign, heading_columns, widen
+from ...parse.values import Cell, parse_number, split_row
+from ..groups import phrase_cell
+from ..items import Block
+from ..record import Builder, Key
+from ..shift import FACTOR_SOURCES, find_shift
 
 TOTAL = "Total"
-
-
-@dataclass
-class Block:
-    """One block of a class table, as the grammar found it.
-
-    Attributes:
-        heading: the heading line tokens.
-        rows: the row tokens (class rows, then the total row if any).
-        labelled: False for a block whose rows carry no class names.
-        has_total: True when the last row is the block's total row.
-    """
-
-    heading: list
-    rows: list
-    labelled: bool
-    has_total: bool
 
 
 @functools.lru_cache(maxsize=4096)
@@ -44,19 +31,25 @@ def class_key(name: str) -> str:
 
 
 class ClassTables:
-    """Turns the class tables of one report into ``classes`` and ``class_totals``."""
+    """Turns the class tables of one report into ``classes``, ``class_totals`` and ``tier_totals``."""
 
     def __init__(self, builder: Builder):
         self.b = builder
         self.by_key: dict[str, str] = {}
 
-    def section(self, scope: str, blocks: list[Block]) -> None:
-        """Map every block of one section (``summary``, ``per_1000``, ``shortfall``)."""
+    def run(self, rule: str, params: dict, items: list) -> None:
+        """Map every block of one class-table section."""
+        scope = params.get("scope", "summary")
+        titles = [i for i in items if not isinstance(i, Block)]
+        tier = self._tier(params, titles)
+        self.b.heading_lines(titles)
+        totals = {normalize_label(t) for t in params.get("total_labels", ["Total"])}
         previous_names: list[str | None] = []
-        for block in blocks:
+        for block in (i for i in items if isinstance(i, Block)):
             rows = [self._split(tok, block.labelled) for tok in block.rows]
             if block.labelled:
                 names = [(label.text if label else TOTAL) for label, _ in rows]
+                names = [TOTAL if normalize_label(n) in totals else n for n in names]
                 if block.has_total:
                     names[-1] = TOTAL
                 previous_names = names
@@ -65,19 +58,31 @@ class ClassTables:
                 continue
             else:
                 names = previous_names
-            self._block(scope, block, rows, names)
+            self._block(scope, params, tier, block, rows, names)
+
+    def _tier(self, params: dict, titles: list) -> tuple | None:
+        """(tier name, its cell) from the parameters or the section's title line."""
+        if "tier" in params:
+            cell = phrase_cell(titles[0]) if titles else Cell(params["tier"], 0, 0)
+            return params["tier"], cell
+        if params.get("tier_from") == "title" and titles:
+            cell = phrase_cell(titles[0])
+            target, _ = self.b.spec.table("rows.tiers").lookup(cell.text)
+            return (target or cell.text), cell
+        return None
 
     def _split(self, token, labelled: bool) -> tuple[Cell | None, list[Cell]]:
         labels, cells = split_row(str(token), token.line, token.column)
         label = labels[0] if labels and (labelled or token.type.endswith("TOTAL_ROW")) else None
         return label, cells
 
-    def _block(self, scope: str, block: Block, rows: list, names: list) -> None:
+    def _block(self, scope: str, params: dict, tier, block: Block, rows: list, names: list) -> None:
         columns = heading_columns(block.heading)
+        self.b.heading_lines(block.heading)
         table = self.b.spec.table(f"columns.{scope}")
         targets = {id(c): table.lookup(c.name)[0] for c in columns}
         fields = {key: tuple(t.split(".")) for key, t in targets.items() if t not in (None, "extra")}
-        kinds = {key: field_type("classes", targets[key]) for key in fields}  # once per column
+        kinds = {key: self.b.spec.field_type("classes", targets[key]) for key in fields}  # once per column
         value_columns = [c for c in columns if targets[id(c)] != "class"]
         widen(value_columns, [cells for _, cells in rows])
         for column in value_columns:
@@ -86,10 +91,10 @@ class ClassTables:
                 self.b.warn("RG202", f"column heading '{column.name}' maps to no canonical field",
                             column.anchor, hint=f"add it under columns.{scope} in the alias spec")
         placed = [assign(cells, value_columns) for _, cells in rows]
-        if scope == "per_1000" and block.labelled:
+        if params.get("realign_labels") and block.labelled:
             names = self._shifted(block, rows, names, placed, fields)
         for (label, cells), name, pairs in zip(rows, names, placed):
-            owner = self._owner(scope, name, label, cells)
+            owner = self._owner(scope, params, tier, name, label, cells)
             if owner is None:
                 continue
             if pairs is None:
@@ -141,16 +146,20 @@ class ClassTables:
         return [extended[i + shift] if 0 <= i + shift < len(extended) else f"row {i + 1}"
                 for i in range(len(names))]
 
-    def _owner(self, scope: str, name: str, label: Cell | None, cells: list[Cell]):
+    def _owner(self, scope: str, params: dict, tier, name: str, label: Cell | None, cells: list[Cell]):
         """The record path prefix a row's values go under, or None if it has none."""
         if name == TOTAL:
-            return ("class_totals",)
+            if label is not None:
+                self.b.consume([label])
+            return ("tier_totals", Key(tier[0])) if tier else ("class_totals",)
         key = class_key(name)
-        if scope == "summary" and key not in self.by_key:
+        if params.get("defines_classes") and key not in self.by_key:
             self.by_key[key] = name
             self.b.class_order.append(name)
             if label is not None:
                 self.b.put(("classes", Key(name), "class"), label, value=name)
+            if tier:
+                self.b.put(("classes", Key(name), "tier"), tier[1], value=tier[0])
         if key in self.by_key:
             return ("classes", Key(self.by_key[key]))
         where = label or (cells[0] if cells else None)

@@ -1,0 +1,92 @@
+"""Account for every printed number of a report: a canonical field, ``extra``, or lost.
+
+A printed number is a value cell (digits, as ``split_row`` reads a line) on a
+line of a section whose role maps data (class tables, key values, status
+matrices, information boxes), or of a part of the tree no role claims. Lines a
+role read as titles or column headings, and cells it read as part of a label
+(``Grp 1``), name things and are not counted; cover pages and ``ignored``
+sections are counted apart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from lark import Tree
+
+from ..parse.grammar import short_name
+from ..parse.lines import expand
+from ..parse.values import split_row
+
+UNCOUNTED_ROLES = ("cover", "ignored")
+
+
+@dataclass
+class Coverage:
+    """The accounting of one report's printed numbers.
+
+    Attributes:
+        canonical: numbers that became canonical fields.
+        extra: numbers kept in ``extra``.
+        lost: (line, column, text) of numbers that gave the record nothing.
+        uncounted: numbers in cover and ignored sections.
+    """
+
+    canonical: int = 0
+    extra: int = 0
+    lost: list = field(default_factory=list)
+    uncounted: int = 0
+
+    @property
+    def printed(self) -> int:
+        return self.canonical + self.extra + len(self.lost)
+
+    @property
+    def canonical_pct(self) -> float:
+        return 100.0 * self.canonical / self.printed if self.printed else 100.0
+
+    def as_dict(self) -> dict:
+        return {"printed": self.printed, "canonical": self.canonical, "extra": self.extra,
+                "lost": len(self.lost), "canonical_pct": round(self.canonical_pct, 1),
+                "lost_cells": [{"line": line, "column": column, "text": text} for line, column, text in self.lost],
+                "uncounted": self.uncounted}
+
+
+def coverage(result) -> Coverage:
+    """The accounting of a ParseResult (pipeline.parse_text)."""
+    spec, accounting = result.spec, result.accounting
+    placed = {(where["line"], where["column"]) for where in result.provenance.values()}
+    out = Coverage()
+    for token, role in _tokens_with_roles(result.tree, spec, None):
+        for row in expand(token):
+            if row.line in accounting.label_lines:
+                continue
+            _, cells = split_row(row.text, row.line, row.column)
+            for cell in cells:
+                if not any(ch.isdigit() for ch in cell.text):
+                    continue
+                where = (cell.line, cell.column)
+                if role in UNCOUNTED_ROLES or where in accounting.label_cells:
+                    out.uncounted += role in UNCOUNTED_ROLES
+                elif where in placed:
+                    out.canonical += 1
+                elif where in accounting.extra_cells:
+                    out.extra += 1
+                else:
+                    out.lost.append((cell.line, cell.column, cell.text))
+    return out
+
+
+def _tokens_with_roles(tree: Tree, spec, role):
+    """(token, role of its nearest ancestor that has one) for every token of the tree."""
+    stack = [(tree, role)]
+    while stack:
+        node, current = stack.pop()
+        section = spec.section(short_name(str(node.data)))
+        if section is not None:
+            current = section[0]
+        for child in node.children:
+            if isinstance(child, Tree):
+                stack.append((child, current))
+            else:
+                yield child, current
