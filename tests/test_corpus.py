@@ -62,7 +62,7 @@ def test_lost_value_check_can_fail():
     _, result = _parse(corpus_files()[0])
     where = result.provenance.pop("pool.wam_months")
     assert coverage(result).lost == [(where["line"], where["column"], where["text"])]
-    text = corpus_files()[-1].read_text(encoding="utf-8").replace("Servicing Fee", "Servicing Fee Paid")
+    text = corpus_files()[-1].read_text(encoding="utf-8").replace("Agg End Coll Bal", "Agg Collateral At End")
     result = parse_text(text, "renamed.txt")
     assert coverage(result).extra == 1 and coverage(result).lost == []
     result.accounting = replace(result.accounting, extra_cells=frozenset())
