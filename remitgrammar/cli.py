@@ -161,6 +161,47 @@ def labels(file: Path = typer.Argument(..., help="A report file."),
 
 
 @app.command()
+def coverage(files: List[Path] = typer.Argument(..., help="Report files (.txt)."),
+             as_json: bool = typer.Option(False, "--json", help="One JSON object per report, one a line."),
+             min_canonical: float = typer.Option(0.0, "--min-canonical", help="Exit 1 below this percentage."),
+             format_name: Optional[str] = typer.Option(None, "--format", help="Force a format."),
+             formats_dir: Optional[List[Path]] = FORMATS_DIR) -> None:
+    """Account for every printed number: how many became canonical fields, went to extra, or were lost.
+
+    Exit 1 when a number is lost, a report does not parse in full, or the canonical share is below
+    --min-canonical.
+    """
+    import json
+
+    from .check.coverage import coverage as account
+    _setup(formats_dir)
+    bad = False
+    for path in files:
+        try:
+            result = parse_path(path, format_name)
+        except RemitError as exc:
+            typer.echo(exc.render(), err=True)
+            bad = True
+            if exc.result is None:
+                continue
+            result = exc.result
+        except ConfigError as exc:
+            _fail_config(exc)
+        found = account(result)
+        bad = bad or bool(found.lost) or found.canonical_pct < min_canonical
+        if as_json:
+            typer.echo(json.dumps({"path": str(path), **found.as_dict()}))
+            continue
+        typer.echo(f"{path}: {found.printed} printed numbers: {found.canonical} canonical "
+                   f"({found.canonical_pct:.1f}%, {found.repeats} of them repeats), {found.extra} in extra, "
+                   f"{len(found.lost)} lost; {found.uncounted} more in cover and ignored sections")
+        for line, column, text in found.lost:
+            typer.echo(f"  lost: line {line} column {column}: {text}")
+    if bad:
+        raise typer.Exit(1)
+
+
+@app.command()
 def lint(formats_dir: Optional[List[Path]] = FORMATS_DIR) -> None:
     """Check the format files: spec schema, alias targets, duplicate labels, grammars, samples."""
     from .formats.search import search_path

@@ -25,3 +25,11 @@ def pytest_generate_tests(metafunc):
         files = corpus_files()
         ids = [f"{p.parent.name}/{p.stem}" for p in files]
         metafunc.parametrize("report", files, ids=ids)
+
+
+@pytest.fixture(autouse=True)
+def _builtin_formats_only():
+    """A command run with --formats-dir sets the search path for the process: reset it after each test."""
+    yield
+    from remitgrammar.formats.search import configure
+    configure(())

@@ -5,10 +5,13 @@ every expected file carries, beside the record, a provenance map from each
 value's path to the line, column and text it was read from. ``verify`` then
 checks, using only the source file and specs/canonical.yaml:
 
-1. every value in the record has a provenance entry, and no entry is left over;
+1. every provenance entry names a value of the record, and the record holds as
+   many values as there are entries;
 2. the text recorded for it stands in the source at that line and column;
-3. converting that text by the field's canonical type gives exactly the value
-   (numbers compared as Decimal, digit for digit; text values start with it);
+3. converting that text by the field's type (the format's own fields, then
+   canonical.yaml) gives exactly the value (numbers compared as Decimal, digit for
+   digit; text values start with it; a tier is its title or the key the format's
+   rows.tiers gives that title);
 4. every ``extra`` value stands on its stated line.
 
 ``tests/make_golden.py`` refuses to write an expected file that fails this, and
@@ -18,11 +21,13 @@ value lands in was reviewed by hand against the report for each seed.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from pathlib import Path
 
-from remitgrammar.build.record import Key, render_path
-from remitgrammar.formats.specs import field_type
+from remitgrammar.build.record import Key
+from remitgrammar.formats.search import get_format
+from remitgrammar.formats.specs import field_info
 from remitgrammar.parse.values import convert
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,70 +70,74 @@ def relative(report: Path) -> str:
     return report.resolve().relative_to(ROOT).as_posix()
 
 
-def leaves(record: dict):
-    """Yield (path tuple, value) for every value of the record's data sections."""
-    yield ("distribution_date",), record["distribution_date"]
-    for name, value in record["filing"].items():
-        yield ("filing", name), value
-    for entry in record["classes"]:
-        yield from _walk(("classes", Key(entry["class"])), entry)
-    yield from _walk(("class_totals",), record["class_totals"])
-    for group, fields in record["collateral"].items():
-        yield from _walk(("collateral", Key(group)), fields)
-    for group, buckets in record["delinquency"].items():
-        for bucket, fields in buckets.items():
-            yield from _walk(("delinquency", Key(group), Key(bucket)), fields)
-    for name, value in record["pool"].items():
-        if name == "class_rates_pct":
-            for cls, rates in value.items():
-                yield from _walk(("pool", "class_rates_pct", Key(cls)), rates)
+SECTIONS = ("filing", "classes", "class_totals", "tier_totals", "collateral", "delinquency", "pool")
+_SEGMENT = re.compile(r"\[([^\]]*)\]|\.?([^.\[]+)")
+
+
+def parse_path(rendered: str) -> tuple:
+    """``classes[A-1].per_1000.interest`` -> ('classes', Key('A-1'), 'per_1000', 'interest')."""
+    return tuple(name if name else Key(key) for key, name in _SEGMENT.findall(rendered))
+
+
+def value_at(record: dict, path: tuple):
+    """The record's value at a path, or KeyError."""
+    node = record
+    for segment in path:
+        if isinstance(node, list):  # classes: the entry of that class
+            node = next(e for e in node if e["class"] == segment)
         else:
-            yield ("pool", name), value
+            node = node[segment]
+    return node
 
 
-def _walk(prefix: tuple, node: dict):
-    for name, value in node.items():
-        if isinstance(value, dict):
-            yield from _walk(prefix + (name,), value)
-        else:
-            yield prefix + (name,), value
+def count_leaves(record: dict) -> int:
+    """How many values the record's data sections hold."""
+    def count(node):
+        if isinstance(node, dict):
+            return sum(count(v) for v in node.values())
+        if isinstance(node, list):
+            return sum(count(v) for v in node)
+        return 1
+    return count([record.get(s, {}) for s in SECTIONS]) + (record["distribution_date"] is not None)
 
 
-def kind_of(path: tuple) -> str:
-    """The canonical type of a value path."""
-    section = path[0]
+def kind_of(path: tuple, spec) -> str:
+    """The type of a value path, from the format's own fields and canonical.yaml."""
+    section, names = path[0], [s for s in path[1:] if not isinstance(s, Key)]
     if section == "distribution_date":
         return "date"
-    if section == "classes":
-        return field_type("classes", ".".join(path[2:]))
-    if section == "class_totals":
-        return field_type("classes", ".".join(path[1:]))
-    if section in ("collateral", "delinquency"):
-        return field_type(section, path[-1])
-    if section == "pool" and path[1] == "class_rates_pct":
-        return field_type("pool", "class_rates_pct." + path[-1])
-    return field_type(section, ".".join(path[1:]))
+    if names and names[0] in ("prior", "next", "threshold"):
+        names = names[1:]
+    if section in ("class_totals", "tier_totals"):
+        section = "classes"
+    if section == "delinquency":
+        names = names[-1:]
+    info = field_info(spec, section, ".".join(names))
+    return info["type"]
 
 
 def verify(record: dict, provenance: dict, source_text: str) -> list[str]:
     """Check a record against its source text; return the problems (empty when sound)."""
+    spec = get_format(record["source"]["format"])
     lines = source_text.splitlines()
     problems = []
-    seen = set()
-    for path, value in leaves(record):
-        key = render_path(path)
-        seen.add(key)
-        where = provenance.get(key)
-        if where is None:
-            problems.append(f"{key}: no provenance")
+    for key, where in provenance.items():
+        path = parse_path(key)
+        try:
+            value = value_at(record, path)
+        except (KeyError, StopIteration, TypeError):
+            problems.append(f"{key}: provenance for a value the record lacks")
             continue
         number, start = int(where["line"]), int(where["column"]) - 1
         line = lines[number - 1] if 0 < number <= len(lines) else ""
         if line[start:start + len(where["text"])] != where["text"]:
             problems.append(f"{key}: '{where['text']}' is not at line {where['line']} column {where['column']}")
             continue
-        problems.extend(_check_value(key, path, value, where["text"]))
-    problems.extend(f"{k}: provenance for a value the record lacks" for k in set(provenance) - seen)
+        if where.get("negated") and value is not None:
+            value = -value  # printed as a deduction of the field
+        problems.extend(_check_value(key, path, value, where["text"], spec))
+    if count_leaves(record) != len(provenance):
+        problems.append(f"the record holds {count_leaves(record)} values but provenance names {len(provenance)}")
     for item in record["extra"]:
         number = int(item["line"])
         line = lines[number - 1] if 0 < number <= len(lines) else ""
@@ -137,9 +146,11 @@ def verify(record: dict, provenance: dict, source_text: str) -> list[str]:
     return problems
 
 
-def _check_value(key: str, path: tuple, value, text: str) -> list[str]:
-    kind = kind_of(path)
-    if kind in ("text", "id") or (kind == "amount_or_text" and isinstance(value, str)):
+def _check_value(key: str, path: tuple, value, text: str, spec) -> list[str]:
+    kind = kind_of(path, spec)
+    if path[-1] == "tier":  # the printed tier title, or the key the format's rows.tiers gives it
+        ok = value == spec.table("rows.tiers").lookup(text)[0] or value == " ".join(text.split())
+    elif kind in ("text", "id") or (kind == "amount_or_text" and isinstance(value, str)):
         ok = isinstance(value, str) and value.startswith(" ".join(text.split()))
     else:
         converted = convert(text, kind)

@@ -50,7 +50,7 @@ def test_adding_a_format_with_grammar_and_yaml_only(tmp_path, monkeypatch):
     assert made.exit_code == 0
     formats = tmp_path / "formats"
     written = sorted(p.relative_to(formats).as_posix() for p in formats.rglob("*") if p.is_file())
-    assert written == ["grammars/acme_absc_2003.lark", "specs/aliases/usbank-absc.yaml",
+    assert written == ["grammars/acme_absc_2003.lark", "specs/aliases/acme-absc-2003.yaml",
                        "specs/formats/acme-absc-2003.yaml"]
     assert all(p.suffix in (".lark", ".yaml") for p in formats.rglob("*") if p.is_file())
     assert run("lint", "--formats-dir", formats).exit_code == 1  # no sample yet: RG214
@@ -61,8 +61,8 @@ def test_adding_a_format_with_grammar_and_yaml_only(tmp_path, monkeypatch):
     (formats / "samples").mkdir()
     (formats / "samples" / report.name).write_text(report.read_text())
     edit(spec, "sample: ''", f"sample: samples/{report.name}")
-    edit(formats / "grammars" / "acme_absc_2003.lark", "remittance delinquency shortfalls footer signature",
-         "remittance delinquency footer shortfalls signature")
+    edit(formats / "grammars" / "acme_absc_2003.lark", "remittance_table delinquency_info shortfalls footer signature",
+         "remittance_table delinquency_info footer shortfalls signature")
     detected = run("detect", report, "--formats-dir", formats)
     assert detected.exit_code == 0 and detected.stdout.startswith("MATCH acme-absc-2003")
 
@@ -74,7 +74,7 @@ def test_adding_a_format_with_grammar_and_yaml_only(tmp_path, monkeypatch):
     assert "closest: field original_balance" in labels.stdout
 
     # 6. Map them in the format's own copy of the alias spec.
-    aliases = formats / "specs" / "aliases" / "usbank-absc.yaml"
+    aliases = formats / "specs" / "aliases" / "acme-absc-2003.yaml"
     edit(aliases, "    original_balance: [Orig Bal, Orig Face Value]",
          "    original_balance: [Orig Bal, Orig Face Value, Original Bal]\n    extra: [Factor]")
     edit(aliases, "beginning_balance: [Beginning Bal, Beginning Balance, Beg Bal]",

@@ -33,7 +33,7 @@ def test_every_bad_line_is_reported_in_one_run_and_the_rest_still_parses():
         parse_text(broken(), name="broken.txt")
     error = info.value
     assert [(f.code, f.line) for f in error.findings] == [("RG101", 82), ("RG101", 225)]
-    assert "in section summary" in error.findings[0].message
+    assert "in section distribution_summary" in error.findings[0].message
     assert "in section remittance" in error.findings[1].message
     record = error.result.record
     assert record["pool"]["wam_months"] == 349  # the footer parsed
@@ -87,7 +87,7 @@ def test_a_report_cut_off_names_the_section_it_ends_in_and_keeps_the_sections_be
     tree, findings = parse_tree(text + "\n", get_format("usbank-absc-2003"))
     assert [t.data for t in tree.children] == ["cover", "statement_heading"]
     (finding,) = findings
-    assert finding.code == "RG102" and "in section summary" in finding.message
+    assert finding.code == "RG102" and "in section distribution_summary" in finding.message
     assert "a class row" in finding.expected
     with pytest.raises(RemitError) as info:
         parse_text(text, name="cut.txt")

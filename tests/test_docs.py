@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_every_finding_code_is_documented():
     used = set()
-    for source in (ROOT / "remitgrammar").glob("*.py"):
+    for source in (ROOT / "remitgrammar").rglob("*.py"):
         used |= set(re.findall(r'"(RG\d{3})"', source.read_text(encoding="utf-8")))
     documented = set(re.findall(r"^\| (RG\d{3}) \|", (ROOT / "docs" / "findings.md").read_text(), re.M))
     documented |= set(re.findall(r"^## (RG\d{3}) ", (ROOT / "docs" / "rules.md").read_text(), re.M))

@@ -59,7 +59,7 @@ def test_unknown_and_missing_spec_keys_with_their_lines(fmt):
 
 
 def test_alias_to_an_unknown_field_and_a_label_mapped_twice(fmt):
-    aliases = fmt / "specs" / "aliases" / "usbank-absc.yaml"
+    aliases = fmt / "specs" / "aliases" / "acme.yaml"
     text = aliases.read_text()
     text = text.replace("    wam_months: [Weighted Avg Term to Mat. of Mortg. Loans, WAM]",
                         "    wam_month: [Weighted Avg Term to Mat. of Mortg. Loans, WAM]")
@@ -70,8 +70,8 @@ def test_alias_to_an_unknown_field_and_a_label_mapped_twice(fmt):
     unknown = next(i for i, l in enumerate(lines, 1) if l.startswith("    wam_month:"))
     twice = next(i for i, l in enumerate(lines, 1) if l.startswith("    net_wac_pct:"))
     codes = lint_codes(fmt)
-    assert ("usbank-absc.yaml", "RG211", unknown) in codes
-    assert ("usbank-absc.yaml", "RG212", twice) in codes
+    assert ("acme.yaml", "RG211", unknown) in codes
+    assert ("acme.yaml", "RG212", twice) in codes
 
 
 def test_grammar_that_does_not_compile_or_has_a_conflict(fmt):

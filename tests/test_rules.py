@@ -23,11 +23,14 @@ from remitgrammar.check.rulesdoc import rules_markdown
 ROOT = Path(__file__).resolve().parent.parent
 SEED_2003 = ROOT / "tests" / "corpus" / "usbank-absc-2003" / "absc_2003-he2_2003-11-17.txt"
 SEED_2002 = ROOT / "tests" / "corpus" / "usbank-absc-2002" / "absc_2002-he1_2002-11-15.txt"
+# A sample of our own in the family-3 layout: tiers, an accreting class, per-group O/C,
+# missed-payment delinquency printed with measures as rows.
+TIERED = ROOT / "tests" / "corpus" / "dollars-statement" / "lakeshore_1996-2_1996-12-26.txt"
 
 
 @pytest.fixture(scope="module")
 def parsed():
-    return {seed: parse_path(seed) for seed in (SEED_2003, SEED_2002)}
+    return {seed: parse_path(seed) for seed in (SEED_2003, SEED_2002, TIERED)}
 
 
 def findings(result, record=None, code=None):
@@ -65,10 +68,37 @@ CASES = [
      "pool.overcollateralization_amount"),
     ("RG311", lambda r: _cls(r, "M-1").pop("shortfall"), "classes[M-1].class"),
 ]
+# The same, on the tiered sample.
+TIERED_CASES = [
+    ("RG301", lambda r: _cls(r, "X").update(deferred_interest=Decimal("1033799.00")), "classes[X].ending_balance"),
+    ("RG303", lambda r: _cls(r, "LT-M").update(interest_distribution=Decimal("259600.00")),
+     "tier_totals[lower].interest_distribution"),
+    ("RG309", lambda r: r["delinquency"]["adj"]["foreclosure"]["by_bucket"]["2-payments"].update(count=2),
+     "delinquency[total][foreclosure].by_bucket[2-payments].count"),
+    ("RG312", lambda r: r["delinquency"]["fixed"]["2-payments"].update(balance=Decimal("1402336.19")),
+     "delinquency[fixed][delinquent].balance"),
+    ("RG312", lambda r: r["delinquency"]["adj"]["reo"].update(count=3), "delinquency[adj][reo].count"),
+    ("RG313", lambda r: r["collateral"]["adj"].update(oc_deficiency=Decimal("2345636.94")),
+     "collateral[adj].oc_deficiency"),
+]
 
 
 def test_every_rule_has_a_failing_case():
-    assert {code for code, _, _ in CASES} == set(RULES)
+    assert {code for code, _, _ in CASES + TIERED_CASES} == set(RULES)
+
+
+def test_tiered_sample_is_clean_as_printed(parsed):
+    """Tiers, accretion, per-group O/C and delinquency in either orientation: no rule fires."""
+    assert [f for f in findings(parsed[TIERED]) if f.severity != "info"] == []
+
+
+@pytest.mark.parametrize("code,change,path", TIERED_CASES, ids=[f"{c}-{p}" for c, _, p in TIERED_CASES])
+def test_rule_fires_on_the_tiered_sample(parsed, code, change, path):
+    result = parsed[TIERED]
+    record = copy.deepcopy(result.record)
+    change(record)
+    fired = [f.path for f in findings(result, record, code)]
+    assert path in fired, f"{code} did not fire at {path}: {fired}"
 
 
 @pytest.mark.parametrize("code", sorted({c for c, _, _ in CASES}))

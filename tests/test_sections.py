@@ -139,7 +139,7 @@ def run(format_name: str, *sections: tuple[str, str], repair: bool = True) -> di
 
 
 def test_split_blocks_stitch_unlabelled_rows_and_leave_blank_cells_absent():
-    record = run("usbank-absc-2003", ("summary", SUMMARY_2003))
+    record = run("usbank-absc-2003", ("distribution_summary", SUMMARY_2003))
     a1, aio, bio = record["classes"]
     assert [c["class"] for c in record["classes"]] == ["A-1", "A-IO", "B-IO"]
     assert a1["interest_rate_pct"] == Decimal("1.69000")
@@ -153,7 +153,7 @@ def test_split_blocks_stitch_unlabelled_rows_and_leave_blank_cells_absent():
 
 
 def test_per_unit_blocks_of_different_lengths_and_a_row_labelled_class():
-    record = run("usbank-absc-2003", ("summary", SUMMARY_2003), ("per_unit", PER_UNIT_2003), repair=False)
+    record = run("usbank-absc-2003", ("distribution_summary", SUMMARY_2003), ("per_unit", PER_UNIT_2003), repair=False)
     a1, aio, bio = record["classes"]
     assert a1["cusip"] == "04541GDP4"
     assert a1["per_1000"]["interest_carryforward"] == Decimal("0.00000")
@@ -166,7 +166,7 @@ def test_per_unit_blocks_of_different_lengths_and_a_row_labelled_class():
 
 
 def test_remittance_glued_labels_negatives_sum_line_and_group_rows():
-    record = run("usbank-absc-2003", ("remittance", REMITTANCE_2003))
+    record = run("usbank-absc-2003", ("remittance_table", REMITTANCE_2003))
     coll = record["collateral"]
     assert coll["1"]["prepayments"] == Decimal("3137288")
     assert coll["total"]["prepayments"] == Decimal("5621908")
@@ -179,13 +179,13 @@ def test_remittance_glued_labels_negatives_sum_line_and_group_rows():
     assert pool["aggregate_ending_collateral_balance"] == Decimal("727158360")
     assert pool["current_advances"] == Decimal("3692057.39")
     assert pool["servicer_termination_test_failed"] is False
-    assert record["extra"] == [{"section": "remittance", "label": "Mystery Amount Nobody Knows",
+    assert record["extra"] == [{"section": "remittance_table", "label": "Mystery Amount Nobody Knows",
                                 "values": ["12.50"], "line": 21}]
     assert [(f["code"], f["line"], f["column"]) for f in record["findings"]] == [("RG201", 21, 1)]
 
 
 def test_delinquency_groups_split_count_and_balance_and_reo_market_value():
-    record = run("usbank-absc-2003", ("delinquency", DELINQUENCY_2003))
+    record = run("usbank-absc-2003", ("delinquency_info", DELINQUENCY_2003))
     delinquency = record["delinquency"]
     assert delinquency["2"]["30-59"] == {"count": 32, "balance": Decimal("6197784.4")}
     assert delinquency["1"]["90+"] == {"count": 15, "balance": Decimal("2022563")}
@@ -194,7 +194,7 @@ def test_delinquency_groups_split_count_and_balance_and_reo_market_value():
 
 
 def test_shortfall_matches_bio_to_b_io_and_keeps_the_unlabelled_total():
-    record = run("usbank-absc-2003", ("summary", SUMMARY_2003), ("shortfalls", SHORTFALL_2003))
+    record = run("usbank-absc-2003", ("distribution_summary", SUMMARY_2003), ("shortfalls", SHORTFALL_2003))
     bio = record["classes"][2]
     assert bio["class"] == "B-IO"
     assert bio["shortfall"]["total_unpaid"] == Decimal("1.25")
@@ -202,7 +202,7 @@ def test_shortfall_matches_bio_to_b_io_and_keeps_the_unlabelled_total():
 
 
 def test_2002_single_column_two_line_values_and_text_values():
-    record = run("usbank-absc-2002", ("remittance", REMITTANCE_2002))
+    record = run("usbank-absc-2002", ("remittance_table", REMITTANCE_2002))
     assert record["collateral"]["total"]["scheduled_principal"] == Decimal("565846.34")
     assert record["collateral"]["total"]["curtailments"] == Decimal("267197.80")
     pool = record["pool"]
@@ -222,7 +222,7 @@ def test_a_row_that_fits_no_line_kind_is_a_parse_error_with_its_position():
     broken = SUMMARY_2003.replace("      A-IO       60,000,000", "      A-IO  ??   60,000,000")
     spec = get_format("usbank-absc-2003")
     with pytest.raises(Exception) as info:
-        parser_for(spec).parse(broken, start="summary")
+        parser_for(spec).parse(broken, start="distribution_summary")
     assert info.value.line == 5
 
 
@@ -331,7 +331,7 @@ AMOUNTS PER $1,000 UNIT
 
 
 def test_labels_printed_one_row_off_are_detected_and_repaired():
-    record = run("usbank-absc-2003", ("summary", SUMMARY_FOR_SHIFT), ("per_unit", SHIFTED_PER_UNIT))
+    record = run("usbank-absc-2003", ("distribution_summary", SUMMARY_FOR_SHIFT), ("per_unit", SHIFTED_PER_UNIT))
     per_1000 = {c["class"]: c["per_1000"] for c in record["classes"]}
     assert per_1000["A-1"] == {"interest": Decimal("1.09707"), "total": Decimal("24.49321")}
     assert per_1000["A-4"] == {"interest": Decimal("1.19902"), "total": Decimal("18.60818")}
@@ -343,7 +343,7 @@ def test_labels_printed_one_row_off_are_detected_and_repaired():
 
 
 def test_no_repair_keeps_shifted_values_as_printed_but_still_reports_the_shift():
-    record = run("usbank-absc-2003", ("summary", SUMMARY_FOR_SHIFT), ("per_unit", SHIFTED_PER_UNIT),
+    record = run("usbank-absc-2003", ("distribution_summary", SUMMARY_FOR_SHIFT), ("per_unit", SHIFTED_PER_UNIT),
                  repair=False)
     per_1000 = {c["class"]: c["per_1000"] for c in record["classes"]}
     assert per_1000["A-1"] == {"interest": Decimal("1.09063"), "total": Decimal("30.68620")}
@@ -357,6 +357,6 @@ def test_values_that_contradict_their_labels_without_a_shift_are_reported_not_gu
         .replace("0.96424       36.65301", "8.00000        8.00000") \
         .replace("1.19902       18.60818", "9.00000        9.00000") \
         .replace("1.08567       26.91201", "6.00000        6.00000")
-    record = run("usbank-absc-2003", ("summary", SUMMARY_FOR_SHIFT), ("per_unit", scrambled))
+    record = run("usbank-absc-2003", ("distribution_summary", SUMMARY_FOR_SHIFT), ("per_unit", scrambled))
     assert [f["code"] for f in record["findings"]] == ["RG322"]
     assert record["classes"][0]["per_1000"]["interest"] == Decimal("7.00000")  # as printed

@@ -11,6 +11,8 @@ from ..formats.specs import FormatSpec
 from ..parse.values import Cell, ValueError_, convert
 
 SCHEMA_ID = "remitgrammar/1"
+# Value columns other than the current period put their values under these keys.
+PERIODS = ("prior", "next", "threshold")
 
 
 class Key(str):
@@ -35,12 +37,14 @@ class Accounting:
 
     Attributes:
         extra_cells: (line, column) of every cell kept in ``extra``.
+        repeat_cells: (line, column) of cells that print a value the record already holds, agreeing.
         label_cells: (line, column) of cells read as part of a label (``Grp 1``).
         label_lines: lines that are titles or column headings.
         sections: (rule, role) of every section mapped, in order.
     """
 
     extra_cells: frozenset
+    repeat_cells: frozenset
     label_cells: frozenset
     label_lines: frozenset
     sections: tuple
@@ -75,6 +79,7 @@ class Builder:
         self.label_cells: set = set()
         self.label_lines: set = set()
         self.extra_cells: set = set()
+        self.repeat_cells: set = set()
         self.sections: list = []
         self.tiers: list[str] = []
         self._kinds: dict = {}
@@ -84,7 +89,7 @@ class Builder:
         return self.lines[line - 1] if 0 < line <= len(self.lines) else ""
 
     def put(self, path: tuple, cell: Cell, kind: str | None = None, value=None,
-            end_line: int | None = None) -> bool:
+            end_line: int | None = None, negate: bool = False) -> bool:
         """Convert a cell and store it at ``path`` with its provenance.
 
         A path that already holds a value keeps it: the second value is an RG206
@@ -96,15 +101,13 @@ class Builder:
             kind: the field type; looked up in the format's fields and canonical.yaml when omitted.
             value: an already converted value (skips conversion).
             end_line: the last line of a value joined from several lines.
+            negate: the cell prints the field as a deduction (``(23,418.77)`` for realized
+                losses of 23,418.77 in a roll-forward); provenance says so.
 
         Returns:
             True when the value was stored.
         """
         rendered = render_path(path)
-        first = self.provenance.get(rendered)
-        if first is not None:
-            self._twice(path, rendered, cell, first)
-            return False
         if value is None:
             kind = kind or self.kind(path)
             try:
@@ -113,6 +116,12 @@ class Builder:
                 self.warn("RG204", f"{exc} ({rendered})", cell, path=rendered)
                 self.add_extra(path[0], rendered, [cell], cell.line)
                 return False
+            if negate and value is not None:
+                value = -value
+        first = self.provenance.get(rendered)
+        if first is not None:
+            self._twice(path, rendered, cell, first, value)
+            return False
         if path[0] == "distribution_date":
             self.distribution_date = value
         else:
@@ -126,15 +135,30 @@ class Builder:
         where = {"line": cell.line, "column": cell.column, "text": cell.text}
         if end_line is not None and end_line != cell.line:
             where["end_line"] = end_line
+        if negate:
+            where["negated"] = True
         self.provenance[rendered] = where
         return True
 
-    def _twice(self, path: tuple, rendered: str, cell: Cell, first: dict) -> None:
+    def _twice(self, path: tuple, rendered: str, cell: Cell, first: dict, value) -> None:
+        """A second value for a field: the record keeps the first; a repeat that agrees is noted."""
+        if value == self._value_at(path):
+            self.repeat_cells.add((cell.line, cell.column))
+            self.findings.add("RG207", "info", f"{rendered} is printed again ({cell.text}), agreeing with "
+                              f"line {first['line']}", cell,
+                              source_line=self.source_line(cell.line), path=rendered)
+            return
         self.add_extra(path[0], rendered, [cell], cell.line)
         self.warn("RG206", f"{rendered} is printed twice: line {first['line']} gave {first['text']}, "
                   f"this line gives {cell.text}; the record keeps the first", cell, path=rendered,
                   expected=first["text"], actual=cell.text,
                   hint="if both are right, they are different fields: give one its own label or column alias")
+
+    def _value_at(self, path: tuple):
+        node = self.distribution_date if path[0] == "distribution_date" else self.data
+        for segment in path[1:] if path[0] == "distribution_date" else path:
+            node = node.get(segment) if isinstance(node, dict) else None
+        return node
 
     def kind(self, path: tuple) -> str:
         """The field type of a record path (cached: the same paths recur in every report)."""
@@ -145,6 +169,8 @@ class Builder:
 
     def _lookup_kind(self, path: tuple) -> str:
         section, names = path[0], [s for s in path[1:] if not isinstance(s, Key)]
+        if names and names[0] in PERIODS:
+            names = names[1:]  # pool.prior.<field>: the field's value for another period
         if section == "class_totals" or section == "tier_totals":
             section = "classes"
         if section == "collateral" and not self.spec_has("collateral", names):
@@ -194,7 +220,7 @@ class Builder:
 
     def accounting(self) -> Accounting:
         """Where the printed cells went (for ``coverage``)."""
-        return Accounting(frozenset(self.extra_cells), frozenset(self.label_cells),
+        return Accounting(frozenset(self.extra_cells), frozenset(self.repeat_cells), frozenset(self.label_cells),
                           frozenset(self.label_lines), tuple(self.sections))
 
     def record(self, source: dict) -> dict:

@@ -5,7 +5,8 @@ line of a section whose role maps data (class tables, key values, status
 matrices, information boxes), or of a part of the tree no role claims. Lines a
 role read as titles or column headings, and cells it read as part of a label
 (``Grp 1``), name things and are not counted; cover pages and ``ignored``
-sections are counted apart.
+sections are counted apart. A number that prints again a value the record
+already holds, and agrees with it (RG207), counts as canonical and as a repeat.
 """
 
 from __future__ import annotations
@@ -30,9 +31,11 @@ class Coverage:
         extra: numbers kept in ``extra``.
         lost: (line, column, text) of numbers that gave the record nothing.
         uncounted: numbers in cover and ignored sections.
+        repeats: of the canonical ones, numbers printing again a value the record holds (RG207).
     """
 
     canonical: int = 0
+    repeats: int = 0
     extra: int = 0
     lost: list = field(default_factory=list)
     uncounted: int = 0
@@ -46,7 +49,7 @@ class Coverage:
         return 100.0 * self.canonical / self.printed if self.printed else 100.0
 
     def as_dict(self) -> dict:
-        return {"printed": self.printed, "canonical": self.canonical, "extra": self.extra,
+        return {"printed": self.printed, "canonical": self.canonical, "repeats": self.repeats, "extra": self.extra,
                 "lost": len(self.lost), "canonical_pct": round(self.canonical_pct, 1),
                 "lost_cells": [{"line": line, "column": column, "text": text} for line, column, text in self.lost],
                 "uncounted": self.uncounted}
@@ -70,6 +73,9 @@ def coverage(result) -> Coverage:
                     out.uncounted += role in UNCOUNTED_ROLES
                 elif where in placed:
                     out.canonical += 1
+                elif where in accounting.repeat_cells:
+                    out.canonical += 1
+                    out.repeats += 1
                 elif where in accounting.extra_cells:
                     out.extra += 1
                 else:

@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Callable, Iterable
 
 from ..errors import Finding
+from ..formats.specs import field_info
 from ..build.record import Key, render_path
 from ..build.shift import half_unit
 
@@ -77,6 +78,29 @@ class Context:
         """The classes of the distribution summary."""
         return self.record["classes"]
 
+    def additive(self, section: str, field: str) -> bool:
+        """True for a field whose values add up across loan groups: amounts, and counts of loans
+        (not months, not percentages)."""
+        info = field_info(self.spec, section, field)
+        return info.get("type") == "amount" or (info.get("type") == "count" and "unit" not in info)
+
+    def tiers(self) -> list[tuple]:
+        """(tier or None, its classes, its Total row, the Total row's path prefix), one per class tier."""
+        tier_totals = self.record.get("tier_totals") or {}
+        if not tier_totals:
+            return [(None, self.classes, self.record["class_totals"], "class_totals")]
+        return [(tier, [e for e in self.classes if e.get("tier") == tier], totals, f"tier_totals[{tier}]")
+                for tier, totals in tier_totals.items()]
+
+    def certificate_classes(self) -> list[dict]:
+        """The classes of the tier investors hold (the only tier, where one is printed)."""
+        tiers = [e.get("tier") for e in self.classes if e.get("tier")]
+        if not tiers:
+            return self.classes
+        chosen = getattr(self.spec, "certificate_tier", None)
+        chosen = chosen if chosen in tiers else tiers[-1]
+        return [e for e in self.classes if e.get("tier") == chosen]
+
     def notional(self, name: str) -> bool:
         """A class with a notional balance (interest-only), by the format's name patterns."""
         patterns = getattr(self.spec, "notional_classes", ())
@@ -87,7 +111,7 @@ class Context:
         amount = self.record["pool"].get("overcollateralization_amount")
         if not number(amount):
             return None
-        for entry in self.classes:
+        for entry in self.certificate_classes():
             end = entry.get("ending_balance")
             if number(end) and abs(end - amount) <= slack([end, amount]):
                 return entry["class"]

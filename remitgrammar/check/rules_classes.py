@@ -9,22 +9,26 @@ from ..build.record import render_path
 from ..build.shift import FACTOR_SOURCES, expected_factor, factor_matches
 
 TOTALLED_FIELDS = ("original_balance", "beginning_balance", "principal_distribution", "interest_distribution",
-                   "realized_loss", "total_distribution", "interest_shortfall", "ending_balance")
+                   "realized_loss", "total_distribution", "interest_shortfall", "deferred_interest",
+                   "ending_balance")
 SHORTFALL_FIELDS = ("total_unpaid", "realized_losses", "prepayment_interest_shortfall",
                     "relief_act_interest_shortfall", "raisf", "net_wac_carryover")
 MAX_LEFT_OUT = 4
 
 
 @rule("RG301", "class balance", "error",
-      tolerance="half a unit of the last printed digit of each of the four amounts",
+      tolerance="half a unit of the last printed digit of each of the amounts",
       quirks="Interest-only classes (A-IO, A-IO-INV, B-IO) amortize a notional balance on a schedule with "
              "no principal; the overcollateralization class X grows by the O/C increase. Both follow their "
-             "own rules here. The 2002 X class is off by one cent, within rounding.")
+             "own rules here. The 2002 X class is off by one cent, within rounding. An accreting class "
+             "(the dollars-statement sample's X and LT-B) grows by its deferred interest.")
 def class_balance(ctx: Context) -> None:
-    """Beginning balance less principal distributed less realized loss is the ending balance. A
-    notional class (the format spec's `notional_classes` patterns) pays no principal and its balance
-    can only decline; the overcollateralization class (the one whose ending balance equals the pool's
-    OC amount) ends at its beginning balance plus the O/C increase less the O/C release."""
+    """Beginning balance less principal distributed less realized loss, plus deferred interest where
+    the report prints it (an accreting class), is the ending balance. A notional class (the format
+    spec's `notional_classes` patterns) pays no principal and its balance can only decline; an
+    overcollateralization class printed without deferred interest (the one whose ending balance
+    equals the pool's OC amount) ends at its beginning balance plus the O/C increase less the O/C
+    release."""
     oc_class = ctx.oc_class()
     pool = ctx.record["pool"]
     for entry in ctx.classes:
@@ -33,7 +37,12 @@ def class_balance(ctx: Context) -> None:
                                                          "ending_balance"))
         loss = entry.get("realized_loss")
         loss = loss if number(loss) else 0
-        if name == oc_class:
+        deferred = entry.get("deferred_interest")
+        if number(deferred):
+            ctx.identity("RG301", class_path(name, "ending_balance"),
+                         [(1, begin), (-1, principal), (-1, loss), (1, deferred)], end,
+                         f"class {name}: beginning balance - principal - realized loss + deferred interest")
+        elif name == oc_class:
             ctx.identity("RG301", class_path(name, "ending_balance"),
                          [(1, begin), (1, pool.get("oc_increase", 0)), (-1, pool.get("oc_release", 0))], end,
                          f"class {name} (overcollateralization): beginning + O/C increase - O/C release")
@@ -75,14 +84,19 @@ def class_distribution(ctx: Context) -> None:
              "2002-HE1 reports, though the 2003-HE4 report counts it; P from the 2002 balances. The rule "
              "finds which from the data and says so as information.")
 def class_totals(ctx: Context) -> None:
-    """Each amount of a class table's Total row is the sum of that column over the classes. When the
+    """Each amount of a class table's Total row is the sum of that column over the classes (over the
+    classes of its tier, where a report prints several tiers, each with its Total row). When the
     Total does not match the sum over all classes, the rule looks for the fewest classes (up to four)
     whose omission makes it match and reports them as information; when none does, the Total is wrong."""
-    totals = ctx.record["class_totals"]
+    for tier, classes, totals, prefix in ctx.tiers():
+        _tier_totals(ctx, classes, totals, prefix)
+
+
+def _tier_totals(ctx: Context, classes: list, totals: dict, prefix: str) -> None:
     left_out: dict[tuple, list[str]] = {}
     for path, get in _total_columns(totals):
         printed = get(totals)
-        values = [(e["class"], get(e)) for e in ctx.classes]
+        values = [(e["class"], get(e)) for e in classes]
         values = [(n, v) for n, v in values if number(v)]
         if not number(printed) or not values:
             continue
@@ -91,12 +105,12 @@ def class_totals(ctx: Context) -> None:
             computed = sum(v for _, v in values)
             ctx.finding("RG303", f"Total row {path}: printed {printed}, the classes sum to {computed}, and "
                         f"leaving out up to {MAX_LEFT_OUT} classes does not explain it",
-                        f"class_totals.{path}", expected=computed, actual=printed)
+                        f"{prefix}.{path}", expected=computed, actual=printed)
         elif omitted:
             left_out.setdefault(omitted, []).append(path)
     for omitted, paths in left_out.items():
         ctx.finding("RG303", f"the Total row leaves out {', '.join(omitted)} in {', '.join(paths)}",
-                    f"class_totals.{paths[0]}", severity="info")
+                    f"{prefix}.{paths[0]}", severity="info")
 
 
 def _total_columns(totals: dict):
@@ -149,7 +163,10 @@ def roster(ctx: Context) -> None:
     $1,000 table and the shortfall tables. A class missing from a table is reported with the fields
     it lacks."""
     for section in ("per_1000", "shortfall"):
-        present = {e["class"]: set(e.get(section, {})) for e in ctx.classes}
+        # a table that prints no class of a tier (a factor table of the certificates only) covers
+        # the tiers it prints
+        tiers = {e.get("tier") for e in ctx.classes if e.get(section)}
+        present = {e["class"]: set(e.get(section, {})) for e in ctx.classes if e.get("tier") in tiers}
         fields = set().union(*present.values()) if present else set()
         if not fields:
             continue

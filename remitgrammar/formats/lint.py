@@ -15,9 +15,10 @@ from lark import Lark, logger as lark_logger
 from lark.exceptions import LarkError
 
 from ..errors import ConfigError, Finding
+from .lint_model import lint_model
 from .search import all_formats, search_path
 from .resources import data_dir
-from .specs import canonical, field_type, normalize_label
+from .specs import canonical, field_info, normalize_label
 
 SPEC_KEYS = {"name": str, "description": str, "grammar": str, "aliases": list, "sample": str, "detect": dict,
              "single_column_group": str, "sections": dict, "fields": dict, "certificate_tier": str, "notional_classes": list, "errors": list}
@@ -73,8 +74,12 @@ def lint_spec(path: Path) -> list:
     return problems
 
 
-def lint_aliases(path: Path) -> list:
-    """Alias file problems: unknown scopes, unknown canonical fields, a label mapped to two fields."""
+def lint_aliases(path: Path, fields: dict | None = None) -> list:
+    """Alias file problems: unknown scopes, unknown canonical fields, a label mapped to two fields.
+
+    Args:
+        fields: the fields the formats using this alias file declare of their own.
+    """
     problems: list = []
     root = _compose(path, problems)
     if root is None or not isinstance(root, yaml.MappingNode):
@@ -85,18 +90,22 @@ def lint_aliases(path: Path) -> list:
             if name not in SCOPE_SECTIONS and name not in FREE_SCOPES and not name.startswith("columns."):
                 problems.append((str(path), _finding("RG210", f"unknown scope '{name}'", scope.start_mark.line + 1)))
                 continue
-            problems += _lint_scope(path, name, mapping)
+            problems += _lint_scope(path, name, mapping, fields or {})
     return problems
 
 
-def _lint_scope(path: Path, scope: str, mapping) -> list:
+def _lint_scope(path: Path, scope: str, mapping, fields: dict) -> list:
     problems, seen = [], {}
     for target, labels in getattr(mapping, "value", []):
         line = target.start_mark.line + 1
-        if not _target_exists(scope, target.value):
+        if not _target_exists(scope, target.value, fields):
             problems.append((str(path), _finding("RG211", f"{scope}: '{target.value}' is not a canonical field",
-                                                 line, "fields are listed in specs/canonical.yaml")))
+                                                 line, "fields are listed in specs/canonical.yaml, or in the "
+                                                 "`fields:` of the format that uses this file")))
         for label in getattr(labels, "value", []):
+            if isinstance(label, yaml.MappingNode):
+                problems.append((str(path), _colon_label(scope, label)))
+                continue
             key = normalize_label(str(label.value))
             if key in seen and seen[key][0] != target.value:
                 problems.append((str(path), _finding(
@@ -106,19 +115,33 @@ def _lint_scope(path: Path, scope: str, mapping) -> list:
     return problems
 
 
-def _target_exists(scope: str, target: str) -> bool:
+def _colon_label(scope: str, label) -> Finding:
+    key = label.value[0][0].value if label.value else ""
+    return _finding("RG215", f"{scope}: the label '{key}:' was read by YAML as a mapping, not a label",
+                    label.start_mark.line + 1, f'quote it: "{key}:"')
+
+
+def _target_exists(scope: str, target: str, fields: dict | None = None) -> bool:
+    if scope in ("rows.collateral", "rows.pool"):
+        target = target.removeprefix("-")  # printed as a deduction of that field
     if target in SPECIAL_TARGETS or scope in FREE_SCOPES:
+        return True
+    if scope == "rows.info" and target == "distribution_date":
         return True
     if scope not in SCOPE_SECTIONS and scope.startswith("columns."):
         scope = "columns.summary"  # every class table's columns are class fields
     section = SCOPE_SECTIONS.get(scope)
     if section is None:
         return target in canonical()["delinquency"]["buckets"]
-    try:
-        field_type(section, target)
-        return True
-    except ConfigError:
-        return False
+    sections = (section, "pool") if section == "collateral" else (section,)
+    return any(field_info(_Own(fields or {}), s, target) for s in sections)
+
+
+class _Own:
+    """A stand-in format holding only declared fields, for field_info."""
+
+    def __init__(self, fields: dict):
+        self.fields = fields
 
 
 class _Conflicts(logging.Handler):
@@ -140,8 +163,9 @@ def lint_grammar(path: Path) -> list:
         Lark.open(str(path), parser="lalr", lexer="contextual", debug=True,
                   import_paths=[str(path.parent), str(data_dir("grammars"))])
     except LarkError as exc:
-        text = str(exc)
-        return [(str(path), _finding("RG213", f"grammar does not compile: {text.splitlines()[0]}",
+        text = str(exc).strip()
+        # a collision names both terminals and an example on later lines: show it whole
+        return [(str(path), _finding("RG213", "grammar does not compile: " + "\n    ".join(text.splitlines()),
                                      _line_in(path, text)))]
     finally:
         lark_logger.handlers[:], level = saved
@@ -207,10 +231,12 @@ def lint_all() -> list:
     """Every format on the search path: (file, finding) pairs, empty when all is well."""
     problems: list = []
     for root in search_path():
+        declared: dict = {}
         for spec_path in sorted((root / "specs" / "formats").glob("*.yaml")):
             problems += lint_spec(spec_path)
+            problems += lint_model(spec_path, root, declared)
         for alias_path in sorted((root / "specs" / "aliases").glob("*.yaml")):
-            problems += lint_aliases(alias_path)
+            problems += lint_aliases(alias_path, declared.get(alias_path.name, {}))
         for grammar in sorted((root / "grammars").glob("*.lark")):
             if grammar.name != "shared.lark":
                 problems += lint_grammar(grammar)

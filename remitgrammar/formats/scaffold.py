@@ -16,8 +16,9 @@ NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 def new_format(name: str, source: str, into: Path) -> list[Path]:
     """Create ``into/grammars/<name>.lark`` and ``into/specs/formats/<name>.yaml`` from ``source``.
 
-    The alias files the source names are copied to ``into/specs/aliases/`` (unless
-    already there), so that they can be edited without touching the built-ins.
+    The alias files the source names are copied to ``into/specs/aliases/`` under the
+    new format's name (``<name>.yaml``), so that they can be edited without touching
+    the built-ins or another format that shares them.
 
     Returns:
         The files written.
@@ -38,17 +39,25 @@ def new_format(name: str, source: str, into: Path) -> list[Path]:
     grammar = re.sub(r"^// Family: .*$", f"// Family: {name} (started from {source})", grammar, count=1, flags=re.M)
     written.append(_write(targets["grammar"], grammar))
     doc = yaml.safe_load(spec.spec_path.read_text(encoding="utf-8"))
+    renamed = _alias_names(name, doc.get("aliases") or [])
     doc.update(name=name, grammar=grammar_name, description=f"Started from {source}: {doc.get('description', '')}",
-               sample="")
+               sample="", aliases=list(renamed.values()))
     header = (f"# Format {name}, started from {source} by `remitgrammar new-format`.\n"
               f"# Set `sample:` to a report of this layout, and `detect:` to the texts that recognise it.\n")
     written.append(_write(targets["spec"], header + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)))
-    for alias_file in doc.get("aliases", ()):
-        target = into / "specs" / "aliases" / alias_file
+    for alias_file, new_name in renamed.items():
+        target = into / "specs" / "aliases" / new_name
         origin = spec.spec_path.parent.parent / "aliases" / alias_file
         if not target.exists() and origin.exists():
             written.append(_write(target, origin.read_text(encoding="utf-8")))
     return written
+
+
+def _alias_names(name: str, alias_files: list) -> dict:
+    """Each alias file the source uses -> its copy's name, under the new format's name."""
+    if len(alias_files) == 1:
+        return {alias_files[0]: f"{name}.yaml"}
+    return {f: f"{name}-{Path(f).stem}.yaml" for f in alias_files}
 
 
 def _write(path: Path, text: str) -> Path:

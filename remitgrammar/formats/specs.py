@@ -136,13 +136,31 @@ def canonical() -> dict:
     return load_yaml(data_dir("specs") / "canonical.yaml")
 
 
-def _lookup_type(catalogue: dict, section: str, name: str) -> str | None:
+def _lookup(catalogue: dict, section: str, name: str) -> dict | None:
     node = catalogue.get(section)
     for part in name.split("."):
-        if not isinstance(node, dict) or part not in node:
+        if not isinstance(node, dict):
             return None
-        node = node[part]
-    return node.get("type") if isinstance(node, dict) else None
+        node = node.get(part, node.get("*"))  # "*": any name (a trigger's, a party's role)
+        if node is None:
+            return None
+    return node if isinstance(node, dict) and isinstance(node.get("type"), str) else None
+
+
+def _lookup_type(catalogue: dict, section: str, name: str) -> str | None:
+    found = _lookup(catalogue, section, name)
+    return found["type"] if found else None
+
+
+def field_info(spec, section: str, name: str) -> dict:
+    """A field's entry (type, unit, meaning): the format's own additions first, then canonical.yaml;
+    a per-group collateral fact falls back to its pool name. Empty when neither has it."""
+    for catalogue in (getattr(spec, "fields", None) or {}, canonical()):
+        for where in ((section, "pool") if section == "collateral" else (section,)):
+            found = _lookup(catalogue, where, name)
+            if found:
+                return found
+    return {}
 
 
 def has_field(section: str, name: str) -> bool:
@@ -157,11 +175,7 @@ def field_type(section: str, name: str) -> str:
     Raises:
         ConfigError: when canonical.yaml has no such field.
     """
-    node = canonical().get(section)
-    for part in name.split("."):
-        if not isinstance(node, dict) or part not in node:
-            raise ConfigError(f"specs/canonical.yaml has no field {section}.{name}")
-        node = node[part]
-    if not isinstance(node, dict) or "type" not in node:
-        raise ConfigError(f"specs/canonical.yaml: {section}.{name} has no type")
-    return node["type"]
+    found = _lookup_type(canonical(), section, name)
+    if found is None:
+        raise ConfigError(f"specs/canonical.yaml has no field {section}.{name}")
+    return found

@@ -7,7 +7,9 @@ phrases all name groups (``GROUP 1  GROUP 2  TOTAL``, ``FIXED GROUP  ADJ GROUP``
 sets the value columns; one whose phrases all name periods (``PRIOR  CURRENT``)
 sets prior/current columns; any other heading qualifies the labels under it
 (``OVERCOLLATERALIZATION`` + ``TARGET AMOUNT``) when the qualified label is
-known. Parameters: ``sum_line`` (the field an unlabelled line of values fills),
+known. An alias target written ``-field`` reads the label's values as a
+deduction of that field: ``(23,418.77)`` under a roll-forward is realized losses
+of 23,418.77. Parameters: ``sum_line`` (the field an unlabelled line of values fills),
 ``single_column_group``.
 """
 
@@ -15,7 +17,7 @@ from __future__ import annotations
 
 from ...parse.columns import Column, assign
 from ...parse.values import Cell, split_phrases, split_row
-from ..groups import all_groups, group_columns, group_key, phrase_cell
+from ..groups import group_key, is_group_name, phrase_cell
 from ..items import Rows, Subsection
 from ..record import Builder, Key
 
@@ -27,8 +29,7 @@ class KeyValues:
 
     def __init__(self, builder: Builder):
         self.b = builder
-        self.groups: list[Column] | None = None
-        self.periods: list[Column] | None = None
+        self.columns: list[Column] | None = None
 
     def run(self, rule: str, params: dict, items: list) -> None:
         self.params = params
@@ -45,18 +46,34 @@ class KeyValues:
                 heading = self._heading(item)
 
     def _heading(self, token) -> Cell | None:
-        """Set group or period columns from a heading line; return it when it qualifies labels."""
+        """Set value columns from a heading line; return the words that qualify the labels under it.
+
+        A heading's phrases after its first may all name groups or periods
+        (``PRINCIPAL COLLECTIONS  FIXED GROUP  ADJ GROUP  TOTAL``, ``PRIOR  CURRENT``):
+        they become the value columns and the first phrase qualifies the labels.
+        """
         self.b.heading_lines([token])
-        if all_groups(token, self.b.spec):
-            self.groups, self.periods = group_columns(token, self.b.spec), None
-            return None
         phrases = split_phrases(str(token), token.line, token.column)
-        periods = [self.b.spec.table("rows.periods").lookup(p.text)[0] for p in phrases]
-        if phrases and all(periods):
-            self.periods = [Column(k, p.column, p.end, p, [p]) for k, p in zip(periods, phrases)]
-            return None
-        self.periods = None
+        for skip in (0, 1):
+            columns = self._columns(phrases[skip:])
+            if columns:
+                self.columns = columns
+                return phrases[0] if skip else None
         return phrase_cell(token)
+
+    def _columns(self, phrases: list[Cell]) -> list[Column] | None:
+        """Value columns when every phrase names a group or a period (PRIOR, CURRENT, NEXT)."""
+        if not phrases:
+            return None
+        columns = []
+        for phrase in phrases:
+            period = self.b.spec.table("rows.periods").lookup(phrase.text)[0]
+            group = None if period else (group_key(phrase.text, self.b.spec)
+                                         if is_group_name(phrase.text, self.b.spec) else None)
+            if period is None and group is None:
+                return None
+            columns.append(Column(f"{group or ''}|{period or ''}", phrase.column, phrase.end, phrase, [phrase]))
+        return columns
 
     def _rows(self, section: str, item: Rows, heading: Cell | None) -> None:
         for row in item.rows:
@@ -84,48 +101,47 @@ class KeyValues:
         self.b.note_label(scope or "rows.collateral or rows.pool", text, target, label)
         if target is None:
             self.b.unmapped(section, Cell(text, label.line, label.column), cells, "rows.collateral or rows.pool")
-        elif target == "extra":  # known, and kept as printed on purpose
+            return
+        if target == "extra":  # known, and kept as printed on purpose
             self.b.add_extra(section, label.text, cells, label.line)
-        elif scope == COLLATERAL or (len(cells) > 1 and (self.groups or self.periods)):
-            self._by_column(section, label, target, cells, scope)
-        elif len(cells) != 1:
-            self.b.add_extra(section, label.text, cells, label.line)
-            self.b.warn("RG205", f"'{label.text}' is a deal-level value but {len(cells)} values are printed",
-                        label)
-        elif class_name is not None:
-            head, sub = target.split(".")
-            self.b.put(("pool", head, Key(class_name), sub), cells[0])
+            return
+        negate = target.startswith("-")  # the label prints the field as a deduction
+        field = tuple(target.lstrip("-").split("."))
+        if class_name is not None:
+            field = (field[0], Key(class_name)) + field[1:]
+        if self.columns and (scope == COLLATERAL or len(cells) > 1):
+            self._by_column(section, label, field, cells, scope, negate)
+        elif scope == COLLATERAL:
+            self._single(label, field, cells, ("collateral", Key(self._single_group())), negate)
         else:
-            self.b.put(("pool",) + tuple(target.split(".")), cells[0])
+            self._single(label, field, cells, ("pool",), negate)
 
-    def _by_column(self, section: str, label: Cell, target: str, cells: list[Cell], scope: str) -> None:
-        field = tuple(target.split("."))
-        if self.periods and len(cells) > 1:
-            return self._by_period(section, label, field, cells, scope)
-        if not self.groups:
-            if len(cells) == 1:
-                group = self.params.get("single_column_group", self.b.spec.single_column_group)
-                self.b.put(("collateral", Key(group)) + field, cells[0])
-                return
-            pairs = None
-        else:
-            pairs = assign(cells, self.groups)
+    def _single_group(self) -> str:
+        return self.params.get("single_column_group", self.b.spec.single_column_group)
+
+    def _single(self, label: Cell, field: tuple, cells: list[Cell], owner: tuple, negate: bool = False) -> None:
+        if len(cells) != 1:
+            self.b.add_extra(owner[0], label.text, cells, label.line)
+            self.b.warn("RG205", f"'{label.text}' takes one value here, but {len(cells)} values are printed "
+                        "and no heading above names their columns", label)
+            return
+        self.b.put(owner + field, cells[0], negate=negate)
+
+    def _by_column(self, section: str, label: Cell, field: tuple, cells: list[Cell], scope: str,
+                   negate: bool = False) -> None:
+        pairs = assign(cells, self.columns)
         if pairs is None:
             self.b.add_extra(section, label.text, cells, label.line)
-            self.b.warn("RG104", f"values of '{label.text}' do not line up with the group columns", label)
+            self.b.warn("RG104", f"values of '{label.text}' do not line up with the columns", label)
             return
         for column, cell in pairs:
-            self.b.put(("collateral", Key(column.name)) + field, cell)
+            group, period = column.name.split("|")
+            if group:
+                owner = ("collateral", Key(group))
+            else:
+                owner = ("pool",) if scope == POOL else ("collateral", Key(self._single_group()))
+            self.b.put(owner + (field if period in ("", "current") else (period,) + field), cell, negate=negate)
 
-    def _by_period(self, section: str, label: Cell, field: tuple, cells: list[Cell], scope: str) -> None:
-        pairs = assign(cells, self.periods)
-        if pairs is None:
-            self.b.add_extra(section, label.text, cells, label.line)
-            self.b.warn("RG104", f"values of '{label.text}' do not line up with the period columns", label)
-            return
-        owner = ("pool",) if scope == POOL else ("collateral", Key(self.b.spec.single_column_group))
-        for column, cell in pairs:
-            self.b.put(owner + (field if column.name == "current" else ("prior",) + field), cell)
 
     def _sum(self, section: str, row, heading) -> None:
         _, cells = split_row(row.text, row.line, row.column)
@@ -134,7 +150,10 @@ class KeyValues:
         if target is None:
             self.b.unmapped(section, label, cells, f"the sum_line parameter of section '{section}'")
             return
-        self._by_column(section, label, target, cells, COLLATERAL)
+        if self.columns:
+            self._by_column(section, label, (target,), cells, COLLATERAL)
+        else:
+            self._single(label, (target,), cells, ("collateral", Key(self._single_group())))
 
     def _group(self, section: str, row, heading) -> None:
         heading_text = heading.text if heading is not None else ""

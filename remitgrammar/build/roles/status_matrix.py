@@ -25,6 +25,11 @@ from ..record import Builder, Key
 _TITLE_PARTS = re.compile(r"\s+-\s+|\s*:\s*|\s{2,}")
 
 
+def _has_values(token) -> bool:
+    first = expand(token)[0]
+    return bool(split_row(first.text, first.line, first.column)[1])
+
+
 class StatusMatrix:
     """Maps status tables into ``delinquency[group][bucket][measure]``."""
 
@@ -33,12 +38,15 @@ class StatusMatrix:
 
     def run(self, rule: str, params: dict, items: list) -> None:
         titles, heading, rows = [], None, []
+        has_heading = any(isinstance(item, Heading) for item in items)
         for item in items:
             if isinstance(item, Heading):
                 heading = item.tokens
             elif hasattr(item, "type"):
-                (titles if heading is None and not rows else rows).extend(
-                    [item] if heading is None and not rows else expand(item))
+                if not rows and (heading is None if has_heading else not _has_values(item)):
+                    titles.append(item)
+                else:
+                    rows.extend(expand(item))
         if heading is None and titles:
             heading = [titles.pop()]  # the line right above the rows names their columns
         if heading is None:
@@ -110,6 +118,8 @@ class StatusMatrix:
 
     def _put(self, params: dict, group: str, status, bucket, measure: str, cell: Cell) -> None:
         base = params.get("base_status", "delinquent")
+        if bucket == "total" and status in (None, base):
+            bucket = base  # the total column of the base status: all its buckets together
         if status is None or status == base:
             path = (Key(bucket or base),)
         elif bucket in (None, "total", status):
