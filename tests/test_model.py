@@ -24,8 +24,8 @@ def test_a_value_printed_twice_differently_keeps_the_first_and_names_both_lines(
     (finding,) = [f for f in result.record["findings"] if f["code"] == "RG206"]
     assert finding["severity"] == "warning" and finding["line"] == 226
     assert "line 225 gave 305,569" in finding["message"]
-    assert {"section": "pool", "label": "pool.servicing_fee", "values": ["305,570"], "line": 226} \
-        in result.record["extra"]
+    assert {"section": "pool", "label": "pool.servicing_fee", "values": ["305,570"], "line": 226,
+            "heading": "Interest Distributions:"} in result.record["extra"]
 
 
 def test_a_value_printed_again_alike_is_information_and_counts_as_canonical():

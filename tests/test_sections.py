@@ -161,7 +161,8 @@ def test_per_unit_blocks_of_different_lengths_and_a_row_labelled_class():
     assert "interest_carryforward" not in bio["per_1000"]  # the carry-forward block has no B-IO row
     assert a1["per_1000"]["interest"] == Decimal("1.09063")  # as printed; `check` repairs the shift
     extra = [e for e in record["extra"] if e["label"] == "Class"]
-    assert extra == [{"section": "per_1000", "label": "Class", "values": ["1.09707", "24.49321"], "line": 15}]
+    assert extra == [{"section": "per_1000", "label": "Class", "values": ["1.09707", "24.49321"], "line": 15,
+                      "heading": "AMOUNTS PER $1,000 UNIT"}]
     assert [f["code"] for f in record["findings"]] == ["RG203"]
 
 
@@ -180,7 +181,7 @@ def test_remittance_glued_labels_negatives_sum_line_and_group_rows():
     assert pool["current_advances"] == Decimal("3692057.39")
     assert pool["servicer_termination_test_failed"] is False
     assert record["extra"] == [{"section": "remittance_table", "label": "Mystery Amount Nobody Knows",
-                                "values": ["12.50"], "line": 21}]
+                                "values": ["12.50"], "line": 21, "heading": "Advances", "columns": ["TOTAL"]}]
     assert [(f["code"], f["line"], f["column"]) for f in record["findings"]] == [("RG201", 21, 1)]
 
 

@@ -81,6 +81,7 @@ class Builder:
         self.extra_cells: set = set()
         self.repeat_cells: set = set()
         self.sections: list = []
+        self.heading: str | None = None  # the nearest heading above the lines a role is reading
         self.tiers: list[str] = []
         self._kinds: dict = {}
 
@@ -201,10 +202,16 @@ class Builder:
         """Log a printed label or column heading and the field it mapped to (for `labels`)."""
         self.labels.append((scope, " ".join(label.split()), target, cell.line, cell.column))
 
-    def add_extra(self, section: str, label: str, cells: list[Cell], line: int) -> None:
-        """Keep a labelled value that no canonical field takes."""
-        self.extra.append({"section": section, "label": " ".join(label.split()),
-                           "values": [c.text for c in cells], "line": line})
+    def add_extra(self, section: str, label: str, cells: list[Cell], line: int, columns: list | None = None) -> None:
+        """Keep a labelled value that no canonical field takes, with the heading above it and,
+        in a table, the column headings over its values."""
+        entry = {"section": section, "label": " ".join(label.split()), "values": [c.text for c in cells],
+                 "line": line}
+        if self.heading:
+            entry["heading"] = " ".join(self.heading.split())
+        if columns:
+            entry["columns"] = [" ".join(str(c).split()) for c in columns]
+        self.extra.append(entry)
         self.extra_cells.update((c.line, c.column) for c in cells)
 
     def warn(self, code: str, message: str, cell, **extra) -> None:
@@ -212,9 +219,9 @@ class Builder:
         self.findings.add(code, "warning", message, cell,
                           source_line=self.source_line(cell.line) if cell else None, **extra)
 
-    def unmapped(self, section: str, label: Cell, cells: list[Cell], scope: str) -> None:
+    def unmapped(self, section: str, label: Cell, cells: list[Cell], scope: str, columns: list | None = None) -> None:
         """Keep an unknown label in ``extra`` and report it (RG201)."""
-        self.add_extra(section, label.text, cells, label.line)
+        self.add_extra(section, label.text, cells, label.line, columns)
         self.warn("RG201", f"label '{' '.join(label.text.split())}' maps to no canonical field",
                   label, hint=f"add it to an alias list under {scope} in the format's alias spec")
 

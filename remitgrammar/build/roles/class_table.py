@@ -43,6 +43,7 @@ class ClassTables:
         titles = [i for i in items if not isinstance(i, Block)]
         tier = self._tier(params, titles)
         self.b.heading_lines(titles)
+        self.b.heading = phrase_cell(titles[0]).text if titles else None
         totals = {normalize_label(t) for t in params.get("total_labels", ["Total"])}
         previous_names: list[str | None] = []
         for block in (i for i in items if isinstance(i, Block)):
@@ -103,7 +104,7 @@ class ClassTables:
             for column, cell in pairs:
                 field = fields.get(id(column))
                 if field is None:
-                    self.b.add_extra(scope, f"{name} / {column.name}", [cell], cell.line)
+                    self.b.add_extra(scope, f"{name} / {column.name}", [cell], cell.line, [column.name])
                 else:
                     self.b.put(owner + field, cell, kinds[id(column)])
 

@@ -53,6 +53,7 @@ class KeyValues:
         they become the value columns and the first phrase qualifies the labels.
         """
         self.b.heading_lines([token])
+        self.b.heading = phrase_cell(token).text
         phrases = split_phrases(str(token), token.line, token.column)
         for skip in (0, 1):
             columns = self._columns(phrases[skip:])
@@ -100,10 +101,11 @@ class KeyValues:
         scope, target, class_name, text = self._lookup(label, heading)
         self.b.note_label(scope or "rows.collateral or rows.pool", text, target, label)
         if target is None:
-            self.b.unmapped(section, Cell(text, label.line, label.column), cells, "rows.collateral or rows.pool")
+            self.b.unmapped(section, Cell(text, label.line, label.column), cells, "rows.collateral or rows.pool",
+                            self._column_names(cells))
             return
         if target == "extra":  # known, and kept as printed on purpose
-            self.b.add_extra(section, label.text, cells, label.line)
+            self.b.add_extra(section, label.text, cells, label.line, self._column_names(cells))
             return
         negate = target.startswith("-")  # the label prints the field as a deduction
         field = tuple(target.lstrip("-").split("."))
@@ -115,6 +117,11 @@ class KeyValues:
             self._single(label, field, cells, ("collateral", Key(self._single_group())), negate)
         else:
             self._single(label, field, cells, ("pool",), negate)
+
+    def _column_names(self, cells: list[Cell]) -> list | None:
+        """The headings over a row's cells, where value columns are set and the cells line up."""
+        pairs = assign(cells, self.columns) if self.columns and cells else None
+        return [column.anchor.text for column, _ in pairs] if pairs else None
 
     def _single_group(self) -> str:
         return self.params.get("single_column_group", self.b.spec.single_column_group)

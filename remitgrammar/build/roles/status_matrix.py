@@ -52,6 +52,7 @@ class StatusMatrix:
         if heading is None:
             return
         self.b.heading_lines(titles + heading)
+        self.b.heading = phrase_cell(titles[0]).text if titles else None
         columns = heading_columns(heading)
         split = [(row, *split_row(row.text, row.line, row.column)) for row in rows]
         widen(columns, [cells for _, _, cells in split])
@@ -113,7 +114,7 @@ class StatusMatrix:
         target, _ = self.b.spec.table(scope).lookup(label.text)
         self.b.note_label(scope, label.text, target, anchor or label)
         if target is None:
-            self.b.unmapped("delinquency", label, cells, scope)
+            self.b.unmapped("delinquency", label, cells, scope, [anchor.text] if anchor is not None else None)
         return target
 
     def _put(self, params: dict, group: str, status, bucket, measure: str, cell: Cell) -> None:
