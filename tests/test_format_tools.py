@@ -89,6 +89,17 @@ def test_grammar_that_does_not_compile_or_has_a_conflict(fmt):
     assert found[0][2] in (line, None) or found[0][2] > 0
 
 
+def test_a_grammar_collision_is_printed_in_full(fmt):
+    """Lark names both colliding rules on lines after the first: lint shows them all."""
+    grammar = fmt / "grammars" / "acme.lark"
+    grammar.write_text(grammar.read_text().replace(
+        "shortfalls: SHORTFALL_TITLE class_block+",
+        "shortfalls: SHORTFALL_TITLE (class_block | other_block)+\nother_block: class_heading CLASS_ROWS+"))
+    out = run("lint", "--formats-dir", fmt).stdout
+    assert "RG213 error: grammar does not compile: Reduce/Reduce collision" in out
+    assert "- <class_block : class_heading" in out and "- <other_block : class_heading" in out
+
+
 def test_format_without_its_sample(fmt):
     (fmt / "samples" / "s.txt").unlink()
     assert [c for c in lint_codes(fmt) if c[1] == "RG214"]
