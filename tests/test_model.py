@@ -39,7 +39,7 @@ def test_coverage_command(runner):
     from remitgrammar.cli import app
     done = runner.invoke(app, ["coverage", str(SEED)])
     assert done.exit_code == 0
-    assert "333 printed numbers: 333 canonical (100.0%" in done.stdout
+    assert "371 printed numbers: 371 canonical (100.0%" in done.stdout
     assert runner.invoke(app, ["coverage", str(SEED), "--min-canonical", "100.1"]).exit_code == 1
 
 

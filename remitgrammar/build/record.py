@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from ..errors import Findings
 from ..errors import ConfigError
 from ..formats.specs import FormatSpec
+from ..parse.lines import expand
 from ..parse.values import Cell, ValueError_, convert
 
 SCHEMA_ID = "remitgrammar/1"
@@ -195,8 +196,7 @@ class Builder:
     def heading_lines(self, tokens) -> None:
         """Mark lines as titles or column headings: numbers on them name things, they are not values."""
         for token in tokens:
-            first = getattr(token, "line", 0)
-            self.label_lines.update(range(first, first + str(token).count("\n") + 1))
+            self.label_lines.update(row.line for row in expand(token))
 
     def note_label(self, scope: str, label: str, target: str | None, cell) -> None:
         """Log a printed label or column heading and the field it mapped to (for `labels`)."""
