@@ -64,8 +64,10 @@ def coverage(result) -> Coverage:
         for row in expand(token):
             if row.line in accounting.label_lines:
                 continue
-            _, cells = split_row(row.text, row.line, row.column)
-            for cell in cells:
+            labels, cells = split_row(row.text, row.line, row.column)
+            # words after a row's first phrase that a role read as cells (a CUSIP before a class type)
+            read = [p for p in labels[1:] if (p.line, p.column) in placed or (p.line, p.column) in accounting.extra_cells]
+            for cell in read + cells:
                 if not any(ch.isdigit() for ch in cell.text):
                     continue
                 where = (cell.line, cell.column)

@@ -38,7 +38,7 @@ def class_balance(ctx: Context) -> None:
         loss = entry.get("realized_loss")
         loss = loss if number(loss) else 0
         deferred = entry.get("deferred_interest")
-        if number(deferred):
+        if number(deferred) and deferred != 0:
             ctx.identity("RG301", class_path(name, "ending_balance"),
                          [(1, begin), (-1, principal), (-1, loss), (1, deferred)], end,
                          f"class {name}: beginning balance - principal - realized loss + deferred interest")

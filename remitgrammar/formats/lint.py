@@ -15,7 +15,7 @@ from lark import Lark, logger as lark_logger
 from lark.exceptions import LarkError
 
 from ..errors import ConfigError, Finding
-from .lint_model import lint_model
+from .lint_model import DeclaredFields, lint_model
 from .search import all_formats, search_path
 from .resources import data_dir
 from .specs import canonical, field_info, normalize_label
@@ -134,14 +134,7 @@ def _target_exists(scope: str, target: str, fields: dict | None = None) -> bool:
     if section is None:
         return target in canonical()["delinquency"]["buckets"]
     sections = (section, "pool") if section == "collateral" else (section,)
-    return any(field_info(_Own(fields or {}), s, target) for s in sections)
-
-
-class _Own:
-    """A stand-in format holding only declared fields, for field_info."""
-
-    def __init__(self, fields: dict):
-        self.fields = fields
+    return any(field_info(DeclaredFields(fields or {}), s, target) for s in sections)
 
 
 class _Conflicts(logging.Handler):

@@ -105,11 +105,24 @@ def _sections(doc: dict, root: Path, lines: list) -> list:
         return []  # lint_grammar reports a grammar that does not compile
     problems = [_finding("RG217", f"section '{name}' is not a rule of the grammar", _line_of(lines, name))
                 for name in sections if name not in rules]
+    own = DeclaredFields(doc.get("fields") if isinstance(doc.get("fields"), dict) else {})
+    for name, (role, params) in sections.items():
+        for field in params.get("fields", []) if role == "title_block" else []:
+            if field and not field_info(own, "filing", str(field)):
+                problems.append(_finding("RG217", f"section '{name}': '{field}' is not a filing field",
+                                         _line_of(lines, name)))
     for name in _unclaimed(rules, set(sections)):
         problems.append(_finding("RG218", f"rule '{name}' holds report lines, but neither it nor a rule around it "
                                  "has a role: its values would be lost", line,
                                  f"give it a role under sections: ({name}: {{role: ...}})", "warning"))
     return problems
+
+
+class DeclaredFields:
+    """The fields a spec declares, in the shape field_info reads (a format's ``fields``)."""
+
+    def __init__(self, fields: dict):
+        self.fields = fields
 
 
 def _grammar_rules(root: Path, grammar) -> dict | None:

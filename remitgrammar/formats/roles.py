@@ -37,6 +37,10 @@ ROLES: dict[str, dict] = {
         "base_status": (str, "the status whose buckets sit directly under the group (default: delinquent)"),
     },
     "info_box": {},
+    "title_block": {
+        "fields": (list, "the filing field each title line fills, line by line (null skips a line)"),
+        "series": (bool, "take the series (Series 2003-7) from the first line that prints one"),
+    },
     "cover": {},
     "ignored": {},
 }

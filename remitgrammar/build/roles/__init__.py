@@ -13,6 +13,7 @@ from .cover import Cover
 from .info_box import InfoBox
 from .key_values import KeyValues
 from .status_matrix import StatusMatrix
+from .title_block import TitleBlock
 
 
 class _Ignored:
@@ -29,7 +30,7 @@ class Roles:
         self.b = builder
         self._roles = {"class_table": ClassTables(builder), "key_values": KeyValues(builder),
                        "status_matrix": StatusMatrix(builder), "info_box": InfoBox(builder),
-                       "cover": Cover(builder), "ignored": _Ignored()}
+                       "cover": Cover(builder), "title_block": TitleBlock(builder), "ignored": _Ignored()}
 
     def run(self, role: str, rule: str, params: dict, items: list) -> None:
         """Map one section's items by its role."""

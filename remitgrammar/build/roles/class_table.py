@@ -75,7 +75,9 @@ class ClassTables:
     def _split(self, token, labelled: bool) -> tuple[Cell | None, list[Cell]]:
         labels, cells = split_row(str(token), token.line, token.column)
         label = labels[0] if labels and (labelled or token.type.endswith("TOTAL_ROW")) else None
-        return label, cells
+        # The class name is the row's first phrase: words after it are cells of text
+        # columns (a CUSIP followed by a class type: "A-1  96147WAA9  SEN  5.25000%").
+        return label, (labels[1:] if label is not None else labels) + cells
 
     def _block(self, scope: str, params: dict, tier, block: Block, rows: list, names: list) -> None:
         columns = heading_columns(block.heading)

@@ -25,7 +25,7 @@ COLLATERAL, POOL = "rows.collateral", "rows.pool"
 
 
 class KeyValues:
-    """Maps the key-value sections of one report; group columns carry over from one section to the next."""
+    """Maps the key-value sections of one report."""
 
     def __init__(self, builder: Builder):
         self.b = builder
@@ -33,6 +33,7 @@ class KeyValues:
 
     def run(self, rule: str, params: dict, items: list) -> None:
         self.params = params
+        self.columns = None  # each section sets its own value columns
         heading = None
         for item in items:
             if isinstance(item, Subsection):

@@ -119,7 +119,7 @@ class StatusMatrix:
 
     def _put(self, params: dict, group: str, status, bucket, measure: str, cell: Cell) -> None:
         base = params.get("base_status", "delinquent")
-        if bucket == "total" and status in (None, base):
+        if bucket == "total" and status == base:
             bucket = base  # the total column of the base status: all its buckets together
         if status is None or status == base:
             path = (Key(bucket or base),)
