@@ -2,7 +2,8 @@
 
 It uses what the built-in formats do not: a class table with a fixed tier, loan
 groups printed as separate blocks, a status table whose rows are groups with a
-fixed status, and an information box with a key no alias knows.
+fixed status, a status table whose label column has a heading of its own, and an
+information box with a key no alias knows.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ GRAMMAR = r"""// Family: tiny-trust (a test layout)
 %import shared (HEADING, CLASS_ROWS, TOTAL_ROW, VALUE_ROWS, LABEL_ROWS, SUBLABEL_ROW, CONTINUATION_ROW, TEXT_VALUE_ROW, GROUP_ROWS)
 %import shared (class_block, class_heading, table_heading, kv_row, labelled_kv, subsection)
 
-start: party_lines certificate_table group_blocks reo_table
+start: party_lines certificate_table group_blocks reo_table delinquency_grid
 PARTY_LINE.3: _IND /[A-Z][A-Z ]*:/ /[^\n]*/ _EOL
 party_lines: PARTY_LINE+
 CERT_TITLE.4: _IND "CERTIFICATES" _EOL
@@ -32,6 +33,8 @@ GROUPS_TITLE.4: _IND "LOAN GROUPS" _EOL
 group_blocks: GROUPS_TITLE subsection+
 REO_TITLE.4: _IND "REO BY GROUP" _EOL
 reo_table: REO_TITLE table_heading LABEL_ROWS
+GROUPS_LINE.4: _IND "Group I" _WIDE_GAP "Group II" _EOL
+delinquency_grid: GROUPS_LINE table_heading LABEL_ROWS
 """
 
 SPEC = """name: tiny-trust
@@ -45,6 +48,7 @@ sections:
   certificate_table: {role: class_table, scope: certs, defines_classes: true, tier: certificates}
   group_blocks: {role: key_values}
   reo_table: {role: status_matrix, rows: group, columns: measure, status_from: fixed, status: reo}
+  delinquency_grid: {role: status_matrix, rows: bucket, columns: measure, groups_from: header}
 """
 
 ALIASES = """columns:
@@ -63,6 +67,8 @@ rows:
   collateral:
     ending_balance: [Ending Balance]
     ending_count: [Loan Count]
+  buckets:
+    "30-59": [Thirty Days]
 """
 
 REPORT = """SELLER:  Tiny Funding LLC        RECORD DATE:  March 31, 1999
@@ -86,6 +92,10 @@ REO BY GROUP
              Count        Balance
 Group I          2      150,000.00
 Group II         1       50,000.00
+
+            Group I              Group II
+Status    Count    Balance    Count    Balance
+Thirty Days   1     100.00        2     200.00
 """
 
 
@@ -109,8 +119,10 @@ def test_a_new_layout_maps_in_full_by_grammar_and_yaml(tiny, runner):
     assert record["class_totals"]["ending_balance"] == Decimal("1400.00") and "tier_totals" not in record
     assert record["collateral"] == {"1": {"ending_balance": Decimal("900.00"), "ending_count": 9},
                                     "2": {"ending_balance": Decimal("500.00"), "ending_count": 5}}
-    assert record["delinquency"] == {"1": {"reo": {"count": 2, "balance": Decimal("150000.00")}},
-                                     "2": {"reo": {"count": 1, "balance": Decimal("50000.00")}}}
+    # the heading over the row labels ("Status") holds no value: the groups split the other four columns
+    assert record["delinquency"] == {
+        "1": {"reo": {"count": 2, "balance": Decimal("150000.00")}, "30-59": {"count": 1, "balance": Decimal("100.00")}},
+        "2": {"reo": {"count": 1, "balance": Decimal("50000.00")}, "30-59": {"count": 2, "balance": Decimal("200.00")}}}
     assert record["extra"] == [{"section": "party_lines", "label": "MYSTERY KEY", "values": ["something"],
                                 "line": 2}]
     assert [f["code"] for f in record["findings"]] == ["RG201"]
@@ -120,6 +132,6 @@ def test_the_new_layout_lints_clean_and_loses_no_number(tiny, runner):
     lint = runner.invoke(app, ["lint", "--formats-dir", str(tiny)])
     assert "tiny-trust" not in lint.stdout, lint.stdout
     cover = runner.invoke(app, ["coverage", str(tiny / "samples" / "tiny.txt"), "--formats-dir", str(tiny)])
-    assert cover.exit_code == 0 and "17 printed numbers: 17 canonical" in cover.stdout
+    assert cover.exit_code == 0 and "21 printed numbers: 21 canonical" in cover.stdout
     check = runner.invoke(app, ["check", str(tiny / "samples" / "tiny.txt"), "--formats-dir", str(tiny)])
     assert check.exit_code == 0 and "0 error(s)" in check.stdout

@@ -7,13 +7,12 @@ from dataclasses import dataclass
 
 from ..errors import Findings
 from ..errors import ConfigError
-from ..formats.specs import FormatSpec
+from ..formats.specs import PERIODS, FormatSpec
 from ..parse.lines import expand
 from ..parse.values import Cell, ValueError_, convert
 
 SCHEMA_ID = "remitgrammar/1"
-# Value columns other than the current period put their values under these keys.
-PERIODS = ("prior", "next", "threshold")
+
 
 
 class Key(str):

@@ -103,8 +103,11 @@ class Context:
 
     def notional(self, name: str) -> bool:
         """A class with a notional balance (interest-only), by the format's name patterns."""
-        patterns = getattr(self.spec, "notional_classes", ())
-        return any(fnmatch.fnmatchcase(name.upper(), p.upper()) for p in patterns)
+        return _matches(name, getattr(self.spec, "notional_classes", ()))
+
+    def outside_oc(self, name: str) -> bool:
+        """A class the deal leaves out of its overcollateralization (the format's ``oc_excluded_classes``)."""
+        return _matches(name, getattr(self.spec, "oc_excluded_classes", ()))
 
     def oc_class(self) -> str | None:
         """The overcollateralization class: the one whose ending balance is the OC amount."""
@@ -139,6 +142,10 @@ class Context:
             self.finding(code, f"{what}: computed {_show(computed)}, printed {_show(result)} "
                          f"(off by {_show(result - computed)}, rounding allows {_show(allowed)})",
                          render_path(result_path), expected=computed, actual=result)
+
+
+def _matches(name: str, patterns) -> bool:
+    return any(fnmatch.fnmatchcase(name.upper(), p.upper()) for p in patterns)
 
 
 def _show(value) -> str:

@@ -167,10 +167,13 @@ def oc_deficiency(ctx: Context) -> None:
 @rule("RG310", "overcollateralization", "error",
       tolerance="half a unit of the last printed digit of the collateral balance, of each class's ending "
                 "balance and of the OC amount",
-      quirks="The 2002-HE1 November report is 26 cents off, the same 26 cents as its collateral balance.")
+      quirks="The 2002-HE1 November report is 26 cents off, the same 26 cents as its collateral balance. "
+             "The payment-report sample's deal leaves its $100 prepayment-penalty class P out of the O/C "
+             "amount: its spec says so (oc_excluded_classes).")
 def overcollateralization(ctx: Context) -> None:
     """The ending collateral balance less the ending balances of the certificates (every class but the
-    notional ones and the overcollateralization class itself) is the overcollateralization amount."""
+    notional ones, the overcollateralization class itself and those the format's
+    `oc_excluded_classes` names) is the overcollateralization amount."""
     pool = ctx.record["pool"]
     amount = pool.get("overcollateralization_amount")
     collateral = pool.get("aggregate_ending_collateral_balance",
@@ -178,7 +181,8 @@ def overcollateralization(ctx: Context) -> None:
     oc_class = ctx.oc_class()
     terms = [(1, collateral)]
     for entry in ctx.certificate_classes():
-        if entry["class"] != oc_class and not ctx.notional(entry["class"]):
+        name = entry["class"]
+        if name != oc_class and not ctx.notional(name) and not ctx.outside_oc(name):
             terms.append((-1, entry.get("ending_balance", 0)))
     ctx.identity("RG310", ("pool", "overcollateralization_amount"), terms, amount,
                  "ending collateral balance - ending certificate balances")

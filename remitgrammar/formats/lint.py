@@ -18,10 +18,11 @@ from ..errors import ConfigError, Finding
 from .lint_model import DeclaredFields, lint_model
 from .search import all_formats, search_path
 from .resources import data_dir
-from .specs import canonical, field_info, normalize_label
+from .specs import PERIODS, canonical, field_info, normalize_label
 
 SPEC_KEYS = {"name": str, "description": str, "grammar": str, "aliases": list, "sample": str, "detect": dict,
-             "single_column_group": str, "sections": dict, "fields": dict, "certificate_tier": str, "notional_classes": list, "errors": list}
+             "single_column_group": str, "sections": dict, "fields": dict, "certificate_tier": str, "notional_classes": list,
+             "oc_excluded_classes": list, "errors": list}
 REQUIRED_KEYS = ("name", "grammar", "aliases", "detect")
 SCOPE_SECTIONS = {"columns.summary": "classes", "columns.per_1000": "classes", "columns.shortfall": "classes",
                   "columns.delinquency": "delinquency", "rows.collateral": "collateral", "rows.pool": "pool",
@@ -124,6 +125,8 @@ def _colon_label(scope: str, label) -> Finding:
 def _target_exists(scope: str, target: str, fields: dict | None = None) -> bool:
     if scope in ("rows.collateral", "rows.pool"):
         target = target.removeprefix("-")  # printed as a deduction of that field
+        period, _, rest = target.partition(".")
+        target = rest if period in PERIODS and rest else target  # pool.prior.<field>
     if target in SPECIAL_TARGETS or scope in FREE_SCOPES:
         return True
     if scope == "rows.info" and target == "distribution_date":

@@ -58,7 +58,8 @@ def load_format(path: Path, root: Path, origin: str) -> FormatSpec:
             sample=doc.get("sample", ""), require=tuple(detect.get("require", ())),
             forbid=tuple(detect.get("forbid", ())),
             single_column_group=str(doc.get("single_column_group", "total")),
-            notional_classes=tuple(doc.get("notional_classes", ())), origin=origin,
+            notional_classes=tuple(doc.get("notional_classes", ())),
+            oc_excluded_classes=tuple(doc.get("oc_excluded_classes", ())), origin=origin,
             sections=check_sections(doc.get("sections"), str(path)),
             fields=doc.get("fields") or {}, certificate_tier=doc.get("certificate_tier"))
         spec.error_examples = tuple(

@@ -13,6 +13,11 @@ from ..errors import ConfigError
 from .resources import data_dir
 
 
+# Value columns other than the current period put their values under these keys
+# (pool.prior.<field>); rows.periods aliases name them.
+PERIODS = ("prior", "next", "threshold")
+
+
 def normalize_label(text: str) -> str:
     """The form in which labels are compared: case folded, white space collapsed."""
     return " ".join(text.split()).casefold().rstrip(":")
@@ -69,6 +74,7 @@ class FormatSpec:
     forbid: tuple
     single_column_group: str
     notional_classes: tuple = ()
+    oc_excluded_classes: tuple = ()
     error_examples: tuple = ()
     origin: str = "built-in"
     aliases: dict = field(default_factory=dict)

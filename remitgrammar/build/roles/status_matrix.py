@@ -30,6 +30,15 @@ def _has_values(token) -> bool:
     return bool(split_row(first.text, first.line, first.column)[1])
 
 
+def _holding_values(columns: list[Column], rows: list) -> list[Column]:
+    """The columns some value sits under: a heading over the row labels ("Status") is not one."""
+    used = set()
+    for cells in rows:
+        for column, _ in assign(cells, columns) or ():
+            used.add(id(column))
+    return [c for c in columns if id(c) in used] or columns
+
+
 class StatusMatrix:
     """Maps status tables into ``delinquency[group][bucket][measure]``."""
 
@@ -56,6 +65,7 @@ class StatusMatrix:
         columns = heading_columns(heading)
         split = [(row, *split_row(row.text, row.line, row.column)) for row in rows]
         widen(columns, [cells for _, _, cells in split])
+        columns = _holding_values(columns, [cells for _, _, cells in split])
         context = self._context(params, titles, columns)
         for row, labels, cells in split:
             if not labels:
