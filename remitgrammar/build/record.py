@@ -83,7 +83,6 @@ class Builder:
         self.sections: list = []
         self.heading: str | None = None  # the nearest heading above the lines a role is reading
         self.tiers: list[str] = []
-        self._kinds: dict = {}
 
     def source_line(self, line: int) -> str:
         """The text of a 1-based source line."""
@@ -163,9 +162,9 @@ class Builder:
 
     def kind(self, path: tuple) -> str:
         """The field type of a record path (cached: the same paths recur in every report)."""
-        found = self._kinds.get(path)
+        found = self.spec.kinds.get(path)
         if found is None:
-            found = self._kinds[path] = self._lookup_kind(path)
+            found = self.spec.kinds[path] = self._lookup_kind(path)
         return found
 
     def _lookup_kind(self, path: tuple) -> str:

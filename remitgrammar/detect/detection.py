@@ -83,9 +83,11 @@ def resolve_format(text: str, name: str | None, path: str) -> FormatSpec:
     """
     if name:
         return get_format(name)
+    # The common case first: a format that matches (explain() ranks matches by name).
+    for spec in sorted(all_formats(), key=lambda s: s.name):
+        if all(s in text for s in spec.require) and not any(s in text for s in spec.forbid):
+            return spec
     ranked = explain(text)
-    if ranked and ranked[0].matches:
-        return ranked[0].spec
     message = "not a report in any known format"
     hint = "force a format with --format NAME, or add one (docs/adding-a-format.md)"
     if ranked:

@@ -81,6 +81,8 @@ class FormatSpec:
     sections: dict = field(default_factory=dict)
     fields: dict = field(default_factory=dict)
     certificate_tier: str | None = None
+    # record path -> field type, filled as reports are built (the same paths recur in every report)
+    kinds: dict = field(default_factory=dict, compare=False, repr=False)
 
     def table(self, scope: str) -> AliasTable:
         """The alias table of a scope (an empty one when the spec has none)."""
