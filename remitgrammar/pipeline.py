@@ -13,8 +13,9 @@ from lark import Tree
 from lark.exceptions import VisitError
 
 from .errors import ConfigError, Finding, RemitError
-from .detect.detection import resolve_format
-from .intake.read import read_report
+from .detect.detection import detect, resolve_format
+from .intake.edgar import describe
+from .intake.read import ReportText, read_bytes, reports_in
 from .parse.tree import parse_tree
 from .build.record import Builder
 from .formats.specs import FormatSpec
@@ -31,8 +32,9 @@ class ParseResult:
         tree: the parse tree, for tools that account for every line.
         spec: the format used.
         labels: (scope, label, field or None, line, column) for every printed label and heading.
-        lines: the report's lines, for findings that quote the source.
+        lines: the file's lines, for findings that quote the source.
         accounting: where the roles put each printed cell (build.record.Accounting), for ``coverage``.
+        line_map: for each line of the parsed text, its line in the file (None: the same).
     """
 
     record: dict
@@ -42,10 +44,11 @@ class ParseResult:
     labels: list
     lines: list
     accounting: object = None
+    line_map: list | None = None
 
 
 def parse_text(text: str, name: str = "<text>", format_name: str | None = None,
-               source: dict | None = None, repair: bool = True) -> ParseResult:
+               source: dict | None = None, repair: bool = True, report: ReportText | None = None) -> ParseResult:
     """Parse a report's text into its record.
 
     Args:
@@ -54,20 +57,42 @@ def parse_text(text: str, name: str = "<text>", format_name: str | None = None,
         format_name: force a format instead of detecting it.
         source: the record's ``source`` block (computed from the text when None).
         repair: move values printed under shifted labels to their classes.
+        report: the intake's view of the report (line map back to the file, notes); ``text``,
+            ``name`` and ``source`` are taken from it when given.
 
     Raises:
         RemitError: the text is not a usable report. When some lines did not fit,
             ``findings`` lists every one and ``result`` holds the record of the rest.
         ConfigError: the format name or a spec is wrong.
     """
+    if report is not None:
+        text, name, source = report.text, report.name, report.source
     if not text.endswith("\n"):
         text += "\n"
-    spec = resolve_format(text, format_name, name)
+    lines = LineMap(text.splitlines(), report)
+    try:
+        spec = resolve_format(text, format_name, name)
+    except RemitError as exc:
+        raise lines.error(exc) from None
     tree, errors = parse_tree(text, spec)
     if tree is None:
-        raise RemitError(errors[0], name, findings=errors)
+        raise lines.error(RemitError(errors[0], name, findings=errors))
     builder = Builder(spec, text.splitlines(), repair=repair)
     builder.findings.items.extend(errors)
+    _transform(builder, tree, name, lines)
+    if source is None:
+        data = text.encode("utf-8")
+        source = {"path": name, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+    source = {**source, "format": spec.name}
+    lines.remap(builder)
+    result = ParseResult(builder.record(source), builder.provenance, tree, spec, builder.labels, lines.file_lines,
+                         builder.accounting(), lines.line_map)
+    if errors:
+        raise RemitError(errors[0], name, findings=errors, result=result)
+    return result
+
+
+def _transform(builder: Builder, tree, name: str, lines: "LineMap") -> None:
     try:
         RecordTransformer(builder).transform(tree)
     except VisitError as exc:
@@ -75,47 +100,110 @@ def parse_text(text: str, name: str = "<text>", format_name: str | None = None,
         if isinstance(inner, (RemitError, ConfigError)):
             raise inner from None
         line = getattr(getattr(exc, "obj", None), "meta", None)
-        raise RemitError(Finding("RG105", "error", f"cannot map the {exc.rule} section: {inner}",
-                                 line=getattr(line, "line", 1), column=1), name) from None
-    if source is None:
-        data = text.encode("utf-8")
-        source = {"path": name, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
-    source = {**source, "format": spec.name}
-    result = ParseResult(builder.record(source), builder.provenance, tree, spec, builder.labels, builder.lines,
-                         builder.accounting())
-    if errors:
-        raise RemitError(errors[0], name, findings=errors, result=result)
-    return result
+        raise lines.error(RemitError(Finding("RG105", "error", f"cannot map the {exc.rule} section: {inner}",
+                                             line=getattr(line, "line", 1), column=1), name)) from None
+
+
+class LineMap:
+    """Line numbers of a report's text turned into the file's own (a submission's, an HTML page's)."""
+
+    def __init__(self, text_lines: list, report: ReportText | None):
+        self.line_map = report.line_map if report is not None else None
+        self.file_lines = report.file_lines if report is not None and self.line_map else text_lines
+        self.documents = report.documents if report is not None else []
+
+    def line(self, number):
+        if not self.line_map or not number:
+            return number
+        return self.line_map[min(number, len(self.line_map)) - 1]
+
+    def finding(self, finding: Finding) -> Finding:
+        if self.line_map and finding.line:
+            finding.line = self.line(finding.line)
+            finding.source_line = self.file_lines[finding.line - 1] if finding.line <= len(self.file_lines) else None
+        return finding
+
+    def error(self, exc: RemitError) -> RemitError:
+        for finding in exc.findings:
+            self.finding(finding)
+        if exc.finding.code == "RG110" and self.documents:
+            exc.finding.message += f" (the submission's statement documents; it holds {describe(self.documents)})"
+        return exc
+
+    def remap(self, builder: Builder) -> None:
+        """Provenance, extra and findings of a built record, in the file's line numbers."""
+        if not self.line_map:
+            return
+        for where in builder.provenance.values():
+            where["line"] = self.line(where["line"])
+            if "end_line" in where:
+                where["end_line"] = self.line(where["end_line"])
+        for entry in builder.extra:
+            entry["line"] = self.line(entry["line"])
+        for finding in builder.findings.items:
+            self.finding(finding)
+
+
+def is_statement(text: str) -> bool:
+    """True when a text is a complete report in a known format (an exhibit that stands alone)."""
+    return detect(text) is not None
+
+
+def parse_reports(path: str | Path, format_name: str | None = None, repair: bool = True,
+                  data: bytes | None = None):
+    """Yield (report name, ParseResult or RemitError) for every report a file holds.
+
+    A plain report holds one; an EDGAR submission holds one per deal it reports on.
+
+    Raises:
+        ConfigError: a format name or a spec is wrong.
+    """
+    shown = str(path)
+    try:
+        reports = reports_in(read_bytes(path) if data is None else data, shown, is_statement)
+    except RemitError as exc:
+        yield shown, exc
+        return
+    for report in reports:
+        try:
+            yield report.name, parse_text("", format_name=format_name, repair=repair, report=report)
+        except RemitError as exc:
+            yield report.name, exc
 
 
 def parse_path(path: str | Path, format_name: str | None = None, repair: bool = True) -> ParseResult:
-    """Read and parse one report file.
+    """Read and parse one report file (the first report of a submission that holds several).
 
     Raises:
         RemitError: unreadable, empty, binary or unparsable input.
     """
-    shown = str(path)
-    text, source = read_report(path)
-    return parse_text(text, shown, format_name, source, repair)
+    for _, outcome in parse_reports(path, format_name, repair):
+        if isinstance(outcome, RemitError):
+            raise outcome
+        return outcome
+    raise RemitError(Finding("RG100", "error", "the file holds no report"), str(path))
 
 
-def check_path(path: str | Path, format_name: str | None = None, repair: bool = True) -> list:
-    """Parse one report and run every rule; unusable input becomes its own finding.
+def check_result(outcome) -> list:
+    """The findings of one parse outcome: those of parsing (labels, repairs) then those of the rules.
 
-    Returns:
-        The findings: those of parsing (labels, repairs) then those of the rules.
+    Args:
+        outcome: a ParseResult, or the RemitError of a report that could not be (fully) parsed.
     """
     from .check.engine import run_checks
 
-    try:
-        result = parse_path(path, format_name, repair)
-    except RemitError as exc:
-        if exc.result is None:
-            return exc.findings
-        result = exc.result  # the sections that parsed are still checked
-    lines = result.lines
-    parse_findings = [Finding(**f) for f in result.record["findings"]]
+    if isinstance(outcome, RemitError):
+        if outcome.result is None:
+            return outcome.findings
+        outcome = outcome.result  # the sections that parsed are still checked
+    lines = outcome.lines
+    parse_findings = [Finding(**f) for f in outcome.record["findings"]]
     for finding in parse_findings:
         if finding.line and finding.line <= len(lines):
             finding.source_line = lines[finding.line - 1]
-    return parse_findings + run_checks(result.record, result.provenance, result.spec, lines)
+    return parse_findings + run_checks(outcome.record, outcome.provenance, outcome.spec, lines)
+
+
+def check_path(path: str | Path, format_name: str | None = None, repair: bool = True) -> list:
+    """Parse every report of a file and run every rule; unusable input becomes its own finding."""
+    return [f for _, outcome in parse_reports(path, format_name, repair) for f in check_result(outcome)]

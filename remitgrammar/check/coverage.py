@@ -58,7 +58,11 @@ class Coverage:
 def coverage(result) -> Coverage:
     """The accounting of a ParseResult (pipeline.parse_text)."""
     spec, accounting = result.spec, result.accounting
-    placed = {(where["line"], where["column"]) for where in result.provenance.values()}
+    line_map = getattr(result, "line_map", None)
+    # provenance names the file's lines; the tree and the accounting, the parsed text's
+    back = {number: index for index, number in enumerate(line_map, 1)} if line_map else None
+    placed = {(back.get(where["line"], 0) if back else where["line"], where["column"])
+              for where in result.provenance.values()}
     out = Coverage()
     for token, role in _tokens_with_roles(result.tree, spec, None):
         for row in expand(token):
@@ -81,7 +85,7 @@ def coverage(result) -> Coverage:
                 elif where in accounting.extra_cells:
                     out.extra += 1
                 else:
-                    out.lost.append((cell.line, cell.column, cell.text))
+                    out.lost.append((line_map[cell.line - 1] if line_map else cell.line, cell.column, cell.text))
     return out
 
 

@@ -1,43 +1,81 @@
-"""Read a report file into text, refusing what is not a text report."""
+"""Intake: what the user points at, turned into the text of each report and a map back to the file.
+
+A plain report gives one report; an EDGAR submission gives the reports its
+statement documents hold (intake/edgar.py). Every report keeps the file's own
+lines and, for each of its lines, the file line it came from: provenance,
+findings and errors name the line of the file as given.
+"""
 
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import Finding, RemitError
+from . import edgar
+from .decode import decode
+
+
+@dataclass
+class ReportText:
+    """One report to parse.
+
+    Attributes:
+        name: the path shown in errors and in ``source.path``.
+        text: the report's text (markup removed).
+        line_map: for each line of ``text``, its line in the file; None when they are the file's own.
+        file_lines: the file's lines, to quote in findings.
+        source: the record's ``source`` block (path, sha256, bytes, and ``edgar`` for a submission).
+        documents: every document of a submission, for messages.
+    """
+
+    name: str
+    text: str
+    line_map: list | None
+    file_lines: list
+    source: dict
+    documents: list = field(default_factory=list)
+
+
+def read_bytes(path: str | Path) -> bytes:
+    """A file's bytes.
+
+    Raises:
+        RemitError: RG100 when it cannot be read.
+    """
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise RemitError(Finding("RG100", "error", f"cannot read the file: {exc.strerror}"), str(path)) from None
+
+
+def reports_in(data: bytes, name: str, is_statement=lambda text: True) -> list[ReportText]:
+    """The reports a file's bytes hold.
+
+    Args:
+        is_statement: tells whether a text is a complete statement (to split a submission of two deals).
+
+    Raises:
+        RemitError: RG100 for what is not a text report; RG111 for a submission holding no statement.
+    """
+    text = decode(data, name)
+    source = {"path": name, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+    lines = text.split("\n")[:-1]
+    if not edgar.is_submission(text):
+        extract = edgar.plain(text)
+        identity = extract.line_map == list(range(1, len(extract.line_map) + 1))
+        return [ReportText(name, extract.text, None if identity else extract.line_map, lines, source)]
+    extracts, documents = edgar.submission(text, is_statement)
+    if not extracts:
+        raise RemitError(Finding("RG111", "error", "the EDGAR submission holds no statement document; it holds "
+                                 + edgar.describe(documents), line=1, column=1,
+                                 hint="a statement is the 8-K body or an EX-99, EX-20 or EX-28 exhibit"), name)
+    return [ReportText(name, e.text, e.line_map, lines, {**source, "edgar": e.edgar}, documents)
+            for e in extracts]
 
 
 def read_report(path: str | Path) -> tuple[str, dict]:
-    """The text of a report file and its ``source`` block (path, sha256, bytes).
-
-    Raises:
-        RemitError: RG100 for an unreadable, empty or binary file.
-    """
-    shown = str(path)
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise RemitError(Finding("RG100", "error", f"cannot read the file: {exc.strerror}"), shown) from None
-    text = decode(data, shown)
-    return text, {"path": shown, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
-
-
-def decode(data: bytes, path: str) -> str:
-    """Bytes to text, refusing what is not a text report.
-
-    Raises:
-        RemitError: RG100 for an empty or binary file.
-    """
-    if not data.strip():
-        raise RemitError(Finding("RG100", "error", "the file is empty", line=1, column=1), path)
-    if b"\x00" in data[:8192]:
-        raise RemitError(Finding("RG100", "error", "the file is binary, not a text report",
-                                 line=1, column=1), path)
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        text = data.decode("latin-1")
-    if not text.endswith("\n"):
-        text += "\n"  # the grammar's lines end with a newline; many filings omit the last
-    return text
+    """The text of a plain report file and its ``source`` block (the first report of a submission)."""
+    report = reports_in(read_bytes(path), str(path))[0]
+    return report.text, report.source

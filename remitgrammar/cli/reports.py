@@ -1,0 +1,212 @@
+"""Commands over reports: parse, check, coverage, labels, detect."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from ..check import baseline as baselines
+from ..check.report import SEVERITIES, at_or_above, render
+from ..emit.json_record import to_json
+from ..errors import ConfigError, RemitError
+from ..pipeline import check_result
+from .app import FILES_FROM, FORMATS_DIR, PATHS, app, fail_config, outcomes, setup
+
+OUTPUT_FORMATS = ("human", "json", "github", "junit")
+
+
+@app.command()
+def parse(
+    paths: Optional[List[Path]] = PATHS,
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write JSON here instead of stdout."),
+    format_name: Optional[str] = typer.Option(None, "--format", help="Force a format (see `formats`)."),
+    provenance: bool = typer.Option(False, "--provenance", help="Add each value's line, column and text."),
+    compact: bool = typer.Option(False, "--compact", help="Write one report's record on one line."),
+    no_repair: bool = typer.Option(False, "--no-repair", help="Keep values under shifted labels as printed."),
+    files_from: Optional[Path] = FILES_FROM,
+    formats_dir: Optional[List[Path]] = FORMATS_DIR,
+) -> None:
+    """Parse reports and write their canonical JSON records.
+
+    One report gives one JSON object; several give JSON lines, one record a line.
+    An EDGAR submission gives one report per deal it reports on. Reports that
+    cannot be parsed are reported on stderr and the exit code is 1.
+    """
+    setup(formats_dir)
+    out = _open_output(output)
+    first, count, failed = None, 0, 0
+    for name, outcome in outcomes(paths, files_from, format_name, not no_repair):
+        if isinstance(outcome, RemitError):
+            typer.echo(outcome.render(), err=True)
+            failed += 1
+            if outcome.result is None:
+                continue
+            outcome = outcome.result  # the sections that parsed still give their part of the record
+        record = {**outcome.record, "provenance": outcome.provenance} if provenance else outcome.record
+        count += 1
+        if count == 1:
+            first = record  # held back: alone it is written as one object
+            continue
+        if count == 2:
+            out.write(to_json(first, indent=None) + "\n")
+        out.write(to_json(record, indent=None) + "\n")
+    if count == 1:
+        out.write(to_json(first, indent=None if compact else 2) + "\n")
+    if output is not None:
+        out.close()
+    if failed:
+        typer.echo(f"remitgrammar: {failed} report(s) could not be parsed in full", err=True)
+        raise typer.Exit(1)
+
+
+def _open_output(output: Optional[Path]):
+    if output is None:
+        return sys.stdout
+    try:
+        return open(output, "w", encoding="utf-8")
+    except OSError as exc:
+        fail_config(f"-o {output}: {exc.strerror}")
+
+
+@app.command()
+def check(
+    paths: Optional[List[Path]] = PATHS,
+    output_format: str = typer.Option("human", "--output-format", help="human, json, github or junit."),
+    fail_on: str = typer.Option("error", "--fail-on", help="Exit 1 on findings at or above: info, warning, error."),
+    format_name: Optional[str] = typer.Option(None, "--format", help="Force a format (see `formats`)."),
+    no_repair: bool = typer.Option(False, "--no-repair", help="Keep values under shifted labels as printed."),
+    baseline: Optional[Path] = typer.Option(None, "--baseline", help="Report only findings not in this file."),
+    write_baseline: Optional[Path] = typer.Option(None, "--write-baseline", help="Record today's findings here."),
+    files_from: Optional[Path] = FILES_FROM,
+    formats_dir: Optional[List[Path]] = FORMATS_DIR,
+) -> None:
+    """Parse reports, run every rule, and report what does not add up.
+
+    Exit 0 when no finding is at or above --fail-on, 1 otherwise, 2 for usage errors.
+    """
+    setup(formats_dir)
+    if output_format not in OUTPUT_FORMATS or fail_on not in SEVERITIES:
+        typer.echo(f"remitgrammar: --output-format takes {', '.join(OUTPUT_FORMATS)}; "
+                   f"--fail-on takes {', '.join(SEVERITIES)}", err=True)
+        raise typer.Exit(2)
+    try:
+        results = [(name, check_result(outcome))
+                   for name, outcome in outcomes(paths, files_from, format_name, not no_repair)]
+        if baseline is not None:
+            results = baselines.only_new(results, baselines.load(baseline))
+    except ConfigError as exc:
+        fail_config(exc)
+    if write_baseline is not None:
+        count = baselines.write(write_baseline, results)
+        typer.echo(f"remitgrammar: wrote {count} finding(s) to {write_baseline}", err=True)
+    sys.stdout.write(render(results, output_format, fail_on))
+    if any(at_or_above(f.severity, fail_on) for _, findings in results for f in findings):
+        raise typer.Exit(1)
+
+
+@app.command()
+def detect(paths: Optional[List[Path]] = PATHS, files_from: Optional[Path] = FILES_FROM,
+           formats_dir: Optional[List[Path]] = FORMATS_DIR) -> None:
+    """Rank the formats each report could be in, and say why each matched or not.
+
+    For an EDGAR submission, names the documents whose text was looked at.
+    """
+    from ..detect.detection import explain
+    from ..intake.read import read_bytes, reports_in
+    from ..intake.sources import expand
+    from ..pipeline import is_statement
+    setup(formats_dir)
+    matched = True
+    try:
+        for source in expand(paths, files_from):
+            try:
+                reports = reports_in(source.data if source.data is not None else read_bytes(source.name),
+                                     source.name, is_statement)
+            except RemitError as exc:
+                typer.echo(exc.render(), err=True)
+                matched = False
+                continue
+            for report in reports:
+                matched = _explain(report, explain) and matched
+    except ConfigError as exc:
+        fail_config(exc)
+    if not matched:
+        raise typer.Exit(1)
+
+
+def _explain(report, explain) -> bool:
+    edgar = report.source.get("edgar")
+    if edgar:
+        looked = ", ".join(f"{d['type']} (sequence {d['sequence']}, lines {d['first_line']}-{d['last_line']})"
+                           for d in edgar["documents"])
+        typer.echo(f"{report.name}: EDGAR submission {edgar.get('accession', '')}; looked at {looked}")
+    ranked = explain(report.text)
+    for candidate in ranked:
+        verdict = "MATCH" if candidate.matches else "no"
+        typer.echo(f"{verdict:5} {candidate.spec.name}: {candidate.why()}")
+    return bool(ranked and ranked[0].matches)
+
+
+@app.command()
+def labels(paths: Optional[List[Path]] = PATHS,
+           unmapped: bool = typer.Option(False, "--unmapped", help="Show only labels no spec maps."),
+           format_name: Optional[str] = typer.Option(None, "--format", help="Force a format."),
+           files_from: Optional[Path] = FILES_FROM,
+           formats_dir: Optional[List[Path]] = FORMATS_DIR) -> None:
+    """List every label and column heading with the canonical field it maps to, or UNMAPPED."""
+    from ..formats.labels import label_rows, render as render_labels
+    setup(formats_dir)
+    bad = False
+    for _, outcome in outcomes(paths, files_from, format_name):
+        if isinstance(outcome, RemitError):
+            typer.echo(outcome.render(), err=True)
+            bad = True
+            if outcome.result is None:
+                continue
+            outcome = outcome.result  # the labels of the sections that parsed
+        rows = label_rows(outcome)
+        sys.stdout.write(render_labels(rows, unmapped))
+        bad = bad or any(r.field is None for r in rows)
+    if bad:
+        raise typer.Exit(1)
+
+
+@app.command()
+def coverage(paths: Optional[List[Path]] = PATHS,
+             as_json: bool = typer.Option(False, "--json", help="One JSON object per report, one a line."),
+             min_canonical: float = typer.Option(0.0, "--min-canonical", help="Exit 1 below this percentage."),
+             format_name: Optional[str] = typer.Option(None, "--format", help="Force a format."),
+             files_from: Optional[Path] = FILES_FROM,
+             formats_dir: Optional[List[Path]] = FORMATS_DIR) -> None:
+    """Account for every printed number: how many became canonical fields, went to extra, or were lost.
+
+    Exit 1 when a number is lost, a report does not parse in full, or the canonical share is below
+    --min-canonical.
+    """
+    import json
+
+    from ..check.coverage import coverage as account
+    setup(formats_dir)
+    bad = False
+    for name, outcome in outcomes(paths, files_from, format_name):
+        if isinstance(outcome, RemitError):
+            typer.echo(outcome.render(), err=True)
+            bad = True
+            if outcome.result is None:
+                continue
+            outcome = outcome.result
+        found = account(outcome)
+        bad = bad or bool(found.lost) or found.canonical_pct < min_canonical
+        if as_json:
+            typer.echo(json.dumps({"path": name, **found.as_dict()}))
+            continue
+        typer.echo(f"{name}: {found.printed} printed numbers: {found.canonical} canonical "
+                   f"({found.canonical_pct:.1f}%, {found.repeats} of them repeats), {found.extra} in extra, "
+                   f"{len(found.lost)} lost; {found.uncounted} more in cover and ignored sections")
+        for line, column, text in found.lost:
+            typer.echo(f"  lost: line {line} column {column}: {text}")
+    if bad:
+        raise typer.Exit(1)

@@ -1,0 +1,77 @@
+"""Commands for format maintainers and listings: lint, new-format, rules, formats, version."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from .. import __version__
+from ..errors import ConfigError
+from ..formats.search import all_formats
+from .app import FORMATS_DIR, app, fail_config, setup
+
+
+@app.command()
+def lint(formats_dir: Optional[List[Path]] = FORMATS_DIR) -> None:
+    """Check the format files: spec schema, alias targets, duplicate labels, grammars, samples."""
+    from ..formats.search import search_path
+    from ..formats.lint import lint_all
+    setup(formats_dir)
+    try:
+        problems = lint_all()
+    except ConfigError as exc:
+        fail_config(exc)
+    for path, finding in problems:
+        typer.echo(finding.render(path or "<formats>"))
+    count = sum(len(list((d / "specs" / "formats").glob("*.yaml"))) for d in search_path())
+    typer.echo(f"{count} format(s) checked: {len(problems)} problem(s)")
+    if problems:
+        raise typer.Exit(1)
+
+
+@app.command("new-format")
+def new_format(name: str = typer.Argument(..., help="The new format's name, e.g. acme-trust-2004."),
+               source: str = typer.Option(..., "--from", help="The format to start from."),
+               into: Path = typer.Option(Path("formats"), "--into", help="The formats directory to write into."),
+               formats_dir: Optional[List[Path]] = FORMATS_DIR) -> None:
+    """Copy a format's grammar and spec as the start of a new format, under a formats directory."""
+    from ..formats.scaffold import new_format as scaffold
+    setup(formats_dir)
+    try:
+        written = scaffold(name, source, into)
+    except ConfigError as exc:
+        fail_config(exc)
+    for path in written:
+        typer.echo(f"wrote {path}")
+    typer.echo(f"next: edit them, then `remitgrammar lint --formats-dir {into}` and "
+               f"`remitgrammar detect REPORT --formats-dir {into}`")
+
+
+@app.command()
+def rules(markdown: bool = typer.Option(False, "--markdown", help="Write docs/rules.md's text.")) -> None:
+    """List the rules of `check`: code, severity, what each checks and the tolerance it allows."""
+    from ..check.rulesdoc import rules_markdown, rules_text
+    typer.echo(rules_markdown() if markdown else rules_text(), nl=False)
+
+
+@app.command()
+def formats(formats_dir: Optional[List[Path]] = FORMATS_DIR) -> None:
+    """List the known formats: where each came from, its grammar and the sample it was built from."""
+    setup(formats_dir)
+    try:
+        specs = all_formats()
+    except ConfigError as exc:
+        fail_config(exc)
+    for spec in specs:
+        typer.echo(f"{spec.name}  ({spec.origin})\n  {spec.description}\n  grammar: {spec.grammar_path}"
+                   f"\n  spec:    {spec.spec_path}\n  sample:  {spec.sample or '(none)'}")
+
+
+@app.command()
+def version() -> None:
+    """Print the version."""
+    typer.echo(__version__)
+
+

@@ -1,0 +1,209 @@
+"""EDGAR's forms of a filing, unwrapped into the text of each report with a map back to the file's lines.
+
+A full submission (optional PEM wrapper, ``<SEC-DOCUMENT>``, ``<SEC-HEADER>``,
+``<DOCUMENT>``s) gives the 8-K body and its statement exhibits (EX-99*, EX-20*,
+EX-28*) as one report in sequence order, or one report per exhibit when two or
+more exhibits are complete statements of their own (two deals in one filing);
+other documents (and exhibits with no rows of figures: an officer's
+certificate) are skipped and named in ``source.edgar.skipped``. Inside a document, EDGAR's page markup
+(``<PAGE>``, ``<TABLE>``, ``<CAPTION>``, ``<FN>``, the ``<S>``/``<C>`` column
+marker lines) is not report content, the ``- `` escape before a leading hyphen
+is undone, and an HTML document's ``<PRE>`` text is taken with its tags removed
+and its entities decoded.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+STATEMENT_TYPES = re.compile(r"^(?:8-K|EX-99|EX-20|EX-28)", re.I)
+_SUBMISSION = re.compile(r"^<(?:SEC-DOCUMENT|DOCUMENT)>", re.M)
+_MARKUP = re.compile(r"^(\s*</?(?:PAGE|TABLE|CAPTION|FN)>)(.*)$", re.I)
+_MARKERS = re.compile(r"^\s*<[SC]>(?:\s*<[SC]>)*\s*$", re.I)
+_TAG = re.compile(r"<[^<>]{0,500}>")
+_HEADER = {"ACCESSION NUMBER": "accession", "CONFORMED SUBMISSION TYPE": "form_type",
+           "CONFORMED PERIOD OF REPORT": "period", "FILED AS OF DATE": "filed",
+           "COMPANY CONFORMED NAME": "company", "CENTRAL INDEX KEY": "cik"}
+
+
+@dataclass
+class Extract:
+    """The text of one report and where its lines stand in the file.
+
+    Attributes:
+        text: the report's lines, joined.
+        line_map: for each line of ``text``, its 1-based line number in the file.
+        edgar: the ``source.edgar`` block, or None for a plain report.
+    """
+
+    text: str
+    line_map: list
+    edgar: dict | None = None
+
+
+@dataclass
+class Document:
+    type: str
+    sequence: int
+    description: str
+    lines: list  # (file line number, text)
+
+
+def is_submission(text: str) -> bool:
+    """True when the text is an EDGAR submission (or one document of it) rather than a report."""
+    return bool(_SUBMISSION.search(text))
+
+
+def plain(text: str) -> Extract:
+    """A single document's text (a report, or an HTML page whose report sits in <PRE>)."""
+    lines = list(enumerate(text.split("\n")[:-1] if text.endswith("\n") else text.split("\n"), 1))
+    return _extract(_clean(lines), None)
+
+
+def submission(text: str, is_statement) -> tuple[list[Extract], list[Document]]:
+    """The reports of a full submission, and all its documents.
+
+    Args:
+        is_statement: tells whether a text is a complete statement in a known format.
+    """
+    numbered = list(enumerate(text.split("\n"), 1))
+    header, documents = _header(numbered), _documents(numbered)
+    chosen = sorted((d for d in documents if STATEMENT_TYPES.match(d.type) and
+                     (d.type.upper().startswith("8-K") or _statement_like(d))), key=lambda d: d.sequence)
+    skipped = [d for d in documents if d not in chosen]
+    notes = [{"type": d.type, "sequence": d.sequence, "description": d.description} for d in skipped]
+    exhibits = [d for d in chosen if not d.type.upper().startswith("8-K")]
+    whole = [d for d in exhibits if is_statement(_joined(_clean(d.lines)))]
+    groups = [[d] for d in whole] if len(whole) >= 2 else ([chosen] if chosen else [])
+    extracts = []
+    for group in groups:
+        edgar = dict(header, documents=[{"type": d.type, "sequence": d.sequence,
+                                          "first_line": d.lines[0][0] if d.lines else None,
+                                          "last_line": d.lines[-1][0] if d.lines else None} for d in group],
+                     skipped=notes)
+        lines = [pair for d in group for pair in _clean(d.lines)]
+        extracts.append(_extract(lines, edgar))
+    return extracts, documents
+
+
+def describe(documents: list) -> str:
+    """The documents of a submission, in words."""
+    return ", ".join(_name(d) for d in documents) or "no documents"
+
+
+_TABLE_ROW = re.compile(r"\d[\d,]*(?:\.\d+)?\)?%?[ \t]{2,}\(?-?\d")
+
+
+def _statement_like(document: Document) -> bool:
+    """An exhibit with rows of figures (three lines holding two amounts or more): a statement's pages,
+    not an officer's certificate or an agreement's text."""
+    rows = sum(1 for _, line in document.lines if _TABLE_ROW.search(line))
+    return rows >= 3
+
+
+def _name(d: Document) -> str:
+    return f"{d.type} (sequence {d.sequence}{', ' + d.description if d.description else ''})"
+
+
+def _header(numbered: list) -> dict:
+    found = {}
+    for _, line in numbered:
+        if line.startswith("<DOCUMENT>"):
+            break
+        key, _, value = line.strip().partition(":")
+        name = _HEADER.get(key.strip().upper())
+        if name and value.strip() and name not in found:
+            found[name] = value.strip()
+    for key in ("period", "filed"):
+        if re.fullmatch(r"\d{8}", found.get(key, "")):
+            value = found[key]
+            found[key] = f"{value[:4]}-{value[4:6]}-{value[6:]}"
+    return found
+
+
+def _documents(numbered: list) -> list[Document]:
+    documents, current, in_text = [], None, False
+    for number, line in numbered:
+        tag = line.strip()
+        if tag.upper() == "<DOCUMENT>":
+            current, in_text = {"type": "", "sequence": 0, "description": "", "lines": []}, False
+        elif current is None:
+            continue
+        elif in_text:
+            end = line.upper().find("</TEXT>")
+            if end >= 0:
+                if line[:end].strip():
+                    current["lines"].append((number, line[:end]))
+                in_text = False
+            else:
+                current["lines"].append((number, line))
+        elif tag.upper() == "<TEXT>":
+            in_text = True
+        elif tag.upper() == "</DOCUMENT>":
+            documents.append(Document(current["type"], current["sequence"], current["description"],
+                                      current["lines"]))
+            current = None
+        else:
+            _document_tag(current, tag)
+    return documents
+
+
+def _document_tag(current: dict, tag: str) -> None:
+    match = re.match(r"<(TYPE|SEQUENCE|DESCRIPTION)>(.*)", tag, re.I)
+    if not match:
+        return
+    key, value = match.group(1).lower(), match.group(2).strip()
+    if key == "sequence":
+        current[key] = int(value) if value.isdigit() else 0
+    else:
+        current[key] = value
+
+
+def _clean(lines: list) -> list:
+    """A document's lines without page markup, with escapes undone; an HTML page's <PRE> text."""
+    if any("<PRE" in line.upper() for _, line in lines):
+        return _pre(lines)
+    out = []
+    for number, line in lines:
+        markup = _MARKUP.match(line)
+        if markup:
+            if not markup.group(2).strip() or markup.group(2).strip().isdigit():
+                continue  # a page break or a table's opening: not report content
+            line = " " * len(markup.group(1)) + markup.group(2)  # a caption's text stays in its columns
+        if _MARKERS.match(line):
+            continue
+        if line.startswith("- -"):
+            line = line[2:]  # EDGAR's escape of a line that began with a hyphen
+        out.append((number, line))
+    return out
+
+
+def _pre(lines: list) -> list:
+    """The lines inside <PRE> blocks, tags removed, entities decoded."""
+    out, inside = [], False
+    for number, line in lines:
+        upper = line.upper()
+        start = upper.find("<PRE")
+        if start >= 0:
+            inside, line = True, line[upper.index(">", start) + 1:] if ">" in upper[start:] else ""
+            if not line.strip():
+                continue
+        if not inside:
+            continue
+        end = line.upper().find("</PRE>")
+        if end >= 0:
+            line, inside = line[:end], False
+        out.append((number, html.unescape(_TAG.sub("", line)).replace("\u00a0", " ")))
+    return out
+
+
+def _joined(lines: list) -> str:
+    return "\n".join(text for _, text in lines) + "\n"
+
+
+def _extract(lines: list, edgar: dict | None) -> Extract:
+    while lines and not lines[0][1].strip():
+        lines = lines[1:]
+    return Extract(_joined(lines), [number for number, _ in lines], edgar)
