@@ -78,6 +78,7 @@ def parse_text(text: str, name: str = "<text>", format_name: str | None = None,
     if tree is None:
         raise lines.error(RemitError(errors[0], name, findings=errors))
     builder = Builder(spec, text.splitlines(), repair=repair)
+    builder.column_starts = report.column_starts if report is not None else {}
     builder.findings.items.extend(errors)
     _transform(builder, tree, name, lines)
     if source is None:

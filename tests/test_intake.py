@@ -183,3 +183,25 @@ def test_detect_on_a_submission_names_the_documents_it_read(runner):
     assert done.exit_code == 0
     assert "looked at 8-K (sequence 1, lines 39-106), EX-99.1 (sequence 2, lines 115-406)" in done.stdout
     assert "MATCH usbank-absc-2003" in done.stdout
+
+
+def test_column_markers_decide_a_cell_the_headings_leave_in_doubt():
+    """<C> markers say where each column starts: a wide number right-aligned under Prin, whose
+    left edge reaches under Beg Bal, is Prin's."""
+    from lark import Token
+
+    from remitgrammar.parse.columns import assign, heading_columns, snap
+    from remitgrammar.parse.values import split_row
+    heading = Token("HEADING", "Class          Beg Bal        Prin", line=1, column=1)
+    _, cells = split_row("A-1                 12,345,678", 2, 1)
+    value_columns = heading_columns([heading])[1:]
+    assert [c.name for c, _ in assign(cells, value_columns)] == ["Beg Bal"]  # by the headings alone
+    snap(value_columns, [12, 20])
+    assert [c.name for c, _ in assign(cells, value_columns)] == ["Prin"]
+
+
+def test_marker_lines_reach_the_columns_of_the_rows_under_them():
+    text = "<TABLE>\n<S>        <C>         <C>\nA-1   1   2\n</TABLE>\nafter\n"
+    extract = plain(text)
+    assert extract.text == "A-1   1   2\nafter\n"
+    assert extract.column_starts == {1: [12, 24]}

@@ -82,6 +82,7 @@ class Builder:
         self.repeat_cells: set = set()
         self.sections: list = []
         self.heading: str | None = None  # the nearest heading above the lines a role is reading
+        self.column_starts: dict = {}  # line -> where its table's <C> columns start (EDGAR markup)
         self.tiers: list[str] = []
 
     def source_line(self, line: int) -> str:

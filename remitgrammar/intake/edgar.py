@@ -36,11 +36,13 @@ class Extract:
         text: the report's lines, joined.
         line_map: for each line of ``text``, its 1-based line number in the file.
         edgar: the ``source.edgar`` block, or None for a plain report.
+        column_starts: line of ``text`` -> where the ``<C>`` columns of its table start.
     """
 
     text: str
     line_map: list
     edgar: dict | None = None
+    column_starts: dict | None = None
 
 
 @dataclass
@@ -162,28 +164,35 @@ def _document_tag(current: dict, tag: str) -> None:
 
 
 def _clean(lines: list) -> list:
-    """A document's lines without page markup, with escapes undone; an HTML page's <PRE> text."""
+    """A document's lines without page markup, with escapes undone; an HTML page's <PRE> text.
+
+    Returns (file line number, text) pairs; a line under a ``<S> <C> <C>`` marker line
+    gets a third item, the columns (1-based) where the marker line's ``<C>`` columns start.
+    """
     if any("<PRE" in line.upper() for _, line in lines):
         return _pre(lines)
-    out = []
+    out, starts = [], None
     for number, line in lines:
         markup = _MARKUP.match(line)
         if markup:
+            if markup.group(1).strip().upper() == "</TABLE>":
+                starts = None
             if not markup.group(2).strip() or markup.group(2).strip().isdigit():
                 continue  # a page break or a table's opening: not report content
             line = " " * len(markup.group(1)) + markup.group(2)  # a caption's text stays in its columns
         if _MARKERS.match(line):
+            starts = [m.start() + 1 for m in re.finditer(r"<C>", line, re.I)]
             continue
         if line.startswith("- -"):
             line = line[2:]  # EDGAR's escape of a line that began with a hyphen
-        out.append((number, line))
+        out.append((number, line, starts) if starts else (number, line))
     return out
 
 
 def _pre(lines: list) -> list:
     """The lines inside <PRE> blocks, tags removed, entities decoded."""
     out, inside = [], False
-    for number, line in lines:
+    for number, line, *_ in lines:
         upper = line.upper()
         start = upper.find("<PRE")
         if start >= 0:
@@ -200,10 +209,11 @@ def _pre(lines: list) -> list:
 
 
 def _joined(lines: list) -> str:
-    return "\n".join(text for _, text in lines) + "\n"
+    return "\n".join(item[1] for item in lines) + "\n"
 
 
 def _extract(lines: list, edgar: dict | None) -> Extract:
     while lines and not lines[0][1].strip():
         lines = lines[1:]
-    return Extract(_joined(lines), [number for number, _ in lines], edgar)
+    starts = {index: item[2] for index, item in enumerate(lines, 1) if len(item) > 2}
+    return Extract(_joined(lines), [item[0] for item in lines], edgar, starts)

@@ -28,6 +28,7 @@ class ReportText:
         file_lines: the file's lines, to quote in findings.
         source: the record's ``source`` block (path, sha256, bytes, and ``edgar`` for a submission).
         documents: every document of a submission, for messages.
+        column_starts: line of ``text`` -> where its table's ``<C>`` columns start (EDGAR markup).
     """
 
     name: str
@@ -36,6 +37,7 @@ class ReportText:
     file_lines: list
     source: dict
     documents: list = field(default_factory=list)
+    column_starts: dict = field(default_factory=dict)
 
 
 def read_bytes(path: str | Path) -> bytes:
@@ -65,14 +67,15 @@ def reports_in(data: bytes, name: str, is_statement=lambda text: True) -> list[R
     if not edgar.is_submission(text):
         extract = edgar.plain(text)
         identity = extract.line_map == list(range(1, len(extract.line_map) + 1))
-        return [ReportText(name, extract.text, None if identity else extract.line_map, lines, source)]
+        return [ReportText(name, extract.text, None if identity else extract.line_map, lines, source,
+                           column_starts=extract.column_starts or {})]
     extracts, documents = edgar.submission(text, is_statement)
     if not extracts:
         raise RemitError(Finding("RG111", "error", "the EDGAR submission holds no statement document; it holds "
                                  + edgar.describe(documents), line=1, column=1,
                                  hint="a statement is the 8-K body or an EX-99, EX-20 or EX-28 exhibit"), name)
-    return [ReportText(name, e.text, e.line_map, lines, {**source, "edgar": e.edgar}, documents)
-            for e in extracts]
+    return [ReportText(name, e.text, e.line_map, lines, {**source, "edgar": e.edgar}, documents,
+                       e.column_starts or {}) for e in extracts]
 
 
 def read_report(path: str | Path) -> tuple[str, dict]:

@@ -88,3 +88,14 @@ def assign(cells: list[Cell], columns: list[Column]) -> list[tuple[Column, Cell]
         pairs.append((columns[index], cell))
         last = index
     return pairs
+
+
+def snap(columns: list[Column], starts: list[int] | None) -> None:
+    """Give the columns the spans a filer marked (EDGAR's ``<C>`` markers: where each column starts),
+    when there is one marker a column; a cell then belongs to the span it starts in."""
+    if not starts or len(starts) != len(columns):
+        return
+    ordered = sorted(columns, key=lambda c: c.start)
+    for index, column in enumerate(ordered):
+        column.start = starts[index]
+        column.end = starts[index + 1] - 1 if index + 1 < len(starts) else max(column.end, starts[index] + 1)

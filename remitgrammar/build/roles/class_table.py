@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 
 from ...formats.specs import normalize_label
-from ...parse.columns import assign, heading_columns, widen
+from ...parse.columns import assign, heading_columns, snap, widen
 from ...parse.values import Cell, parse_number, split_row
 from ..groups import phrase_cell
 from ..items import Block
@@ -88,6 +88,7 @@ class ClassTables:
         kinds = {key: self.b.spec.field_type("classes", targets[key]) for key in fields}  # once per column
         value_columns = [c for c in columns if targets[id(c)] != "class"]
         widen(value_columns, [cells for _, cells in rows])
+        snap(value_columns, self.b.column_starts.get(block.rows[0].line) if block.rows else None)
         for column in value_columns:
             self.b.note_label(f"columns.{scope}", column.name, targets[id(column)], column.anchor)
             if targets[id(column)] is None:  # "extra" columns go to extra without a warning

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from ...parse.columns import Column, assign, heading_columns, widen
+from ...parse.columns import Column, assign, heading_columns, snap, widen
 from ...parse.lines import expand
 from ...parse.values import Cell, split_row
 from ..groups import group_columns, group_key, is_group_name, phrase_cell
@@ -65,6 +65,7 @@ class StatusMatrix:
         columns = heading_columns(heading)
         split = [(row, *split_row(row.text, row.line, row.column)) for row in rows]
         widen(columns, [cells for _, _, cells in split])
+        snap(columns, self.b.column_starts.get(rows[0].line) if rows else None)
         columns = _holding_values(columns, [cells for _, _, cells in split])
         context = self._context(params, titles, columns)
         for row, labels, cells in split:
