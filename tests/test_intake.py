@@ -205,3 +205,14 @@ def test_marker_lines_reach_the_columns_of_the_rows_under_them():
     extract = plain(text)
     assert extract.text == "A-1   1   2\nafter\n"
     assert extract.column_starts == {1: [12, 24]}
+
+
+def test_a_bad_line_inside_a_submission_is_reported_at_the_submissions_line():
+    text = SUBMISSION.read_text(encoding="utf-8")
+    lines = text.split("\n")
+    number = next(i for i, line in enumerate(lines, 1) if line.startswith("Ending Balance"))
+    lines[number - 1] = "Ending Balance    472,993,653    ? ?"
+    outcome = next(outcome for _, outcome in parse_reports("bad.txt", data="\n".join(lines).encode()))
+    assert isinstance(outcome, RemitError)
+    assert outcome.finding.line == number
+    assert outcome.finding.source_line == lines[number - 1]
