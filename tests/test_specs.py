@@ -75,3 +75,15 @@ def test_canonical_fields_all_have_type_and_meaning():
                 yield path + [name], value
     for path, field in walk({k: v for k, v in canonical().items() if isinstance(v, dict)}, []):
         assert field.get("type") and field.get("meaning"), ".".join(path)
+
+
+def test_building_a_parser_leaves_and_reads_nothing_in_the_shared_temp_dir(tmp_path, monkeypatch):
+    """lark's cache=True pickles the parser into the temp dir and loads it unchecked: another user
+    could plant code there. The parser is built in memory only."""
+    import tempfile
+
+    from remitgrammar.parse.grammar import _parser
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    _parser.cache_clear()
+    parser_for(FORMATS[0])
+    assert list(tmp_path.iterdir()) == []

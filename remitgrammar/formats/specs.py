@@ -10,6 +10,9 @@ from pathlib import Path
 import yaml
 
 from ..errors import ConfigError
+
+# libyaml's safe loader where PyYAML was built with it (about 20 times faster), else the pure-Python one.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 from .resources import data_dir
 
 
@@ -133,7 +136,7 @@ def build_alias_tables(doc: dict, source: str) -> dict:
 def load_yaml(path: Path) -> dict:
     try:
         with open(path, encoding="utf-8") as handle:
-            return yaml.safe_load(handle) or {}
+            return yaml.load(handle, Loader=SAFE_LOADER) or {}
     except (OSError, yaml.YAMLError) as exc:
         raise ConfigError(f"{path}: cannot read spec: {exc}") from exc
 

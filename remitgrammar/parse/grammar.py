@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 
 from lark import Lark
+from lark.exceptions import GrammarError
 
 from ..formats.resources import data_dir
 from ..formats.specs import FormatSpec
@@ -45,15 +47,31 @@ def parser_for(spec: FormatSpec, start: str = "start") -> Lark:
 
 @functools.lru_cache(maxsize=None)
 def _parser(grammar_path: str, stamp: tuple) -> Lark:
-    # Built once per process; lark also caches the analysed grammar on disk.
-    # `%import shared (...)` finds the format directory's own shared.lark first,
-    # then the built-in one.
-    options = dict(parser="lalr", lexer="contextual", propagate_positions=True, cache=True,
+    # Built once per process, never cached on disk: lark's cache is a pickle in the
+    # shared temporary directory, which another user could plant. `%import shared
+    # (...)` finds the format directory's own shared.lark first, then the built-in one.
+    options = dict(parser="lalr", lexer="contextual", propagate_positions=True,
                    maybe_placeholders=False,
                    import_paths=[str(Path(grammar_path).parent), str(data_dir("grammars"))])
-    rules = {r.origin.name for r in Lark.open(grammar_path, start="start", **options).rules}
-    starts = ["start"] + sorted(r for r in rules if r != "start" and not r.startswith("_") and "__" not in r)
-    return Lark.open(grammar_path, start=starts, **options)
+    try:
+        return Lark.open(grammar_path, start=_start_rules(Path(grammar_path)), **options)
+    except GrammarError:  # a rule name the text scan got wrong: ask lark, at the cost of a second build
+        rules = {r.origin.name for r in Lark.open(grammar_path, start="start", **options).rules}
+        starts = ["start"] + sorted(r for r in rules if r != "start" and not r.startswith("_") and "__" not in r)
+        return Lark.open(grammar_path, start=starts, **options)
+
+
+_RULE = re.compile(r"^\??([a-z][a-z0-9_]*)\s*:", re.M)
+_IMPORT = re.compile(r"^%import\s+\S+\s*\(([^)]*)\)", re.M)
+
+
+def _start_rules(path: Path) -> list[str]:
+    """The rules a grammar defines or imports by name: each can start a parse (one build, not two)."""
+    text = path.read_text(encoding="utf-8")
+    names = set(_RULE.findall(text))
+    for group in _IMPORT.findall(text):
+        names.update(n.strip() for n in group.split(",") if n.strip()[:1].islower())
+    return ["start"] + sorted(names - {"start"})
 
 
 def describe_terminals(names) -> str:
