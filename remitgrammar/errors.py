@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
+
+
+SHOWN = 200  # characters of a source line quoted under a finding
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def visible(text) -> str:
+    """Text with its control characters written as escapes (``\\x1b``), newlines as ``\\n``."""
+    text = str(text).replace("\n", "\\n")
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 @dataclass
@@ -30,18 +42,23 @@ class Finding:
         return {k: getattr(self, k) for k in keys if getattr(self, k) is not None}
 
     def render(self, file_path: str) -> str:
-        """``path:line:col: CODE severity message``, then the source line and a caret."""
+        """``path:line:col: CODE severity message``, then the source line and a caret.
+
+        Control characters of the input (an escape sequence in a label, a file name) are
+        shown escaped: a terminal prints the text, it does not obey it.
+        """
         where = file_path if self.line is None else f"{file_path}:{self.line}:{self.column or 1}"
-        text = f"{where}: {self.code} {self.severity}: {self.message}"
+        message = "\n    ".join(visible(part) for part in self.message.split("\n"))  # each line shown
+        text = f"{visible(where)}: {self.code} {self.severity}: {message}"
         if self.expected is not None:
-            text += f"\n    expected: {self.expected}"
+            text += f"\n    expected: {visible(self.expected)}"
         if self.actual is not None:
-            text += f"\n    actual:   {self.actual}"
+            text += f"\n    actual:   {visible(self.actual)}"
         if self.source_line is not None and self.column:
-            shown = self.source_line.rstrip("\r\n").expandtabs(1)
-            text += f"\n    {shown}\n    {' ' * (self.column - 1)}^"
+            shown = visible(self.source_line.rstrip("\r\n").expandtabs(1)[:SHOWN])
+            text += f"\n    {shown}\n    {' ' * min(self.column - 1, SHOWN)}^"
         if self.hint:
-            text += f"\n    hint: {self.hint}"
+            text += f"\n    hint: {visible(self.hint)}"
         return text
 
 
@@ -61,6 +78,7 @@ class RemitError(Exception):
         self.path = path
         self.findings = findings or [finding]
         self.result = result
+        self.debug: str | None = None  # the traceback of an internal error, shown with --debug
 
     def render(self) -> str:
         """Every problem in ``path:line:col: CODE message`` form."""

@@ -15,7 +15,7 @@ from lark.exceptions import VisitError
 from .errors import ConfigError, Finding, RemitError
 from .detect.detection import detect, resolve_format
 from .intake.edgar import describe
-from .intake.read import ReportText, read_bytes, reports_in
+from .intake.read import MAX_BYTES, ReportText, limited, read_bytes, reports_in
 from .parse.tree import parse_tree
 from .build.record import Builder
 from .formats.specs import FormatSpec
@@ -70,11 +70,13 @@ def parse_text(text: str, name: str = "<text>", format_name: str | None = None,
     if not text.endswith("\n"):
         text += "\n"
     lines = LineMap(text.splitlines(), report)
+    text, too_long = _long_lines(text)
     try:
         spec = resolve_format(text, format_name, name)
     except RemitError as exc:
         raise lines.error(exc) from None
     tree, errors = parse_tree(text, spec)
+    errors = too_long + errors
     if tree is None:
         raise lines.error(RemitError(errors[0], name, findings=errors))
     builder = Builder(spec, text.splitlines(), repair=repair)
@@ -91,6 +93,23 @@ def parse_text(text: str, name: str = "<text>", format_name: str | None = None,
     if errors:
         raise RemitError(errors[0], name, findings=errors, result=result)
     return result
+
+
+MAX_LINE = 2000  # characters: far beyond any report's line, and it keeps every regex's time bounded
+
+
+def _long_lines(text: str) -> tuple[str, list]:
+    """The text with over-long lines blanked (line numbers kept), and an RG107 finding for each."""
+    if all(len(line) <= MAX_LINE for line in text.split("\n")):
+        return text, []
+    lines, findings = text.split("\n"), []
+    for number, line in enumerate(lines, 1):
+        if len(line) > MAX_LINE:
+            findings.append(Finding("RG107", "error", f"the line is {len(line):,} characters long; a report's lines "
+                                    f"are at most {MAX_LINE:,}: it was left out", line=number, column=1,
+                                    source_line=line[:200]))
+            lines[number - 1] = ""
+    return "\n".join(lines), findings
 
 
 def _transform(builder: Builder, tree, name: str, lines: "LineMap") -> None:
@@ -151,7 +170,7 @@ def is_statement(text: str) -> bool:
 
 
 def parse_reports(path: str | Path, format_name: str | None = None, repair: bool = True,
-                  data: bytes | None = None):
+                  data: bytes | None = None, max_bytes: int = MAX_BYTES):
     """Yield (report name, ParseResult or RemitError) for every report a file holds.
 
     A plain report holds one; an EDGAR submission holds one per deal it reports on.
@@ -161,15 +180,35 @@ def parse_reports(path: str | Path, format_name: str | None = None, repair: bool
     """
     shown = str(path)
     try:
-        reports = reports_in(read_bytes(path) if data is None else data, shown, is_statement)
+        raw = read_bytes(path, max_bytes) if data is None else limited(data, shown, max_bytes)
+        reports = reports_in(raw, shown, is_statement)
     except RemitError as exc:
         yield shown, exc
+        return
+    except (ConfigError, TimeoutError):
+        raise
+    except Exception as exc:  # noqa: BLE001 - no input may end the run: it becomes a finding
+        yield shown, internal_error(exc, shown)
         return
     for report in reports:
         try:
             yield report.name, parse_text("", format_name=format_name, repair=repair, report=report)
         except RemitError as exc:
             yield report.name, exc
+        except (ConfigError, TimeoutError):
+            raise
+        except Exception as exc:  # noqa: BLE001
+            yield report.name, internal_error(exc, report.name)
+
+
+def internal_error(exc: BaseException, name: str) -> RemitError:
+    """An unexpected error as a finding (RG900); the traceback rides along for ``--debug``."""
+    import traceback
+
+    error = RemitError(Finding("RG900", "error", f"internal error: {type(exc).__name__}: {str(exc)[:200]}; "
+                               "please report it, with the file", hint="run with --debug for the traceback"), name)
+    error.debug = "".join(traceback.format_exception(exc))
+    return error
 
 
 def parse_path(path: str | Path, format_name: str | None = None, repair: bool = True) -> ParseResult:
@@ -200,7 +239,7 @@ def check_result(outcome) -> list:
     lines = outcome.lines
     parse_findings = [Finding(**f) for f in outcome.record["findings"]]
     for finding in parse_findings:
-        if finding.line and finding.line <= len(lines):
+        if finding.line and 0 < finding.line <= len(lines):
             finding.source_line = lines[finding.line - 1]
     return parse_findings + run_checks(outcome.record, outcome.provenance, outcome.spec, lines)
 

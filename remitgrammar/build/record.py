@@ -114,7 +114,9 @@ class Builder:
             try:
                 value = convert(cell.text, kind)
             except ValueError_ as exc:
-                self.warn("RG204", f"{exc} ({rendered})", cell, path=rendered)
+                severity = "error" if exc.code == "RG106" else "warning"
+                self.findings.add(exc.code, severity, f"{exc} ({rendered})", cell,
+                                  source_line=self.source_line(cell.line), path=rendered)
                 self.add_extra(path[0], rendered, [cell], cell.line)
                 return False
             if negate and value is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from xml.etree import ElementTree as ET
 
 SEVERITIES = ("info", "warning", "error")
@@ -43,15 +44,30 @@ def github(results: list) -> str:
     lines = []
     for path, findings in results:
         for f in findings:
-            where = f"file={path}" + (f",line={f.line}" if f.line else "") + (f",col={f.column}" if f.column else "")
+            where = f"file={_property(path)}" + (f",line={f.line}" if f.line else "") + \
+                (f",col={f.column}" if f.column else "")
             message = f.message + (f" (expected {f.expected}, actual {f.actual})" if f.actual is not None else "")
-            lines.append(f"::{level[f.severity]} {where},title={f.code}::{_escape(message)}")
+            lines.append(f"::{level[f.severity]} {where},title={_property(f.code)}::{_data(message)}")
     lines.append(summary(results))
     return "\n".join(lines) + "\n"
 
 
-def _escape(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+def _data(text: str) -> str:
+    """A workflow command's message: ``%``, CR and LF escaped, so it cannot end the command."""
+    return str(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _property(text: str) -> str:
+    """A workflow command's property value: also ``:`` and ``,``, which would start another property."""
+    return _data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+_NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _xml(text) -> str:
+    """Text XML 1.0 allows: a character it forbids (a control character in a label) is written as \\xNN."""
+    return _NOT_XML.sub(lambda m: f"\\x{ord(m.group()):02x}", str(text))
 
 
 def junit(results: list, fail_on: str) -> str:
@@ -59,18 +75,19 @@ def junit(results: list, fail_on: str) -> str:
     suites = ET.Element("testsuites", name="remitgrammar check")
     for path, findings in results:
         failures = sum(at_or_above(f.severity, fail_on) for f in findings)
+        path = _xml(path)
         suite = ET.SubElement(suites, "testsuite", name=path, tests=str(max(len(findings), 1)),
                               failures=str(failures), errors="0")
         if not findings:
             ET.SubElement(suite, "testcase", classname=path, name="all rules")
         for f in findings:
             case = ET.SubElement(suite, "testcase", classname=path,
-                                 name=f"{f.code} {f.path or ''} line {f.line or 0}".strip())
+                                 name=_xml(f"{f.code} {f.path or ''} line {f.line or 0}".strip()))
             if at_or_above(f.severity, fail_on):
-                failure = ET.SubElement(case, "failure", message=f.message, type=f.code)
-                failure.text = f.render(path)
+                failure = ET.SubElement(case, "failure", message=_xml(f.message), type=f.code)
+                failure.text = _xml(f.render(path))
             else:
-                ET.SubElement(case, "system-out").text = f.render(path)
+                ET.SubElement(case, "system-out").text = _xml(f.render(path))
     return ET.tostring(suites, encoding="unicode") + "\n"
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from itertools import combinations
+from bisect import bisect_left, bisect_right
 
 from .registry import Context, class_path, number, rule, slack
 from ..build.record import render_path
@@ -123,15 +123,64 @@ def _total_columns(totals: dict):
 
 
 def _omitted(values: list, printed) -> tuple | None:
-    """The fewest classes whose omission makes the sum match the Total (() when none need be)."""
+    """The fewest classes (up to four) whose omission makes the sum match the Total (() when none need
+    be). Meet in the middle over sorted sums: polynomial in the number of classes, not combinatorial."""
     candidates = [(n, v) for n, v in values if v != 0]
-    for size in range(0, min(MAX_LEFT_OUT, len(candidates)) + 1):
-        for left in combinations(candidates, size):
-            names = {n for n, _ in left}
-            kept = [v for n, v in values if n not in names]
-            if abs(sum(kept) - printed) <= slack(kept + [printed]):
-                return tuple(n for n, _ in left)
+
+    def fits(chosen: tuple) -> bool:
+        names = {candidates[i][0] for i in chosen}
+        kept = [v for n, v in values if n not in names]
+        return abs(sum(kept) - printed) <= slack(kept + [printed])
+
+    if fits(()):
+        return ()
+    target = sum(v for _, v in values) - printed
+    tolerance = slack([v for _, v in values] + [printed])
+    amounts = [v for _, v in candidates]
+    for size in range(1, min(MAX_LEFT_OUT, len(candidates)) + 1):
+        for chosen in sorted(_subsets(amounts, target, tolerance, size)):
+            if fits(chosen):
+                return tuple(candidates[i][0] for i in chosen)
     return None
+
+
+MAX_MATCHES = 5_000  # subsets examined per size at most: time stays bounded however many classes agree
+
+
+def _subsets(amounts: list, target, tolerance, size: int) -> set:
+    """Index tuples of ``size`` amounts summing to ``target`` within ``tolerance`` (at most MAX_MATCHES)."""
+    if size == 1:
+        return {(i,) for i, v in enumerate(amounts) if abs(v - target) <= tolerance}
+    singles = sorted((v, (i,)) for i, v in enumerate(amounts))
+    if size == 3:
+        found = set()
+        for i, v in enumerate(amounts):
+            pairs = _pairs(singles, singles, target - v, tolerance, 2)
+            found |= {tuple(sorted(p + (i,))) for p in pairs if i not in p}
+            if len(found) > MAX_MATCHES:
+                break
+        return found
+    if size == 2:
+        return _pairs(singles, singles, target, tolerance, 2)
+    doubles = sorted((amounts[i] + amounts[j], (i, j)) for i in range(len(amounts)) for j in range(i + 1, len(amounts)))
+    return _pairs(doubles, doubles, target, tolerance, 4)
+
+
+def _pairs(left: list, right: list, target, tolerance, size: int) -> set:
+    """Unions of one entry of ``left`` and one of ``right`` (sorted (sum, indices)) with ``size`` distinct
+    indices whose sums add to ``target`` within ``tolerance``."""
+    keys = [s for s, _ in right]
+    found = set()
+    for value, indices in left:
+        low = bisect_left(keys, target - value - tolerance)
+        high = bisect_right(keys, target - value + tolerance)
+        for _, others in right[low:high]:
+            union = set(indices) | set(others)
+            if len(union) == size:
+                found.add(tuple(sorted(union)))
+            if len(found) > MAX_MATCHES:
+                return found
+    return found
 
 
 @rule("RG304", "per-$1,000 factors", "warning",

@@ -100,7 +100,10 @@ def check(
     except ConfigError as exc:
         fail_config(exc)
     if write_baseline is not None:
-        count = baselines.write(write_baseline, results)
+        try:
+            count = baselines.write(write_baseline, results)
+        except OSError as exc:
+            fail_config(f"--write-baseline {write_baseline}: {exc.strerror}")
         typer.echo(f"remitgrammar: wrote {count} finding(s) to {write_baseline}", err=True)
     sys.stdout.write(render(results, output_format, fail_on))
     if any(at_or_above(f.severity, fail_on) for _, findings in results for f in findings):

@@ -62,7 +62,11 @@ def lint_spec(path: Path) -> list:
             problems.append((str(path), _finding("RG210", f"unknown key '{key.value}'", line,
                                                  f"known keys: {', '.join(sorted(SPEC_KEYS))}")))
             continue
-        python = yaml.safe_load(yaml.serialize(value))
+        try:
+            python = yaml.safe_load(yaml.serialize(value))
+        except yaml.YAMLError as exc:  # a tag safe_load refuses (!!python/object ...)
+            problems.append((str(path), _finding("RG210", f"'{key.value}': {str(exc).splitlines()[0]}", line)))
+            continue
         if not isinstance(python, SPEC_KEYS[key.value]):
             problems.append((str(path), _finding(
                 "RG210", f"'{key.value}' must be a {SPEC_KEYS[key.value].__name__}", line)))

@@ -10,7 +10,7 @@ import yaml
 from ..errors import ConfigError
 from .search import get_format
 
-NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")
 
 
 def new_format(name: str, source: str, into: Path) -> list[Path]:
@@ -26,7 +26,7 @@ def new_format(name: str, source: str, into: Path) -> list[Path]:
     Raises:
         ConfigError: a bad name, an unknown source format, or files already there.
     """
-    if not NAME.match(name):
+    if not NAME.fullmatch(name):
         raise ConfigError(f"format name '{name}' must be lower-case letters, digits and hyphens")
     spec = get_format(source)
     grammar_name = name.replace("-", "_") + ".lark"
@@ -37,19 +37,19 @@ def new_format(name: str, source: str, into: Path) -> list[Path]:
     written = []
     grammar = spec.grammar_path.read_text(encoding="utf-8")
     grammar = re.sub(r"^// Family: .*$", f"// Family: {name} (started from {source})", grammar, count=1, flags=re.M)
-    written.append(_write(targets["grammar"], grammar))
+    written.append(_write(targets["grammar"], grammar, into))
     doc = yaml.safe_load(spec.spec_path.read_text(encoding="utf-8"))
     renamed = _alias_names(name, doc.get("aliases") or [])
     doc.update(name=name, grammar=grammar_name, description=f"Started from {source}: {doc.get('description', '')}",
                sample="", aliases=list(renamed.values()))
     header = (f"# Format {name}, started from {source} by `remitgrammar new-format`.\n"
               f"# Set `sample:` to a report of this layout, and `detect:` to the texts that recognise it.\n")
-    written.append(_write(targets["spec"], header + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)))
+    written.append(_write(targets["spec"], header + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True), into))
     for alias_file, new_name in renamed.items():
         target = into / "specs" / "aliases" / new_name
         origin = spec.spec_path.parent.parent / "aliases" / alias_file
         if not target.exists() and origin.exists():
-            written.append(_write(target, origin.read_text(encoding="utf-8")))
+            written.append(_write(target, origin.read_text(encoding="utf-8"), into))
     return written
 
 
@@ -60,7 +60,9 @@ def _alias_names(name: str, alias_files: list) -> dict:
     return {f: f"{name}-{Path(f).stem}.yaml" for f in alias_files}
 
 
-def _write(path: Path, text: str) -> Path:
+def _write(path: Path, text: str, into: Path | None = None) -> Path:
+    if into is not None and not path.resolve().is_relative_to(into.resolve()):
+        raise ConfigError(f"{path} is outside {into}: new-format writes only inside --into")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path

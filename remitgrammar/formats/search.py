@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from pathlib import Path
 
 from ..errors import ConfigError
@@ -43,6 +44,23 @@ def _first_existing(candidates) -> Path:
     return candidates[0]
 
 
+FORMAT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,79}")
+
+
+def _check_name(name, path: Path) -> None:
+    if not isinstance(name, str) or not FORMAT_NAME.fullmatch(name):
+        raise ConfigError(f"{path}: format name {name!r} must be letters, digits, '-' and '_'")
+
+
+def _inside(name, path: Path) -> str:
+    """A file name a spec gives: relative, within its folder of the formats directory."""
+    text = str(name)
+    if not text or Path(text).is_absolute() or ".." in Path(text).parts or "\\" in text or "\x00" in text:
+        raise ConfigError(f"{path}: '{text}' must be a file name inside the formats directory "
+                          "(no absolute path, no '..')")
+    return text
+
+
 def load_format(path: Path, root: Path, origin: str) -> FormatSpec:
     """Load one format spec; its grammar and alias files are found in ``root``, then the built-ins.
 
@@ -52,7 +70,11 @@ def load_format(path: Path, root: Path, origin: str) -> FormatSpec:
     doc = load_yaml(path)
     try:
         detect = doc.get("detect") or {}
-        grammar = _first_existing([root / "grammars" / doc["grammar"], data_dir("grammars") / doc["grammar"]])
+        _check_name(doc["name"], path)
+        grammar = _first_existing([root / "grammars" / _inside(doc["grammar"], path),
+                                   data_dir("grammars") / doc["grammar"]])
+        if not grammar.is_file():
+            raise ConfigError(f"{path}: grammar '{doc['grammar']}' not found under {root / 'grammars'}")
         spec = FormatSpec(
             name=doc["name"], description=doc.get("description", ""), grammar_path=grammar, spec_path=path,
             sample=doc.get("sample", ""), require=tuple(detect.get("require", ())),
@@ -63,10 +85,10 @@ def load_format(path: Path, root: Path, origin: str) -> FormatSpec:
             sections=check_sections(doc.get("sections"), str(path)),
             fields=doc.get("fields") or {}, certificate_tier=doc.get("certificate_tier"))
         spec.error_examples = tuple(
-            _first_existing([root / "specs" / "errors" / name, data_dir("specs") / "errors" / name])
+            _first_existing([root / "specs" / "errors" / _inside(name, path), data_dir("specs") / "errors" / name])
             for name in doc.get("errors", ()))
         for alias_file in doc.get("aliases", ()):
-            alias_path = _first_existing([root / "specs" / "aliases" / alias_file,
+            alias_path = _first_existing([root / "specs" / "aliases" / _inside(alias_file, path),
                                           data_dir("specs") / "aliases" / alias_file])
             spec.aliases.update(build_alias_tables(load_yaml(alias_path), str(alias_path)))
     except (KeyError, TypeError, AttributeError) as exc:

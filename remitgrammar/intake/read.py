@@ -9,6 +9,8 @@ findings and errors name the line of the file as given.
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,16 +42,37 @@ class ReportText:
     column_starts: dict = field(default_factory=dict)
 
 
-def read_bytes(path: str | Path) -> bytes:
-    """A file's bytes.
+MAX_BYTES = 64 * 1024 * 1024  # default size limit: far beyond any filing
+
+
+def read_bytes(path: str | Path, max_bytes: int = MAX_BYTES) -> bytes:
+    """A regular file's bytes, up to a size limit.
 
     Raises:
-        RemitError: RG100 when it cannot be read.
+        RemitError: RG100 when it cannot be read; RG108 when it is not a regular file (a FIFO
+            would block forever) or is larger than ``max_bytes``.
     """
+    shown = str(path)
     try:
-        return Path(path).read_bytes()
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            raise RemitError(Finding("RG108", "error", "not a regular file (a FIFO, a device or a socket): "
+                                     "give the report file itself"), shown)
+        if info.st_size > max_bytes:
+            raise RemitError(Finding("RG108", "error", f"the file is {info.st_size:,} bytes, more than the limit of "
+                                     f"{max_bytes:,}", hint="raise it with --max-mb"), shown)
+        with open(path, "rb") as handle:
+            return handle.read(max_bytes + 1)
     except OSError as exc:
-        raise RemitError(Finding("RG100", "error", f"cannot read the file: {exc.strerror}"), str(path)) from None
+        raise RemitError(Finding("RG100", "error", f"cannot read the file: {exc.strerror}"), shown) from None
+
+
+def limited(data: bytes, name: str, max_bytes: int = MAX_BYTES) -> bytes:
+    """Bytes read from a stream, refused past the size limit."""
+    if len(data) > max_bytes:
+        raise RemitError(Finding("RG108", "error", f"more than the limit of {max_bytes:,} bytes",
+                                 hint="raise it with --max-mb"), name)
+    return data
 
 
 def reports_in(data: bytes, name: str, is_statement=lambda text: True) -> list[ReportText]:

@@ -19,7 +19,7 @@ class Input:
     data: bytes | None = None
 
 
-def expand(paths: list, files_from: Path | None = None) -> list[Input]:
+def expand(paths: list, files_from: Path | None = None, max_bytes: int | None = None) -> list[Input]:
     """The inputs that paths name, in order: a directory gives its report files, walked recursively in
     sorted order (suffixes .txt .htm .html .gz, or none); ``-`` gives standard input.
 
@@ -34,7 +34,8 @@ def expand(paths: list, files_from: Path | None = None) -> list[Input]:
     inputs = []
     for name in names:
         if name == "-":
-            inputs.append(Input("<stdin>", sys.stdin.buffer.read()))
+            data = sys.stdin.buffer.read(max_bytes + 1) if max_bytes else sys.stdin.buffer.read()
+            inputs.append(Input("<stdin>", data))
         elif Path(name).is_dir():
             inputs += [Input(str(p)) for p in _walk(Path(name))]
         else:

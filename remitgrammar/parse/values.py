@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
+import re
 from typing import NamedTuple
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 NULL_TEXTS = frozenset({"N/A", "n/a", "NA"})
 FLAG_TEXTS = {"YES": True, "NO": False, "Yes": True, "No": False}
@@ -40,29 +41,50 @@ class Cell(NamedTuple):
 
 
 class ValueError_(ValueError):
-    """A cell that cannot be read as the type its field asks for."""
+    """A cell that cannot be read as the type its field asks for.
+
+    Attributes:
+        code: the finding it makes (RG204; RG106 for an amount of more than 30 digits).
+    """
+
+    def __init__(self, message: str, code: str = "RG204"):
+        super().__init__(message)
+        self.code = code
+
+
+MAX_DIGITS = 30  # more than any amount a filing prints; longer is a finding (RG106), never a number
+_NUMBER = re.compile(r"-?(?:\d[\d,]*(?:\.\d*)?|\.\d+)")
 
 
 @functools.lru_cache(maxsize=4096)
 def parse_number(text: str) -> Decimal | None:
     """Read an amount as printed: ``5,019,904``, ``(4,179)``, ``-12.5``.
 
+    Only digits, separators, a sign, parentheses and a decimal point: never an
+    exponent, ``NaN`` or ``Infinity``, and at most 30 digits.
+
     Returns:
-        The exact Decimal, or None when the text is not a number.
+        The exact Decimal, or None when the text is not such a number.
     """
-    body = text
-    negative = False
+    body, negative = _body(text)
+    if body is None or sum(ch.isdigit() for ch in body) > MAX_DIGITS:
+        return None
+    value = Decimal(body.replace(",", ""))
+    return -value if negative else value
+
+
+def _body(text: str) -> tuple[str | None, bool]:
+    """The digits of a printed amount without its parentheses, and whether they made it negative."""
+    body, negative = text, False
     if body.startswith("(") and body.endswith(")"):
         body, negative = body[1:-1], True
-    if not body or not (body[0].isdigit() or body[0] in "-."):
-        return None
-    try:
-        value = Decimal(body.replace(",", ""))
-    except InvalidOperation:
-        return None
-    if not value.is_finite():
-        return None
-    return -value if negative else value
+    return (body if _NUMBER.fullmatch(body) else None), negative
+
+
+def too_long(text: str) -> bool:
+    """An amount-shaped text with more digits than any filing prints."""
+    body, _ = _body(text[:-1] if text.endswith("%") else text)
+    return body is not None and sum(ch.isdigit() for ch in body) > MAX_DIGITS
 
 
 @functools.lru_cache(maxsize=4096)
@@ -71,10 +93,10 @@ def is_cell(text: str) -> bool:
     if text in NULL_TEXTS or text in FLAG_TEXTS:
         return True
     if text.endswith("%"):
-        return parse_number(text[:-1]) is not None
+        return parse_number(text[:-1]) is not None or too_long(text)
     if len(text) == 9 and text[:3].isdigit() and text.isalnum() and text[-1].isdigit():
         return True  # a CUSIP
-    return parse_number(text) is not None
+    return parse_number(text) is not None or too_long(text)
 
 
 def parse_date(text: str) -> str | None:
@@ -114,6 +136,8 @@ def convert(text: str, kind: str):
     """
     if text in NULL_TEXTS:
         return None
+    if too_long(text):
+        raise ValueError_(f"'{text[:40]}...' has more than {MAX_DIGITS} digits", code="RG106")
     if kind in ("amount", "factor") and not text.endswith("%"):  # the common case first
         number = parse_number(text)
         if number is None:
