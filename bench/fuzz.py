@@ -48,17 +48,19 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from multiprocessing.connection import wait
 from pathlib import Path
+from typing import NamedTuple
 from xml.etree import ElementTree as ET
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import remitgrammar  # noqa: E402
 from remitgrammar.check.report import render  # noqa: E402
 from remitgrammar.emit.json_record import to_json  # noqa: E402
 from remitgrammar.errors import RemitError  # noqa: E402
 from remitgrammar.pipeline import ParseResult, check_result, parse_reports  # noqa: E402
 
-PACKAGE = ROOT / "remitgrammar"
+PACKAGE = Path(remitgrammar.__file__).resolve().parent  # the code under test, wherever it was imported from
 SAMPLES = sorted((ROOT / "tests" / "corpus").glob("*/*.txt"))
 FORMATS = ("human", "json", "github", "junit")
 LONG_LINE = 1_000_000
@@ -127,9 +129,12 @@ def delete_line(s: Subject, rng: random.Random) -> str:
     return f"deleted line {i + 1} {_show(gone)}"
 
 
-def repeat_line(s: Subject, rng: random.Random) -> str:
+REPEATS = (50, 500, 5000, 20000)  # 20,000 copies of a row make a file of about 2 MB
+
+
+def repeat_line(s: Subject, rng: random.Random, counts: tuple = REPEATS) -> str:
     lines = s.data.split(b"\n")
-    i, count = rng.choice(_content_lines(lines)), rng.choice([50, 500, 5000, 20000])
+    i, count = rng.choice(_content_lines(lines)), rng.choice(counts)
     lines[i:i + 1] = [lines[i]] * count
     s.data = b"\n".join(lines)
     return f"repeated line {i + 1} {_show(lines[i])} {count} times"
@@ -322,7 +327,7 @@ def make_case(seed: int, number: int) -> Case:
 # --------------------------------------------------------------------------- output checks
 
 XML_FORBIDDEN = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-GITHUB_LINE = re.compile(r"^::(error|warning|notice|debug) ([^:]*)::(.*)$", re.S)
+GITHUB_COMMAND = re.compile(r"^::(error|warning|notice|debug) ")
 GITHUB_KEYS = {"file", "line", "col", "endLine", "endColumn", "title"}
 PROPERTY_ESCAPES = {"%25": "%", "%0D": "\r", "%0A": "\n", "%3A": ":", "%2C": ","}
 
@@ -373,16 +378,18 @@ def _bad_percent(text: str, allowed: str) -> bool:
 
 
 def _annotation_problems(line: str, path: str) -> list:
-    m = GITHUB_LINE.match(line)
-    if not m or "\r" in line:
-        return [("github: malformed or split annotation line", repr(line[:100]))]
-    pairs = [p.partition("=") for p in m.group(2).split(",")]
-    if any(key not in GITHUB_KEYS or not sep for key, sep, _ in pairs):
-        return [("github: property not key=value (unescaped ',' or ':')", repr(m.group(2)[:100]))]
+    """Problems of one ``::command key=value,...::message`` line (the first ``::`` ends the properties)."""
+    command = GITHUB_COMMAND.match(line)
+    properties, sep, message = line[command.end() if command else 0:].partition("::")
+    if not command or not sep or "\r" in line:
+        return [("github: malformed annotation line (no command, no '::', or a raw CR)", repr(line[:100]))]
+    pairs = [p.partition("=") for p in properties.split(",")]
+    if any(key not in GITHUB_KEYS or not sep or ":" in value for key, sep, value in pairs):
+        return [("github: property not key=value (unescaped ',' or ':')", repr(properties[:100]))]
     found = []
     if any(key == "file" and _unescape_property(value) != path for key, _, value in pairs):
-        found.append(("github: file property is not the escaped path", repr(m.group(2)[:100])))
-    if _bad_percent(m.group(2), "25 0D 0A 3A 2C") or _bad_percent(m.group(3), "25 0D 0A"):
+        found.append(("github: file property is not the escaped path", repr(properties[:100])))
+    if _bad_percent(properties, "25 0D 0A 3A 2C") or _bad_percent(message, "25 0D 0A"):
         found.append(("github: unescaped '%'", repr(line[:100])))
     return found
 
@@ -405,41 +412,69 @@ OUTPUT_CHECKS = {"human": human_problems, "json": json_problems, "github": githu
 
 # --------------------------------------------------------------------------- one case
 
+class Crash(NamedTuple):
+    """One unexpected exception: grouped by ``kind`` and ``where`` (innermost remitgrammar frame)."""
+
+    kind: str
+    where: str
+    stage: str
+    message: str
+    traceback: str
+    inner: str  # the innermost frame of all, when it is outside remitgrammar (lark, decimal, ...)
+
+
 @dataclass
 class Outcome:
     """What one case found (plain data: it crosses from the worker to the parent)."""
 
     number: int
-    exceptions: list = field(default_factory=list)  # (type, location, stage, message, traceback)
+    exceptions: list = field(default_factory=list)  # Crash
     internal: list = field(default_factory=list)    # (code, cause, location)
     invalid: list = field(default_factory=list)     # (kind, detail)
     seconds: float = 0.0
+    stages: Counter = field(default_factory=Counter)  # stage -> seconds
+    debug: list = field(default_factory=list)       # tracebacks that RG900 errors carry
 
 
-def locate(tb_frames) -> str:
-    """``remitgrammar/x.py:123 (function)`` of the innermost frame in the package, else the innermost."""
-    frames = list(tb_frames)
+def _frame(f) -> str:
+    home = str(PACKAGE.parent) + os.sep
+    where = f.filename[len(home):] if f.filename.startswith(home) else f.filename
+    return f"{where.rpartition('site-packages/')[2]}:{f.lineno} ({f.name})"
+
+
+def _clip(text: str, keep: int = 24) -> str:
+    """The first and last ``keep`` lines of a long traceback."""
+    lines = text.splitlines()
+    if len(lines) <= 2 * keep:
+        return text
+    return "\n".join(lines[:keep] + [f"    ... {len(lines) - 2 * keep} lines left out ..."] + lines[-keep:])
+
+
+def locate(frames: list) -> tuple[str, str]:
+    """``remitgrammar/x.py:123 (function)`` of the innermost frame in the package (else the innermost),
+    and the innermost frame of all when that one is elsewhere (lark, decimal, ...), else ""."""
     ours = [f for f in frames if f.filename.startswith(str(PACKAGE) + os.sep)] or frames[-1:]
     if not ours:
-        return "?"
-    f = ours[-1]
-    where = Path(f.filename).relative_to(ROOT).as_posix() if f.filename.startswith(str(ROOT)) else f.filename
-    return f"{where}:{f.lineno} ({f.name})"
+        return "?", ""
+    return _frame(ours[-1]), "" if ours[-1] is frames[-1] else _frame(frames[-1])
 
 
 def _record_exception(out: Outcome, stage: str, exc: BaseException) -> None:
-    frames = traceback.extract_tb(exc.__traceback__)
-    out.exceptions.append((type(exc).__name__, locate(frames), stage, str(exc)[:200],
-                           "".join(traceback.format_exception(exc))))
+    where, inner = locate(list(traceback.extract_tb(exc.__traceback__)))
+    out.exceptions.append(Crash(type(exc).__name__, where, stage, str(exc)[:200],
+                                "".join(traceback.format_exception(exc)), inner))
 
 
 def _stage(out: Outcome, stage: str, fn, *args):
-    """fn(*args), or None with the exception recorded."""
+    """fn(*args), or None with the exception recorded; its time is added to the stage's."""
+    start = time.perf_counter()
     try:
         return fn(*args)
     except Exception as exc:  # noqa: BLE001 - the exception is the finding
         _record_exception(out, stage, exc)
         return None
+    finally:
+        out.stages[stage] += time.perf_counter() - start
 
 
 DEBUG_FRAME = re.compile(r'File "([^"]+)", line (\d+), in (\S+)')
@@ -451,7 +486,8 @@ def _internal(finding, debug: str | None) -> tuple:
     rule = re.search(r"rule (RG\d+) stopped", finding.message)
     cause = " ".join(filter(None, [rule and f"rule {rule.group(1)}", kind and kind.group(1)])) or finding.message[:80]
     frames = [traceback.FrameSummary(f, int(n), name) for f, n, name in DEBUG_FRAME.findall(debug or "")]
-    return finding.code, cause, locate(frames) if frames else "-"
+    where, inner = locate(frames) if frames else ("-", "")
+    return finding.code, cause, where + (f" <- {inner}" if inner else "")
 
 
 def _check_outcome(out: Outcome, outcome) -> list:
@@ -463,6 +499,7 @@ def _check_outcome(out: Outcome, outcome) -> list:
         _stage(out, "RemitError.render", outcome.render)
     findings = _stage(out, "check_result", check_result, outcome) or []
     debug = getattr(outcome, "debug", None)
+    out.debug += [debug] if debug else []
     out.internal += [_internal(f, debug) for f in findings if str(f.code).startswith("RG9")]
     result = outcome.result if isinstance(outcome, RemitError) else outcome
     if result is not None:
@@ -491,7 +528,9 @@ def _run_cli(out: Outcome, data: bytes) -> None:
 
     from remitgrammar.cli import app
     for args in (["check", "-", "--output-format", "junit"], ["parse", "-"]):
+        start = time.perf_counter()
         result = CliRunner().invoke(app, args, input=data)
+        out.stages["cli " + args[0]] += time.perf_counter() - start
         if result.exception is not None and not isinstance(result.exception, SystemExit):
             _record_exception(out, "cli " + args[0], result.exception)
 
@@ -621,34 +660,36 @@ def _better(a: Case, b: Case | None) -> bool:
 
 
 class Groups:
-    """Counts by key, each with its smallest reproducing case (re-made from its number)."""
+    """Cases by key, each key with its smallest reproducing case (re-made from its number)."""
 
     def __init__(self, seed: int):
-        self.seed, self.count, self.best, self.extra = seed, Counter(), {}, {}
+        self.seed, self.members, self.best, self.extra = seed, {}, {}, {}
 
     def add(self, key, number: int, extra=None) -> None:
-        self.count[key] += 1
-        self.extra.setdefault(key, extra)
-        self.best.setdefault(key, []).append(number)
+        self.members.setdefault(key, {})[number] = extra
 
-    def finish(self) -> None:
-        """Keep, per key, the smallest reproduction (re-making a few candidate cases)."""
-        for key, numbers in self.best.items():
+    def count(self, key) -> int:
+        return len(self.members[key])
+
+    def finish(self, candidates: int = 40) -> None:
+        """Keep, per key, the smallest of its first ``candidates`` cases, and what that case showed."""
+        for key, members in self.members.items():
             best = None
-            for number in sorted(numbers)[:25]:
+            for number in sorted(members)[:candidates]:
                 case = make_case(self.seed, number)
                 best = case if _better(case, best) else best
-            self.best[key] = best
+            self.best[key], self.extra[key] = best, members[best.number]
 
 
 def group(tally: Tally, seed: int) -> dict:
+    """Exceptions, internal errors and invalid outputs, grouped; each group counts cases, not occurrences."""
     groups = {name: Groups(seed) for name in ("exceptions", "internal", "invalid")}
     for out in tally.outcomes:
-        for kind, where, stage, message, tb in {(e[0], e[1], e[2], e[3], e[4]) for e in out.exceptions}:
-            groups["exceptions"].add((kind, where), out.number, (stage, message, tb))
+        for key, crash in {(c.kind, c.where): c for c in reversed(out.exceptions)}.items():
+            groups["exceptions"].add(key, out.number, crash)  # reversed: each key keeps its first
         for key in set(out.internal):
             groups["internal"].add(key, out.number)
-        for kind, detail in out.invalid:
+        for kind, detail in {kind: detail for kind, detail in reversed(out.invalid)}.items():
             groups["invalid"].add(kind, out.number, detail)
     for g in groups.values():
         g.finish()
@@ -660,16 +701,16 @@ def _recipe(seed: int, case: Case) -> str:
 
 
 def _print_groups(title: str, g: Groups, seed: int, show) -> None:
-    total = sum(g.count.values())
-    print(f"{title}: {total}" + (f" in {len(g.count)} distinct group(s)" if total else ""))
-    for key, count in g.count.most_common():
-        print(f"  [{count}x] {show(key, g.extra[key])}")
+    total = len(set().union(*g.members.values()))
+    print(f"{title}: {total} case(s)" + (f" in {len(g.members)} distinct group(s)" if total else ""))
+    for key in sorted(g.members, key=lambda k: -g.count(k)):
+        print(f"  [{g.count(key)} case(s)] {show(key, g.extra[key])}")
         print(f"      {_recipe(seed, g.best[key])}")
 
 
-def _show_exception(key, extra) -> str:
-    stage, message, _ = extra
-    return f"{key[0]} at {key[1]} (in {stage}): {message[:160]!r}"
+def _show_exception(key, crash: Crash) -> str:
+    inner = f" <- {crash.inner}" if crash.inner else ""
+    return f"{key[0]} at {key[1]}{inner} (in {crash.stage}): {crash.message[:160]!r}"
 
 
 def summarize(tally: Tally, seed: int, seconds: float, slow: int = 5) -> None:
@@ -723,12 +764,17 @@ def replay(seed: int, number: int, write_input: str | None) -> None:
         Path(write_input).write_bytes(case.subject.data)
         print(f"wrote the mutated bytes to {write_input}")
     out = run_case(case, cli=True)
-    for kind, where, stage, message, tb in out.exceptions:
-        print(f"\nEXCEPTION {kind} at {where} in {stage}: {message}\n{tb}")
+    for crash in out.exceptions:
+        inner = f" <- {crash.inner}" if crash.inner else ""
+        print(f"\nEXCEPTION {crash.kind} at {crash.where}{inner} in {crash.stage}: {crash.message}\n"
+              f"{_clip(crash.traceback)}")
     for code, cause, where in out.internal:
         print(f"INTERNAL ERROR {code} {cause} at {where}")
+    for tb in out.debug:
+        print(f"\nthe RG900 error's traceback:\n{_clip(tb)}")
     for kind, detail in out.invalid:
         print(f"INVALID OUTPUT {kind}: {detail}")
+    print("seconds by stage: " + ", ".join(f"{k} {v:.2f}" for k, v in out.stages.items()))
     print(f"{out.seconds:.2f} s; {'nothing broke the contract' if not (out.exceptions or out.internal or out.invalid) else 'see above'}")
 
 
