@@ -42,7 +42,6 @@ import subprocess
 import sys
 import time
 import traceback
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -102,6 +101,7 @@ def _labels(data: bytes) -> list:
 
 
 def flip_bytes(s: Subject, rng: random.Random) -> str:
+    """XOR 1, 2, 5 or 20 random bytes with a random non-zero byte."""
     data = bytearray(s.data)
     if not data:
         return "flip bytes: nothing to flip"
@@ -115,6 +115,7 @@ def flip_bytes(s: Subject, rng: random.Random) -> str:
 
 
 def insert_bytes(s: Subject, rng: random.Random) -> str:
+    """Insert 1 to 64 random bytes at a random offset."""
     blob = bytes(rng.randrange(256) for _ in range(rng.choice([1, 4, 16, 64])))
     offset = rng.randrange(len(s.data) + 1)
     s.data = s.data[:offset] + blob + s.data[offset:]
@@ -122,6 +123,7 @@ def insert_bytes(s: Subject, rng: random.Random) -> str:
 
 
 def delete_line(s: Subject, rng: random.Random) -> str:
+    """Delete one line that holds something."""
     lines = s.data.split(b"\n")
     i = rng.choice(_content_lines(lines))
     gone = lines.pop(i)
@@ -133,6 +135,7 @@ REPEATS = (50, 500, 5000, 20000)  # 20,000 copies of a row make a file of about 
 
 
 def repeat_line(s: Subject, rng: random.Random, counts: tuple = REPEATS) -> str:
+    """Repeat one line that holds something (a class row, a heading...) many times."""
     lines = s.data.split(b"\n")
     i, count = rng.choice(_content_lines(lines)), rng.choice(counts)
     lines[i:i + 1] = [lines[i]] * count
@@ -151,6 +154,7 @@ ODD_NUMBERS = [
 
 
 def odd_number(s: Subject, rng: random.Random) -> str:
+    """Replace one printed number with a huge or odd one (ODD_NUMBERS)."""
     numbers = list(NUMBER.finditer(s.data))
     if not numbers:
         return "odd number: the text holds no number"
@@ -160,6 +164,7 @@ def odd_number(s: Subject, rng: random.Random) -> str:
 
 
 def insert_tabs(s: Subject, rng: random.Random) -> str:
+    """Tabs: at random offsets, for the runs of spaces of one line, or for every 8 spaces."""
     how = rng.choice(["random", "runs", "every8"])
     if how == "every8":
         s.data = s.data.replace(b" " * 8, b"\t")
@@ -180,6 +185,7 @@ ENCODINGS = ["cp1252", "latin-1", "utf-16", "utf-16-le", "utf-16-be", "utf-8-sig
 
 
 def reencode(s: Subject, rng: random.Random) -> str:
+    """Write the text in another encoding (often after adding a non-ASCII letter to a label)."""
     text, accent = s.data.decode("utf-8", "replace"), ""
     labels = list(LABEL.finditer(text.encode("utf-8"))) if text.isascii() else []
     if labels and rng.random() < 0.7:
@@ -192,24 +198,35 @@ def reencode(s: Subject, rng: random.Random) -> str:
     return f"re-encoded as {encoding}{accent}"
 
 
-def long_line(s: Subject, rng: random.Random) -> str:
-    lines = s.data.split(b"\n")
-    rows = [i for i, line in enumerate(lines) if re.search(rb"[A-Za-z].*\d", line)] or [0]
-    i, how = rng.choice(rows), rng.choice(["spaces-end", "letters-end", "spaces-after-label", "letters-in-label",
-                                            "new-letters-line"])
-    row, pad = lines[i], LONG_LINE - len(lines[i])
+LONG_LINES = ("spaces-end", "letters-end", "spaces-after-label", "letters-in-label", "new-letters-line")
+
+
+def _padded(row: bytes, how: str) -> bytes:
+    """A row made LONG_LINE characters long: padded at its end, or after (inside) its label."""
+    filler = (b" " if "spaces" in how else b"x") * (LONG_LINE - len(row))
+    if how.endswith("-end"):
+        return row + filler
     label = LABEL.match(row)
     cut = label.end(1) if label else len(row) // 2
-    filler = (b" " if "spaces" in how else b"x") * pad
-    lines[i] = {"spaces-end": row + filler, "letters-end": row + filler, "new-letters-line": row,
-                }.get(how, row[:cut] + filler + row[cut:])
+    return row[:cut] + filler + row[cut:]
+
+
+def long_line(s: Subject, rng: random.Random) -> str:
+    """A 1,000,000-character line: a real row padded with spaces or letters, or a new line of letters."""
+    lines = s.data.split(b"\n")
+    rows = [i for i, line in enumerate(lines) if re.search(rb"[A-Za-z].*\d", line)] or [0]
+    i, how = rng.choice(rows), rng.choice(LONG_LINES)
+    row = lines[i]
     if how == "new-letters-line":
         lines.insert(i + 1, b"x" * LONG_LINE)
+    else:
+        lines[i] = _padded(row, how)
     s.data = b"\n".join(lines)
     return f"made a {LONG_LINE:,}-character line ({how}) from line {i + 1} {_show(row)}"
 
 
 def label_na(s: Subject, rng: random.Random) -> str:
+    """Replace one label (the words before a line's numbers) with N/A."""
     labels = _labels(s.data)
     if not labels:
         return "label N/A: the text holds no label"
@@ -219,6 +236,7 @@ def label_na(s: Subject, rng: random.Random) -> str:
 
 
 def truncate(s: Subject, rng: random.Random) -> str:
+    """Cut the file at a random byte."""
     offset = rng.randrange(len(s.data) + 1)
     where = _where(s.data, offset)
     s.data = s.data[:offset]
@@ -230,12 +248,14 @@ def _junk(rng: random.Random, size: int, nul: bool) -> bytes:
 
 
 def junk_file(s: Subject, rng: random.Random) -> str:
+    """Replace the whole file with random bytes."""
     size, nul = rng.choice([1, 7, 512, 65536]), rng.random() < 0.5
     s.data = _junk(rng, size, nul)
     return f"replaced the file with {size} random bytes ({'with' if nul else 'without'} NUL)"
 
 
 def junk_block(s: Subject, rng: random.Random) -> str:
+    """Insert a block of random bytes at a random offset."""
     size, nul, offset = rng.choice([64, 1024, 16384]), rng.random() < 0.5, rng.randrange(len(s.data) + 1)
     s.data = s.data[:offset] + _junk(rng, size, nul) + s.data[offset:]
     return f"inserted {size} random bytes ({'with' if nul else 'without'} NUL) at {_where(s.data, offset)}"
@@ -245,6 +265,7 @@ EMPTY = [b"", b"\n", b" \t \n\n", b"\xef\xbb\xbf", b"\r\n\r\n\r\n", b"\x0c"]
 
 
 def empty(s: Subject, rng: random.Random) -> str:
+    """An empty file, or one of only whitespace, a byte order mark, line ends or a form feed."""
     s.data = rng.choice(EMPTY)
     return f"replaced the file with {s.data!r}"
 
@@ -253,6 +274,7 @@ CONTROLS = [bytes([c]) for c in range(32)] + [b"\x7f", b"\x1b[31m"]
 
 
 def control_in_label(s: Subject, rng: random.Random) -> str:
+    """Insert a control character (\\x00-\\x1f, \\x7f, or the escape sequence \\x1b[31m) into 1 or 3 labels."""
     labels = _labels(s.data)
     if not labels:
         return "control in label: the text holds no label"
@@ -268,10 +290,18 @@ def _class_name(number: int, width: int) -> bytes:
     return (f"Z{number:02d}" + "ABCDEFGHIJKL")[:max(width, 3)].encode()
 
 
+def _class_rows(lines: list) -> list:
+    """Indices of the rows of class tables whose name can become a 3-character one without moving a column."""
+    def fits(m) -> bool:
+        return len(m.group(2)) >= 3 or len(m.group(3)) > 3 - len(m.group(2))
+    return [i for i, line in enumerate(lines)
+            if (m := CLASS_ROW.match(line)) and len(NUMBER.findall(line)) >= 2 and fits(m)]
+
+
 def many_classes(s: Subject, rng: random.Random) -> str:
+    """Copy one class row under new names (Z01, Z02...) until its table has 20, 40 or 80 more classes."""
     lines = s.data.split(b"\n")
-    rows = [i for i, line in enumerate(lines) if (m := CLASS_ROW.match(line)) and len(NUMBER.findall(line)) >= 2
-            and (len(m.group(2)) >= 3 or len(m.group(3)) > 3 - len(m.group(2)))]
+    rows = _class_rows(lines)
     if not rows:
         return "many classes: no class row found"
     i, total = rng.choice(rows), rng.choice([20, 40, 80])
@@ -290,6 +320,7 @@ HOSTILE_NAMES = ["reports/deal,2003:06.txt", "a%0Ab%25.txt", "line\nbreak.txt", 
 
 
 def hostile_name(s: Subject, rng: random.Random) -> str:
+    """Give the report a hostile name (the path shown in every output): , : % CR LF ESC TAB NUL..."""
     s.name = rng.choice(HOSTILE_NAMES)
     return f"named the report {s.name!r} (contents unchanged)"
 
@@ -538,6 +569,7 @@ def _run_cli(out: Outcome, data: bytes) -> None:
 # --------------------------------------------------------------------------- workers
 
 def _limit_memory(megabytes: int) -> None:
+    """Cap the worker's address space: runaway memory becomes a MemoryError, not a stalled machine."""
     try:
         import resource
         resource.setrlimit(resource.RLIMIT_AS, (megabytes << 20, megabytes << 20))
@@ -546,8 +578,10 @@ def _limit_memory(megabytes: int) -> None:
 
 
 def case_job(seed: int, number: int, cli_every: int) -> Outcome:
-    """The work of one case in a worker."""
-    return run_case(make_case(seed, number), cli=bool(cli_every) and number % cli_every == 0)
+    """The work of one case in a worker (a mutation that fails is the bench's own bug, reported as such)."""
+    out = Outcome(number)
+    case = _stage(out, "making the case (a bug of bench/fuzz.py)", make_case, seed, number)
+    return out if case is None else run_case(case, cli=bool(cli_every) and number % cli_every == 0)
 
 
 def _serve(conn, job, args: tuple, memory_mb: int) -> None:
@@ -569,8 +603,11 @@ class Worker:
         self.number, self.started = None, 0.0
 
     def give(self, number: int) -> None:
-        self.conn.send(number)
         self.number, self.started = number, time.monotonic()
+        try:
+            self.conn.send(number)
+        except OSError:
+            pass  # the worker is gone: its pipe reads as closed, and _receive counts a death
 
     def stop(self) -> None:
         if self.proc.is_alive():
@@ -613,6 +650,7 @@ def run_pool(numbers, job, args: tuple, workers: int, timeout: float, memory_mb:
 
 
 def _feed(worker: Worker, todo) -> None:
+    """Give a worker the next case, or mark it idle when there is none."""
     number = next(todo, None)
     if number is None:
         worker.number = None
@@ -641,6 +679,7 @@ def _collect(pool: list, tally: Tally, timeout: float, spawn, todo) -> None:
 
 
 def _receive(worker: Worker, tally: Tally, spawn) -> Worker:
+    """Take a worker's result; when its pipe is closed it died: count a death and start another."""
     try:
         tally.outcomes.append(worker.conn.recv())
         return worker
@@ -697,7 +736,9 @@ def group(tally: Tally, seed: int) -> dict:
 
 
 def _recipe(seed: int, case: Case) -> str:
-    return f"case {case.number}: {case.describe()}\n        replay: python bench/fuzz.py --seed {seed} --replay {case.number}"
+    """What case ``number`` is, and the command that replays it."""
+    return (f"case {case.number}: {case.describe()}\n"
+            f"        replay: python bench/fuzz.py --seed {seed} --replay {case.number}")
 
 
 def _print_groups(title: str, g: Groups, seed: int, show) -> None:
@@ -713,25 +754,28 @@ def _show_exception(key, crash: Crash) -> str:
     return f"{key[0]} at {key[1]}{inner} (in {crash.stage}): {crash.message[:160]!r}"
 
 
+def _print_cases(title: str, seed: int, cases: list, sort: bool = True) -> None:
+    """A title, then each (case number, prefix) with the case's recipe."""
+    print(title)
+    for number, prefix in sorted(cases) if sort else cases:
+        print(f"  {prefix}{_recipe(seed, make_case(seed, number))}")
+
+
 def summarize(tally: Tally, seed: int, seconds: float, slow: int = 5) -> None:
+    """Print what the run found (see the module docstring)."""
     groups = group(tally, seed)
     cases = tally.done
     print(f"cases run: {cases} ({len(tally.outcomes)} completed, {len(tally.hangs)} hung, "
           f"{len(tally.deaths)} worker deaths)")
     _print_groups("unexpected exceptions", groups["exceptions"], seed, _show_exception)
-    internal_cases = sum(1 for out in tally.outcomes if out.internal)
-    print(f"internal-error findings (RG9xx): {sum(len(o.internal) for o in tally.outcomes)} in {internal_cases} case(s)")
+    internal = [len(out.internal) for out in tally.outcomes if out.internal]
+    print(f"internal-error findings (RG9xx): {sum(internal)} in {len(internal)} case(s)")
     _print_groups("  by cause", groups["internal"], seed, lambda k, _: f"{k[0]} {k[1]} at {k[2]}")
-    print(f"hangs (> timeout): {len(tally.hangs)}")
-    for number in sorted(tally.hangs):
-        print(f"  {_recipe(seed, make_case(seed, number))}")
-    print(f"worker deaths: {len(tally.deaths)}")
-    for number, code in sorted(tally.deaths):
-        print(f"  exit code {code}: {_recipe(seed, make_case(seed, number))}")
+    _print_cases(f"hangs (> timeout): {len(tally.hangs)}", seed, [(n, "") for n in tally.hangs])
+    _print_cases(f"worker deaths: {len(tally.deaths)}", seed, [(n, f"exit code {c}: ") for n, c in tally.deaths])
     _print_groups("invalid outputs", groups["invalid"], seed, lambda k, d: f"{k}: {d}")
-    print("slowest completed cases:")
-    for out in sorted(tally.outcomes, key=lambda o: -o.seconds)[:slow]:
-        print(f"  {out.seconds:6.2f} s  {_recipe(seed, make_case(seed, out.number))}")
+    slowest = sorted(tally.outcomes, key=lambda o: -o.seconds)[:slow]
+    _print_cases("slowest completed cases:", seed, [(o.number, f"{o.seconds:5.2f} s  ") for o in slowest], sort=False)
     print(f"total time: {seconds:.1f} s, {cases / seconds if seconds else 0:.1f} cases/s")
 
 
@@ -740,9 +784,9 @@ def summarize(tally: Tally, seed: int, seconds: float, slow: int = 5) -> None:
 def _state() -> str:
     """The commit, and how many files of the package differ from it (results change as code does)."""
     try:
-        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=PACKAGE.parent, capture_output=True,
                               text=True, timeout=10).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "remitgrammar"], cwd=ROOT, capture_output=True,
+        dirty = subprocess.run(["git", "status", "--porcelain", "."], cwd=PACKAGE, capture_output=True,
                                text=True, timeout=10).stdout.splitlines()
         return f"{head or '?'} with {len(dirty)} changed file(s) under remitgrammar/"
     except (OSError, subprocess.SubprocessError):
@@ -757,6 +801,7 @@ def warm_up() -> None:
 
 
 def replay(seed: int, number: int, write_input: str | None) -> None:
+    """Rerun one case in this process (with the CLI) and print everything that broke, with tracebacks."""
     case = make_case(seed, number)
     print(f"case {number} of seed {seed}: {case.describe()}")
     print(f"report name {case.subject.name!r}, {len(case.subject.data)} bytes")
@@ -775,10 +820,12 @@ def replay(seed: int, number: int, write_input: str | None) -> None:
     for kind, detail in out.invalid:
         print(f"INVALID OUTPUT {kind}: {detail}")
     print("seconds by stage: " + ", ".join(f"{k} {v:.2f}" for k, v in out.stages.items()))
-    print(f"{out.seconds:.2f} s; {'nothing broke the contract' if not (out.exceptions or out.internal or out.invalid) else 'see above'}")
+    broke = out.exceptions or out.internal or out.invalid
+    print(f"{out.seconds:.2f} s (with the CLI); {'see above' if broke else 'nothing broke the contract'}")
 
 
 def _progress(total: int):
+    """A progress callback: ``... done/total cases`` on stderr every 10 s."""
     last = [time.monotonic()]
 
     def show(tally: Tally) -> None:

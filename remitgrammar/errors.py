@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 
 SHOWN = 200  # characters of a source line quoted under a finding
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 
 
 def visible(text) -> str:

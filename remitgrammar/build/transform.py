@@ -9,7 +9,8 @@ section around it. Python never names a format's own rules or terminals.
 
 from __future__ import annotations
 
-from lark import Token, Transformer
+from lark import Token
+from lark.visitors import Transformer_NonRecursive
 
 from ..parse.grammar import short_name
 from ..parse.lines import expand_all
@@ -35,8 +36,12 @@ def flatten(children) -> list:
     return out
 
 
-class RecordTransformer(Transformer):
-    """Builds the record of one report; read ``builder`` after ``transform``."""
+class RecordTransformer(Transformer_NonRecursive):
+    """Builds the record of one report; read ``builder`` after ``transform``.
+
+    Non-recursive: a report of thousands of heading lines makes a deep tree, and a
+    recursive walk would exhaust Python's stack.
+    """
 
     def __init__(self, builder: Builder):
         super().__init__(visit_tokens=False)

@@ -52,7 +52,8 @@ def heading_columns(tokens) -> list[Column]:
             target.parts.append(phrase)
             target.start = min(target.start, phrase.column)
             target.end = max(target.end, phrase.end)
-            target.name = " ".join(p.text for p in sorted(target.parts, key=lambda p: p.line))
+    for column in columns:  # named once at the end: a heading stacked thousands of lines deep stays linear
+        column.name = " ".join(p.text for p in sorted(column.parts, key=lambda p: p.line))
     return sorted(columns, key=lambda c: c.start)
 
 

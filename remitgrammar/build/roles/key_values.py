@@ -187,6 +187,9 @@ class KeyValues:
     def _two_line(self, section: str, token, heading) -> None:
         # rows of one two-line value arrive one at a time; the first holds the main label
         labels, cells = split_row(str(token), token.line, token.column)
+        if not labels:  # the sub-label is not printed (N/A where it stood): keep the values as they are
+            self.b.unmapped(section, Cell("(no label)", token.line, token.column), cells, "rows.pool")
+            return
         if len(labels) >= 2:
             self._main = labels[0]
         main = getattr(self, "_main", labels[0])
