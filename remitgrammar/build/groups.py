@@ -46,12 +46,6 @@ def group_columns(token, spec, skip: int = 0) -> list[Column]:
     return [Column(group_key(p.text, spec), p.column, p.end, p, [p]) for p in phrases]
 
 
-def all_groups(token, spec) -> bool:
-    """True when every phrase of a heading line names a group: the line is a row of group columns."""
-    phrases = split_phrases(str(token), token.line, token.column)
-    return bool(phrases) and all(is_group_name(p.text, spec) for p in phrases)
-
-
 def phrase_cell(token) -> Cell:
     """The first line of a token as one cell: its text as printed, from its first character."""
     line = str(token).split("\n", 1)[0].rstrip()

@@ -39,12 +39,10 @@ def parse(
     out = _open_output(output)
     first, count, failed = None, 0, 0
     for name, outcome in outcomes(paths, files_from, format_name, not no_repair):
-        if isinstance(outcome, RemitError):
-            typer.echo(outcome.render(), err=True)
-            failed += 1
-            if outcome.result is None:
-                continue
-            outcome = outcome.result  # the sections that parsed still give their part of the record
+        outcome, bad = _usable(outcome)
+        failed += bad
+        if outcome is None:
+            continue
         record = {**outcome.record, "provenance": outcome.provenance} if provenance else outcome.record
         count += 1
         if count == 1:
@@ -60,6 +58,15 @@ def parse(
     if failed:
         typer.echo(f"remitgrammar: {failed} report(s) could not be parsed in full", err=True)
         raise typer.Exit(1)
+
+
+def _usable(outcome) -> tuple:
+    """(the result to work on, whether the report had problems): a report that did not parse in full
+    is reported on stderr, and the sections that parsed are still used."""
+    if not isinstance(outcome, RemitError):
+        return outcome, False
+    typer.echo(outcome.render(), err=True)
+    return outcome.result, True
 
 
 def _open_output(output: Optional[Path]):
@@ -164,12 +171,10 @@ def labels(paths: Optional[List[Path]] = PATHS,
     setup(formats_dir)
     bad = False
     for _, outcome in outcomes(paths, files_from, format_name):
-        if isinstance(outcome, RemitError):
-            typer.echo(outcome.render(), err=True)
-            bad = True
-            if outcome.result is None:
-                continue
-            outcome = outcome.result  # the labels of the sections that parsed
+        outcome, failed = _usable(outcome)
+        bad = bad or failed
+        if outcome is None:
+            continue
         rows = label_rows(outcome)
         sys.stdout.write(render_labels(rows, unmapped))
         bad = bad or any(r.field is None for r in rows)
@@ -195,12 +200,10 @@ def coverage(paths: Optional[List[Path]] = PATHS,
     setup(formats_dir)
     bad = False
     for name, outcome in outcomes(paths, files_from, format_name):
-        if isinstance(outcome, RemitError):
-            typer.echo(outcome.render(), err=True)
-            bad = True
-            if outcome.result is None:
-                continue
-            outcome = outcome.result
+        outcome, failed = _usable(outcome)
+        bad = bad or failed
+        if outcome is None:
+            continue
         found = account(outcome)
         bad = bad or bool(found.lost) or found.canonical_pct < min_canonical
         if as_json:

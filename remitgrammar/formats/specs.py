@@ -174,11 +174,6 @@ def field_info(spec, section: str, name: str) -> dict:
     return {}
 
 
-def has_field(section: str, name: str) -> bool:
-    """True when canonical.yaml defines the field."""
-    return _lookup_type(canonical(), section, name) is not None
-
-
 @functools.lru_cache(maxsize=None)
 def field_type(section: str, name: str) -> str:
     """The type of a canonical field, e.g. ``field_type('classes', 'per_1000.interest')``.

@@ -75,11 +75,14 @@ def assign(cells: list[Cell], columns: list[Column]) -> list[tuple[Column, Cell]
     """Pair each cell with the column it sits under.
 
     Returns:
-        (column, cell) pairs in order, or None when two cells claim one column or
-        the order of cells does not follow the order of columns.
+        (column, cell) pairs in order, or None when two cells claim one column, the
+        order of cells does not follow the order of columns, or there are no columns
+        (a heading line missing from the report).
     """
     if len(cells) == len(columns):
         return list(zip(columns, cells))
+    if not columns:
+        return None
     pairs = []
     last = -1
     for cell in cells:
