@@ -37,12 +37,8 @@ def parse(
     """
     setup(formats_dir)
     out = _open_output(output)
-    first, count, failed = None, 0, 0
-    for name, outcome in outcomes(paths, files_from, format_name, not no_repair):
-        outcome, bad = _usable(outcome)
-        failed += bad
-        if outcome is None:
-            continue
+    first, count, failures = None, 0, []
+    for name, outcome in _results(outcomes(paths, files_from, format_name, not no_repair), failures):
         record = {**outcome.record, "provenance": outcome.provenance} if provenance else outcome.record
         count += 1
         if count == 1:
@@ -55,18 +51,21 @@ def parse(
         out.write(to_json(first, indent=None if compact else 2) + "\n")
     if output is not None:
         out.close()
-    if failed:
-        typer.echo(f"remitgrammar: {failed} report(s) could not be parsed in full", err=True)
+    if failures:
+        typer.echo(f"remitgrammar: {len(failures)} report(s) could not be parsed in full", err=True)
         raise typer.Exit(1)
 
 
-def _usable(outcome) -> tuple:
-    """(the result to work on, whether the report had problems): a report that did not parse in full
-    is reported on stderr, and the sections that parsed are still used."""
-    if not isinstance(outcome, RemitError):
-        return outcome, False
-    typer.echo(outcome.render(), err=True)
-    return outcome.result, True
+def _results(pairs, failures: list):
+    """(name, result) for each report, the sections that parsed when some did not; a report that did
+    not parse in full is reported on stderr and its name added to ``failures``."""
+    for name, outcome in pairs:
+        if isinstance(outcome, RemitError):
+            typer.echo(outcome.render(), err=True)
+            failures.append(name)
+            outcome = outcome.result
+        if outcome is not None:
+            yield name, outcome
 
 
 def _open_output(output: Optional[Path]):
@@ -169,16 +168,13 @@ def labels(paths: Optional[List[Path]] = PATHS,
     """List every label and column heading with the canonical field it maps to, or UNMAPPED."""
     from ..formats.labels import label_rows, render as render_labels
     setup(formats_dir)
+    failures: list = []
     bad = False
-    for _, outcome in outcomes(paths, files_from, format_name):
-        outcome, failed = _usable(outcome)
-        bad = bad or failed
-        if outcome is None:
-            continue
-        rows = label_rows(outcome)
+    for _, result in _results(outcomes(paths, files_from, format_name), failures):
+        rows = label_rows(result)
         sys.stdout.write(render_labels(rows, unmapped))
         bad = bad or any(r.field is None for r in rows)
-    if bad:
+    if bad or failures:
         raise typer.Exit(1)
 
 
@@ -198,13 +194,10 @@ def coverage(paths: Optional[List[Path]] = PATHS,
 
     from ..check.coverage import coverage as account
     setup(formats_dir)
+    failures: list = []
     bad = False
-    for name, outcome in outcomes(paths, files_from, format_name):
-        outcome, failed = _usable(outcome)
-        bad = bad or failed
-        if outcome is None:
-            continue
-        found = account(outcome)
+    for name, result in _results(outcomes(paths, files_from, format_name), failures):
+        found = account(result)
         bad = bad or bool(found.lost) or found.canonical_pct < min_canonical
         if as_json:
             typer.echo(json.dumps({"path": name, **found.as_dict()}))
@@ -214,5 +207,5 @@ def coverage(paths: Optional[List[Path]] = PATHS,
                    f"{len(found.lost)} lost; {found.uncounted} more in cover and ignored sections")
         for line, column, text in found.lost:
             typer.echo(f"  lost: line {line} column {column}: {text}")
-    if bad:
+    if bad or failures:
         raise typer.Exit(1)
