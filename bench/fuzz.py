@@ -8,8 +8,10 @@ in the four output formats (every tenth case also the CLI's ``check -`` and
 
 * no unexpected Python exception: parse_reports yields only ParseResult or
   RemitError; check_result, to_json, render and RemitError.render never raise;
-* bounded time: a case over ``--timeout`` seconds is a hang (the parent kills
-  the worker and starts a new one);
+* bounded time: a run (the library's, or one CLI command's) over ``--timeout``
+  CPU seconds is a hang; CPU time, because a machine busy with other work slows
+  the wall clock. A case still running after ``--kill-after`` wall seconds is
+  killed (the worker is replaced) and counted as a hang too;
 * valid outputs: junit parses as XML and holds no character XML 1.0 forbids;
   json parses (no NaN/Infinity); every github ``::`` line is one annotation
   with its data escaped (``%``, CR, LF; in properties also ``:`` and ``,``);
@@ -18,10 +20,13 @@ in the four output formats (every tenth case also the CLI's ``check -`` and
 An RG9xx finding (or RemitError) is an *internal error*: reported, not a crash;
 they are counted and grouped by their cause.
 
+The cases and their mutations are in bench/fuzz_cases.py, what a case must satisfy
+in bench/fuzz_contract.py; this file runs them in worker processes and sums up.
+
 Every case is made from its own random generator, seeded by ``--seed`` and its
 number, so one case can be replayed alone, in this process, with its traceback:
 
-    python bench/fuzz.py --cases 3000 --seed 1 --workers 2 --timeout 5
+    python bench/fuzz.py --cases 3000 --seed 1 --workers 2 --timeout 5 --kill-after 30
     python bench/fuzz.py --seed 1 --replay 1234                      # rerun case 1234, print what broke
     python bench/fuzz.py --seed 1 --replay 1234 --write-input c.txt  # its bytes: remitgrammar check c.txt
 
@@ -32,538 +37,24 @@ The exit status is 0 whatever is found (this measures; tests/test_fuzz.py assert
 from __future__ import annotations
 
 import argparse
-import json
 import multiprocessing
 import os
-import random
-import re
 import signal
 import subprocess
 import sys
 import time
-import traceback
-from collections import Counter
 from dataclasses import dataclass, field
-from decimal import Decimal
 from multiprocessing.connection import wait
 from pathlib import Path
-from typing import NamedTuple
-from xml.etree import ElementTree as ET
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-import remitgrammar  # noqa: E402
-from remitgrammar.check.report import render  # noqa: E402
-from remitgrammar.emit.json_record import to_json  # noqa: E402
-from remitgrammar.errors import RemitError  # noqa: E402
-from remitgrammar.pipeline import ParseResult, check_result, parse_reports  # noqa: E402
-
-PACKAGE = Path(remitgrammar.__file__).resolve().parent  # the code under test, wherever it was imported from
-SAMPLES = sorted((ROOT / "tests" / "corpus").glob("*/*.txt"))
-FORMATS = ("human", "json", "github", "junit")
-LONG_LINE = 1_000_000
-
-
-# --------------------------------------------------------------------------- mutations
-
-@dataclass
-class Subject:
-    """What one case feeds to parse_reports: the report's name (its path as shown) and its bytes."""
-
-    name: str
-    data: bytes
-
-
-def _show(data: bytes, limit: int = 40) -> str:
-    """A short, printable repr of some bytes."""
-    text = repr(data[:limit])
-    return text + (f"...({len(data)} bytes)" if len(data) > limit else "")
-
-
-def _where(data: bytes, offset: int) -> str:
-    line, start = data.count(b"\n", 0, offset) + 1, data.rfind(b"\n", 0, offset) + 1
-    return f"line {line}, column {offset - start + 1}"
-
-
-def _content_lines(lines: list) -> list:
-    """Indices of the lines that hold something."""
-    return [i for i, line in enumerate(lines) if line.strip()] or [0]
-
-
-NUMBER = re.compile(rb"\(?-?\d[\d,]*(?:\.\d+)?\)?%?")
-LABEL = re.compile(rb"^[ \t]*([A-Za-z](?:[A-Za-z0-9.,'/&#:()-]| (?! ))*?[A-Za-z.:)])(?=[ \t]{2,}[-(\d])", re.M)
-CLASS_ROW = re.compile(rb"^( {0,12})([A-Z][A-Z0-9]{0,4}(?:-[A-Z0-9]{1,5}){0,2})( +)(?:[A-Z]{2,4} +)?\(?[\d.]")
-
-
-def _labels(data: bytes) -> list:
-    return list(LABEL.finditer(data))
-
-
-def flip_bytes(s: Subject, rng: random.Random) -> str:
-    """XOR 1, 2, 5 or 20 random bytes with a random non-zero byte."""
-    data = bytearray(s.data)
-    if not data:
-        return "flip bytes: nothing to flip"
-    offsets = sorted(rng.sample(range(len(data)), min(rng.choice([1, 2, 5, 20]), len(data))))
-    changes = []
-    for offset in offsets:
-        old, data[offset] = data[offset], data[offset] ^ rng.randrange(1, 256)
-        changes.append(f"{offset}:{old:#04x}->{data[offset]:#04x}")
-    s.data = bytes(data)
-    return f"flipped {len(offsets)} byte(s) (offset:old->new) {' '.join(changes)}"
-
-
-def insert_bytes(s: Subject, rng: random.Random) -> str:
-    """Insert 1 to 64 random bytes at a random offset."""
-    blob = bytes(rng.randrange(256) for _ in range(rng.choice([1, 4, 16, 64])))
-    offset = rng.randrange(len(s.data) + 1)
-    s.data = s.data[:offset] + blob + s.data[offset:]
-    return f"inserted {len(blob)} random byte(s) {blob!r} at offset {offset} ({_where(s.data, offset)})"
-
-
-def delete_line(s: Subject, rng: random.Random) -> str:
-    """Delete one line that holds something."""
-    lines = s.data.split(b"\n")
-    i = rng.choice(_content_lines(lines))
-    gone = lines.pop(i)
-    s.data = b"\n".join(lines)
-    return f"deleted line {i + 1} {_show(gone)}"
-
-
-REPEATS = (50, 500, 5000, 20000)  # 20,000 copies of a row make a file of about 2 MB
-
-
-def repeat_line(s: Subject, rng: random.Random, counts: tuple = REPEATS) -> str:
-    """Repeat one line that holds something (a class row, a heading...) many times."""
-    lines = s.data.split(b"\n")
-    i, count = rng.choice(_content_lines(lines)), rng.choice(counts)
-    lines[i:i + 1] = [lines[i]] * count
-    s.data = b"\n".join(lines)
-    return f"repeated line {i + 1} {_show(lines[i])} {count} times"
-
-
-ODD_NUMBERS = [
-    ("a 50-digit number", b"12345678901234567890123456789012345678901234567890"),
-    ("a 5000-digit number 99...9", b"9" * 5000),
-    ("a 40-digit number with commas", b"9,999,999,999,999,999,999,999,999,999,999,999,999.99"),
-    ("-1e999999999", b"-1e999999999"), ("1e5", b"1e5"), ("(86,", b"(86,"), ("N/A", b"N/A"),
-    ("NaN", b"NaN"), ("Infinity", b"Infinity"), ("-Infinity", b"-Infinity"), ("0x1F", b"0x1F"),
-    ("fullwidth digits '\\uff11\\uff12'", "\uff11\uff12".encode()), ("superscript two '\\u00b2'", "\u00b2".encode()),
-]
-
-
-def odd_number(s: Subject, rng: random.Random) -> str:
-    """Replace one printed number with a huge or odd one (ODD_NUMBERS)."""
-    numbers = list(NUMBER.finditer(s.data))
-    if not numbers:
-        return "odd number: the text holds no number"
-    m, (label, value) = rng.choice(numbers), rng.choice(ODD_NUMBERS)
-    s.data = s.data[:m.start()] + value + s.data[m.end():]
-    return f"replaced the number {m.group().decode()!r} at {_where(s.data, m.start())} with {label}"
-
-
-def insert_tabs(s: Subject, rng: random.Random) -> str:
-    """Tabs: at random offsets, for the runs of spaces of one line, or for every 8 spaces."""
-    how = rng.choice(["random", "runs", "every8"])
-    if how == "every8":
-        s.data = s.data.replace(b" " * 8, b"\t")
-        return "replaced every run of 8 spaces with a tab"
-    if how == "runs":
-        lines = s.data.split(b"\n")
-        i = rng.choice(_content_lines(lines))
-        lines[i] = re.sub(rb"  +", b"\t", lines[i])
-        s.data = b"\n".join(lines)
-        return f"replaced each run of 2+ spaces on line {i + 1} with one tab"
-    offsets = sorted(rng.randrange(len(s.data) + 1) for _ in range(rng.choice([1, 5, 50])))
-    for offset in reversed(offsets):
-        s.data = s.data[:offset] + b"\t" + s.data[offset:]
-    return f"inserted a tab at each original offset {offsets}"
-
-
-ENCODINGS = ["cp1252", "latin-1", "utf-16", "utf-16-le", "utf-16-be", "utf-8-sig", "utf-32"]
-
-
-def reencode(s: Subject, rng: random.Random) -> str:
-    """Write the text in another encoding (often after adding a non-ASCII letter to a label)."""
-    text, accent = s.data.decode("utf-8", "replace"), ""
-    labels = list(LABEL.finditer(text.encode("utf-8"))) if text.isascii() else []
-    if labels and rng.random() < 0.7:
-        m, accent = rng.choice(labels), rng.choice(["\u00e9", "\u20ac", "\u2019", "\u2014", "\u00fc", "\u00df"])
-        end = m.end(1)
-        text = text[:end] + accent + text[end:]
-        accent = f", after adding {accent!r} to the label {m.group(1).decode()!r} at {_where(s.data, end)}"
-    encoding = rng.choice(ENCODINGS)
-    s.data = text.encode(encoding, "replace")
-    return f"re-encoded as {encoding}{accent}"
-
-
-LONG_LINES = ("spaces-end", "letters-end", "spaces-after-label", "letters-in-label", "new-letters-line")
-
-
-def _padded(row: bytes, how: str) -> bytes:
-    """A row made LONG_LINE characters long: padded at its end, or after (inside) its label."""
-    filler = (b" " if "spaces" in how else b"x") * (LONG_LINE - len(row))
-    if how.endswith("-end"):
-        return row + filler
-    label = LABEL.match(row)
-    cut = label.end(1) if label else len(row) // 2
-    return row[:cut] + filler + row[cut:]
-
-
-def long_line(s: Subject, rng: random.Random) -> str:
-    """A 1,000,000-character line: a real row padded with spaces or letters, or a new line of letters."""
-    lines = s.data.split(b"\n")
-    rows = [i for i, line in enumerate(lines) if re.search(rb"[A-Za-z].*\d", line)] or [0]
-    i, how = rng.choice(rows), rng.choice(LONG_LINES)
-    row = lines[i]
-    if how == "new-letters-line":
-        lines.insert(i + 1, b"x" * LONG_LINE)
-    else:
-        lines[i] = _padded(row, how)
-    s.data = b"\n".join(lines)
-    return f"made a {LONG_LINE:,}-character line ({how}) from line {i + 1} {_show(row)}"
-
-
-def label_na(s: Subject, rng: random.Random) -> str:
-    """Replace one label (the words before a line's numbers) with N/A."""
-    labels = _labels(s.data)
-    if not labels:
-        return "label N/A: the text holds no label"
-    m = rng.choice(labels)
-    s.data = s.data[:m.start(1)] + b"N/A" + s.data[m.end(1):]
-    return f"replaced the label {m.group(1).decode()!r} at {_where(s.data, m.start(1))} with 'N/A'"
-
-
-def truncate(s: Subject, rng: random.Random) -> str:
-    """Cut the file at a random byte."""
-    offset = rng.randrange(len(s.data) + 1)
-    where = _where(s.data, offset)
-    s.data = s.data[:offset]
-    return f"truncated at byte {offset} ({where})"
-
-
-def _junk(rng: random.Random, size: int, nul: bool) -> bytes:
-    return bytes(rng.randrange(0 if nul else 1, 256) for _ in range(size))
-
-
-def junk_file(s: Subject, rng: random.Random) -> str:
-    """Replace the whole file with random bytes."""
-    size, nul = rng.choice([1, 7, 512, 65536]), rng.random() < 0.5
-    s.data = _junk(rng, size, nul)
-    return f"replaced the file with {size} random bytes ({'with' if nul else 'without'} NUL)"
-
-
-def junk_block(s: Subject, rng: random.Random) -> str:
-    """Insert a block of random bytes at a random offset."""
-    size, nul, offset = rng.choice([64, 1024, 16384]), rng.random() < 0.5, rng.randrange(len(s.data) + 1)
-    s.data = s.data[:offset] + _junk(rng, size, nul) + s.data[offset:]
-    return f"inserted {size} random bytes ({'with' if nul else 'without'} NUL) at {_where(s.data, offset)}"
-
-
-EMPTY = [b"", b"\n", b" \t \n\n", b"\xef\xbb\xbf", b"\r\n\r\n\r\n", b"\x0c"]
-
-
-def empty(s: Subject, rng: random.Random) -> str:
-    """An empty file, or one of only whitespace, a byte order mark, line ends or a form feed."""
-    s.data = rng.choice(EMPTY)
-    return f"replaced the file with {s.data!r}"
-
-
-CONTROLS = [bytes([c]) for c in range(32)] + [b"\x7f", b"\x1b[31m"]
-
-
-def control_in_label(s: Subject, rng: random.Random) -> str:
-    """Insert a control character (\\x00-\\x1f, \\x7f, or the escape sequence \\x1b[31m) into 1 or 3 labels."""
-    labels = _labels(s.data)
-    if not labels:
-        return "control in label: the text holds no label"
-    done = []
-    for m in sorted(rng.sample(labels, min(rng.choice([1, 3]), len(labels))), key=lambda m: -m.start()):
-        at, char = rng.randrange(m.start(1), m.end(1) + 1), rng.choice(CONTROLS)
-        s.data = s.data[:at] + char + s.data[at:]
-        done.append(f"{char!r} into {m.group(1).decode()!r} at {_where(s.data, at)}")
-    return "inserted " + "; ".join(reversed(done))
-
-
-def _class_name(number: int, width: int) -> bytes:
-    return (f"Z{number:02d}" + "ABCDEFGHIJKL")[:max(width, 3)].encode()
-
-
-def _class_rows(lines: list) -> list:
-    """Indices of the rows of class tables whose name can become a 3-character one without moving a column."""
-    def fits(m) -> bool:
-        return len(m.group(2)) >= 3 or len(m.group(3)) > 3 - len(m.group(2))
-    return [i for i, line in enumerate(lines)
-            if (m := CLASS_ROW.match(line)) and len(NUMBER.findall(line)) >= 2 and fits(m)]
-
-
-def many_classes(s: Subject, rng: random.Random) -> str:
-    """Copy one class row under new names (Z01, Z02...) until its table has 20, 40 or 80 more classes."""
-    lines = s.data.split(b"\n")
-    rows = _class_rows(lines)
-    if not rows:
-        return "many classes: no class row found"
-    i, total = rng.choice(rows), rng.choice([20, 40, 80])
-    m = CLASS_ROW.match(lines[i])
-    name, width = m.group(2), len(m.group(2))
-    tail = lines[i][m.end(2) + max(0, 3 - width):]
-    copies = [lines[i][:m.start(2)] + _class_name(n, width) + tail for n in range(1, total + 1)]
-    lines[i + 1:i + 1] = copies
-    s.data = b"\n".join(lines)
-    return f"duplicated the class row at line {i + 1} ({name.decode()!r}) as {total} new classes Z01..Z{total:02d}"
-
-
-HOSTILE_NAMES = ["reports/deal,2003:06.txt", "a%0Ab%25.txt", "line\nbreak.txt", "cr\rreturn.txt",
-                 "esc\x1b[31mred.txt", "tab\tname.txt", "::error file=x::injected.txt", "quote\"<&>'.txt",
-                 "bad-utf8-\udcff.txt", "nel\x85ls\u2028.txt", "bell\x07nul\x00.txt"]
-
-
-def hostile_name(s: Subject, rng: random.Random) -> str:
-    """Give the report a hostile name (the path shown in every output): , : % CR LF ESC TAB NUL..."""
-    s.name = rng.choice(HOSTILE_NAMES)
-    return f"named the report {s.name!r} (contents unchanged)"
-
-
-MUTATIONS = {f.__name__: f for f in (
-    flip_bytes, insert_bytes, delete_line, repeat_line, odd_number, insert_tabs, reencode, long_line,
-    label_na, truncate, junk_file, junk_block, empty, control_in_label, many_classes, hostile_name)}
-
-
-@dataclass
-class Case:
-    """One fuzz case: its number, the sample it started from, and what was done to it."""
-
-    number: int
-    sample: str
-    subject: Subject
-    steps: list = field(default_factory=list)
-
-    def describe(self) -> str:
-        return f"{self.sample}: " + " THEN ".join(self.steps)
-
-
-def make_case(seed: int, number: int) -> Case:
-    """Case ``number`` of run ``seed``: the same bytes every time, whatever ran before."""
-    rng = random.Random(f"{seed}:{number}")
-    sample = rng.choice(SAMPLES)
-    shown = sample.relative_to(ROOT).as_posix()
-    case = Case(number, shown, Subject(shown, sample.read_bytes()))
-    for _ in range(1 if rng.random() < 0.85 else rng.choice([2, 3])):
-        kind = rng.choice(list(MUTATIONS))
-        case.steps.append(f"{kind}: {MUTATIONS[kind](case.subject, rng)}")
-    return case
-
-
-# --------------------------------------------------------------------------- output checks
-
-XML_FORBIDDEN = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-GITHUB_COMMAND = re.compile(r"^::(error|warning|notice|debug) ")
-GITHUB_KEYS = {"file", "line", "col", "endLine", "endColumn", "title"}
-PROPERTY_ESCAPES = {"%25": "%", "%0D": "\r", "%0A": "\n", "%3A": ":", "%2C": ","}
-
-
-def _codepoints(chars) -> str:
-    return " ".join(sorted({f"U+{ord(c):04X}" for c in chars}))
-
-
-def junit_problems(text: str, results: list) -> list:
-    """(kind, detail) for each way a junit output is not valid XML 1.0."""
-    bad = XML_FORBIDDEN.findall(text)
-    if bad:
-        return [("junit: character XML 1.0 forbids", _codepoints(bad))]
-    try:
-        ET.fromstring(text)
-    except Exception as exc:  # noqa: BLE001 - any parser failure is the finding
-        return [("junit: not well-formed XML", str(exc)[:120])]
-    return []
-
-
-def _reject_constant(name: str):
-    raise ValueError(f"{name} is not JSON")
-
-
-def json_problems(text: str, results: list = ()) -> list:
-    """(kind, detail) when a JSON text does not parse (NaN and Infinity are not JSON)."""
-    try:
-        json.loads(text, parse_constant=_reject_constant, parse_int=Decimal, parse_float=Decimal)
-    except Exception as exc:  # noqa: BLE001
-        return [("json: not valid JSON", str(exc)[:120])]
-    return []
-
-
-def human_problems(text: str, results: list) -> list:
-    """(kind, detail) for raw control characters (anything but newline) in human output."""
-    c0 = [c for c in text if (c < " " and c != "\n") or c == "\x7f"]
-    c1 = [c for c in text if "\x80" <= c <= "\x9f"]
-    found = [("human: raw control character (C0/DEL)", _codepoints(c0))] if c0 else []
-    return found + ([("human: raw C1 control character (U+0080-U+009F)", _codepoints(c1))] if c1 else [])
-
-
-def _unescape_property(value: str) -> str:
-    return re.sub(r"%(25|0D|0A|3A|2C)", lambda m: PROPERTY_ESCAPES[m.group()], value)
-
-
-def _bad_percent(text: str, allowed: str) -> bool:
-    return any(text[i + 1:i + 3] not in allowed.split() for i, c in enumerate(text) if c == "%")
-
-
-def _annotation_problems(line: str, path: str) -> list:
-    """Problems of one ``::command key=value,...::message`` line (the first ``::`` ends the properties)."""
-    command = GITHUB_COMMAND.match(line)
-    properties, sep, message = line[command.end() if command else 0:].partition("::")
-    if not command or not sep or "\r" in line:
-        return [("github: malformed annotation line (no command, no '::', or a raw CR)", repr(line[:100]))]
-    pairs = [p.partition("=") for p in properties.split(",")]
-    if any(key not in GITHUB_KEYS or not sep or ":" in value for key, sep, value in pairs):
-        return [("github: property not key=value (unescaped ',' or ':')", repr(properties[:100]))]
-    found = []
-    if any(key == "file" and _unescape_property(value) != path for key, _, value in pairs):
-        found.append(("github: file property is not the escaped path", repr(properties[:100])))
-    if _bad_percent(properties, "25 0D 0A 3A 2C") or _bad_percent(message, "25 0D 0A"):
-        found.append(("github: unescaped '%'", repr(line[:100])))
-    return found
-
-
-def github_problems(text: str, results: list) -> list:
-    """(kind, detail): one ``::`` line per finding, each a well-formed, escaped workflow command."""
-    lines = text.rstrip("\n").split("\n")
-    paths = [path for path, findings in results for _ in findings]
-    annotations, others = lines[:-1], lines[-1:]
-    found = [p for line, path in zip(annotations, paths) for p in _annotation_problems(line, path)]
-    if len(annotations) != len(paths) or any(line.startswith("::") for line in others):
-        found.append(("github: annotation lines != findings (a raw newline split one)",
-                      f"{len(annotations)} lines for {len(paths)} findings"))
-    return found
-
-
-OUTPUT_CHECKS = {"human": human_problems, "json": json_problems, "github": github_problems,
-                 "junit": junit_problems}
-
-
-# --------------------------------------------------------------------------- one case
-
-class Crash(NamedTuple):
-    """One unexpected exception: grouped by ``kind`` and ``where`` (innermost remitgrammar frame)."""
-
-    kind: str
-    where: str
-    stage: str
-    message: str
-    traceback: str
-    inner: str  # the innermost frame of all, when it is outside remitgrammar (lark, decimal, ...)
-
-
-@dataclass
-class Outcome:
-    """What one case found (plain data: it crosses from the worker to the parent)."""
-
-    number: int
-    exceptions: list = field(default_factory=list)  # Crash
-    internal: list = field(default_factory=list)    # (code, cause, location)
-    invalid: list = field(default_factory=list)     # (kind, detail)
-    seconds: float = 0.0
-    stages: Counter = field(default_factory=Counter)  # stage -> seconds
-    debug: list = field(default_factory=list)       # tracebacks that RG900 errors carry
-
-
-def _frame(f) -> str:
-    home = str(PACKAGE.parent) + os.sep
-    where = f.filename[len(home):] if f.filename.startswith(home) else f.filename
-    return f"{where.rpartition('site-packages/')[2]}:{f.lineno} ({f.name})"
-
-
-def _clip(text: str, keep: int = 24) -> str:
-    """The first and last ``keep`` lines of a long traceback."""
-    lines = text.splitlines()
-    if len(lines) <= 2 * keep:
-        return text
-    return "\n".join(lines[:keep] + [f"    ... {len(lines) - 2 * keep} lines left out ..."] + lines[-keep:])
-
-
-def locate(frames: list) -> tuple[str, str]:
-    """``remitgrammar/x.py:123 (function)`` of the innermost frame in the package (else the innermost),
-    and the innermost frame of all when that one is elsewhere (lark, decimal, ...), else ""."""
-    ours = [f for f in frames if f.filename.startswith(str(PACKAGE) + os.sep)] or frames[-1:]
-    if not ours:
-        return "?", ""
-    return _frame(ours[-1]), "" if ours[-1] is frames[-1] else _frame(frames[-1])
-
-
-def _record_exception(out: Outcome, stage: str, exc: BaseException) -> None:
-    where, inner = locate(list(traceback.extract_tb(exc.__traceback__)))
-    out.exceptions.append(Crash(type(exc).__name__, where, stage, str(exc)[:200],
-                                "".join(traceback.format_exception(exc)), inner))
-
-
-def _stage(out: Outcome, stage: str, fn, *args):
-    """fn(*args), or None with the exception recorded; its time is added to the stage's."""
-    start = time.perf_counter()
-    try:
-        return fn(*args)
-    except Exception as exc:  # noqa: BLE001 - the exception is the finding
-        _record_exception(out, stage, exc)
-        return None
-    finally:
-        out.stages[stage] += time.perf_counter() - start
-
-
-DEBUG_FRAME = re.compile(r'File "([^"]+)", line (\d+), in (\S+)')
-
-
-def _internal(finding, debug: str | None) -> tuple:
-    """(code, cause, location) of an RG9xx finding: the exception it names, where the traceback says."""
-    kind = re.search(r"internal error: ([\w.]+)", finding.message)
-    rule = re.search(r"rule (RG\d+) stopped", finding.message)
-    cause = " ".join(filter(None, [rule and f"rule {rule.group(1)}", kind and kind.group(1)])) or finding.message[:80]
-    frames = [traceback.FrameSummary(f, int(n), name) for f, n, name in DEBUG_FRAME.findall(debug or "")]
-    where, inner = locate(frames) if frames else ("-", "")
-    return finding.code, cause, where + (f" <- {inner}" if inner else "")
-
-
-def _check_outcome(out: Outcome, outcome) -> list:
-    """The findings of one parse outcome, with internal errors and the record's JSON checked."""
-    if not isinstance(outcome, (ParseResult, RemitError)):
-        out.invalid.append(("parse_reports: yielded neither ParseResult nor RemitError", type(outcome).__name__))
-        return []
-    if isinstance(outcome, RemitError):
-        _stage(out, "RemitError.render", outcome.render)
-    findings = _stage(out, "check_result", check_result, outcome) or []
-    debug = getattr(outcome, "debug", None)
-    out.debug += [debug] if debug else []
-    out.internal += [_internal(f, debug) for f in findings if str(f.code).startswith("RG9")]
-    result = outcome.result if isinstance(outcome, RemitError) else outcome
-    if result is not None:
-        text = _stage(out, "to_json", to_json, result.record)
-        out.invalid += [("record " + kind, d) for kind, d in json_problems(text or "{}")]
-    return findings
-
-
-def run_case(case: Case, cli: bool = False) -> Outcome:
-    """Run one case through the pipeline and every output; what broke the contract."""
-    out, start = Outcome(case.number), time.perf_counter()
-    outcomes = _stage(out, "parse_reports", lambda: list(parse_reports(case.subject.name, data=case.subject.data)))
-    results = [(name, _check_outcome(out, outcome)) for name, outcome in outcomes or []]
-    for fmt in FORMATS:
-        text = _stage(out, f"render {fmt}", render, results, fmt, "error")
-        if text is not None:
-            out.invalid += OUTPUT_CHECKS[fmt](text, results)
-    if cli:
-        _run_cli(out, case.subject.data)
-    out.seconds = time.perf_counter() - start
-    return out
-
-
-def _run_cli(out: Outcome, data: bytes) -> None:
-    from typer.testing import CliRunner
-
-    from remitgrammar.cli import app
-    for args in (["check", "-", "--output-format", "junit"], ["parse", "-"]):
-        start = time.perf_counter()
-        result = CliRunner().invoke(app, args, input=data)
-        out.stages["cli " + args[0]] += time.perf_counter() - start
-        if result.exception is not None and not isinstance(result.exception, SystemExit):
-            _record_exception(out, "cli " + args[0], result.exception)
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the sibling modules, when loaded by path
+
+# Names tests/test_fuzz.py uses, re-exported so that it loads one module.
+from fuzz_cases import (HOSTILE_NAMES, MUTATIONS, ODD_NUMBERS, SAMPLES, Case, Subject,  # noqa: E402,F401
+                        make_case, repeat_line)
+from fuzz_contract import (FORMATS, OUTPUT_CHECKS, PACKAGE, Crash, Outcome, _clip, _stage,  # noqa: E402,F401
+                           github_problems, human_problems, json_problems, junit_problems, parse_reports,
+                           run_case)
 
 
 # --------------------------------------------------------------------------- workers
@@ -761,21 +252,36 @@ def _print_cases(title: str, seed: int, cases: list, sort: bool = True) -> None:
         print(f"  {prefix}{_recipe(seed, make_case(seed, number))}")
 
 
-def summarize(tally: Tally, seed: int, seconds: float, slow: int = 5) -> None:
+def _headline(tally: Tally, seconds: float, slow: list) -> None:
+    """The counts the contract is judged by, first (the details below can take a while)."""
+    def cases(what) -> int:
+        return sum(1 for out in tally.outcomes if what(out))
+    print(f"SUMMARY cases {tally.done}: unexpected exceptions in {cases(lambda o: o.exceptions)}, "
+          f"internal errors in {cases(lambda o: o.internal)}, hangs {len(slow) + len(tally.hangs)} "
+          f"({len(slow)} over the CPU timeout, {len(tally.hangs)} killed), worker deaths {len(tally.deaths)}, "
+          f"invalid outputs in {cases(lambda o: o.invalid)}; {seconds:.0f} s", flush=True)
+
+
+def summarize(tally: Tally, seed: int, seconds: float, timeout: float, show: int = 5) -> None:
     """Print what the run found (see the module docstring)."""
-    groups = group(tally, seed)
     cases = tally.done
-    print(f"cases run: {cases} ({len(tally.outcomes)} completed, {len(tally.hangs)} hung, "
+    slow = sorted((o for o in tally.outcomes if o.cpu > timeout), key=lambda o: -o.cpu)
+    _headline(tally, seconds, slow)
+    groups = group(tally, seed)
+    print(f"cases run: {cases} ({len(tally.outcomes)} completed, {len(tally.hangs)} killed, "
           f"{len(tally.deaths)} worker deaths)")
     _print_groups("unexpected exceptions", groups["exceptions"], seed, _show_exception)
     internal = [len(out.internal) for out in tally.outcomes if out.internal]
     print(f"internal-error findings (RG9xx): {sum(internal)} in {len(internal)} case(s)")
     _print_groups("  by cause", groups["internal"], seed, lambda k, _: f"{k[0]} {k[1]} at {k[2]}")
-    _print_cases(f"hangs (> timeout): {len(tally.hangs)}", seed, [(n, "") for n in tally.hangs])
+    _print_cases(f"hangs: runs over {timeout:g} CPU seconds: {len(slow)}", seed,
+                 [(o.number, f"{o.cpu:5.2f} CPU s  ") for o in slow], sort=False)
+    _print_cases(f"hangs: cases killed: {len(tally.hangs)}", seed, [(n, "") for n in tally.hangs])
     _print_cases(f"worker deaths: {len(tally.deaths)}", seed, [(n, f"exit code {c}: ") for n, c in tally.deaths])
     _print_groups("invalid outputs", groups["invalid"], seed, lambda k, d: f"{k}: {d}")
-    slowest = sorted(tally.outcomes, key=lambda o: -o.seconds)[:slow]
-    _print_cases("slowest completed cases:", seed, [(o.number, f"{o.seconds:5.2f} s  ") for o in slowest], sort=False)
+    slowest = sorted(tally.outcomes, key=lambda o: -o.cpu)[:show]
+    _print_cases("slowest completed cases (CPU seconds of the slowest run, wall seconds of the case):", seed,
+                 [(o.number, f"{o.cpu:5.2f} CPU s {o.seconds:5.2f} s  ") for o in slowest], sort=False)
     print(f"total time: {seconds:.1f} s, {cases / seconds if seconds else 0:.1f} cases/s")
 
 
@@ -840,7 +346,8 @@ def main(argv: list | None = None) -> int:
     parser.add_argument("--cases", type=int, default=1000, help="how many cases (default 1000)")
     parser.add_argument("--seed", type=int, default=1, help="the run's seed (default 1)")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="worker processes")
-    parser.add_argument("--timeout", type=float, default=5.0, help="seconds a case may take (default 5)")
+    parser.add_argument("--timeout", type=float, default=5.0, help="CPU seconds a run may take (default 5)")
+    parser.add_argument("--kill-after", type=float, default=30.0, help="wall seconds before a case is killed")
     parser.add_argument("--cli-every", type=int, default=10, help="run the CLI on every Nth case (0: never)")
     parser.add_argument("--memory-mb", type=int, default=3072, help="address-space limit of a worker")
     parser.add_argument("--replay", type=int, metavar="CASE", help="rerun one case here and show its tracebacks")
@@ -850,12 +357,12 @@ def main(argv: list | None = None) -> int:
         replay(args.seed, args.replay, args.write_input)
         return 0
     print(f"remitgrammar at {_state()}; seed {args.seed}, {args.cases} cases, {args.workers} worker(s), "
-          f"timeout {args.timeout:g} s")
+          f"timeout {args.timeout:g} CPU s, killed after {args.kill_after:g} s")
     warm_up()
     start = time.monotonic()
-    tally = run_pool(range(args.cases), case_job, (args.seed, args.cli_every), args.workers, args.timeout,
+    tally = run_pool(range(args.cases), case_job, (args.seed, args.cli_every), args.workers, args.kill_after,
                      args.memory_mb, _progress(args.cases))
-    summarize(tally, args.seed, time.monotonic() - start)
+    summarize(tally, args.seed, time.monotonic() - start, args.timeout)
     return 0
 
 

@@ -8,6 +8,9 @@ from dataclasses import dataclass, field
 
 
 SHOWN = 200  # characters of a source line quoted under a finding
+MAX_MESSAGE = 1000  # characters of a message (or expected/actual); a label stacked from 20,000 heading lines is longer
+MAX_PER_CODE = 1000  # findings of one code listed per report: several times a real report's worst (127); 20,000 copied rows would list 180,000
+_SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 _CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 
 
@@ -15,6 +18,13 @@ def visible(text) -> str:
     """Text with its control characters written as escapes (``\\x1b``), newlines as ``\\n``."""
     text = str(text).replace("\n", "\\n")
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def _clipped(text):
+    """Text cut to MAX_MESSAGE characters, saying how long it was."""
+    if text is None or len(text) <= MAX_MESSAGE:
+        return text
+    return f"{text[:MAX_MESSAGE]}... ({len(text):,} characters in all)"
 
 
 @dataclass
@@ -35,6 +45,10 @@ class Finding:
     expected: str | None = None
     actual: str | None = None
     hint: str | None = None
+
+    def __post_init__(self):
+        self.message = _clipped(self.message)
+        self.expected, self.actual = _clipped(self.expected), _clipped(self.actual)
 
     def as_dict(self) -> dict:
         """The finding as SCHEMA.md shows it (empty keys left out)."""
@@ -85,19 +99,77 @@ class RemitError(Exception):
         return "\n".join(f.render(self.path) for f in self.findings)
 
 
+def limit_findings(findings: list, per_code: int = MAX_PER_CODE) -> list:
+    """The first ``per_code`` findings of each code, in order, and for each code with more one
+    finding that counts the rest, at their worst severity and with the lines they span.
+
+    The count is exact, so ``--fail-on`` sees the same outcome; only the listing is cut.
+    """
+    collected = Findings(per_code=per_code)
+    for finding in findings:
+        collected.keep(finding)
+    return collected.listed()
+
+
 class ConfigError(Exception):
     """A problem in the tool's own configuration: a spec, a grammar, a format name."""
 
 
 @dataclass
 class Findings:
-    """Collects findings during one run, so that one run reports all of them."""
+    """Collects findings during one run, so that one run reports all of them.
+
+    Past ``per_code`` findings of one code, a finding is only counted (code, severity,
+    line): ``listed()`` sums those up in one finding per code.
+    """
 
     items: list = field(default_factory=list)
+    overflow: list = field(default_factory=list)  # (code, severity, line) of the findings not listed
+    per_code: int = MAX_PER_CODE
+    counts: dict = field(default_factory=dict)
+
+    def full(self, code: str) -> bool:
+        """Whether findings of ``code`` are only counted now (so a caller can skip writing the message)."""
+        return self.counts.get(code, 0) >= self.per_code
 
     def add(self, code: str, severity: str, message: str, cell=None, **extra) -> None:
         """Record a finding; ``cell`` (anything with line/column) gives its location."""
         if cell is not None:
             extra.setdefault("line", cell.line)
             extra.setdefault("column", cell.column)
-        self.items.append(Finding(code, severity, message, **extra))
+        if self.full(code):
+            self.count(code, severity, extra.get("line"))
+        else:
+            self.keep(Finding(code, severity, message, **extra))
+
+    def count(self, code: str, severity: str, line: int | None) -> None:
+        """A finding past the listing limit: only counted."""
+        self.counts[code] = self.counts.get(code, 0) + 1
+        self.overflow.append((code, severity, line))
+
+    def keep(self, finding: Finding) -> None:
+        """Record a finding already made."""
+        if self.full(finding.code):
+            self.count(finding.code, finding.severity, finding.line)
+        else:
+            self.counts[finding.code] = self.counts.get(finding.code, 0) + 1
+            self.items.append(finding)
+
+    def listed(self) -> list:
+        """The findings kept, then one finding per code that counts those past the limit."""
+        rest: dict = {}
+        for code, severity, line in self.overflow:
+            count, worst, low, high = rest.get(code, (0, "info", line, line))
+            if _SEVERITY_RANK.get(severity, 2) > _SEVERITY_RANK[worst]:
+                worst = severity
+            if line:
+                low, high = min(low or line, line), max(high or line, line)
+            rest[code] = (count + 1, worst, low, high)
+        return self.items + [_summary(code, *counted, self.per_code) for code, counted in rest.items()]
+
+
+def _summary(code: str, count: int, severity: str, low, high, per_code: int) -> Finding:
+    span = f" on lines {low}-{high}" if low else ""
+    return Finding(code, severity, f"{count:,} more {code} findings{span} are not listed: a report lists "
+                   f"the first {per_code} of each code", line=low or None,
+                   hint="fix the ones listed and run again; the rest are often copies of them")

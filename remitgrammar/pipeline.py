@@ -12,7 +12,7 @@ from pathlib import Path
 from lark import Tree
 from lark.exceptions import VisitError
 
-from .errors import ConfigError, Finding, RemitError
+from .errors import ConfigError, Finding, RemitError, limit_findings
 from .detect.detection import detect, resolve_format
 from .intake.edgar import describe
 from .intake.read import MAX_BYTES, ReportText, limited, read_bytes, reports_in
@@ -78,10 +78,11 @@ def parse_text(text: str, name: str = "<text>", format_name: str | None = None,
     tree, errors = parse_tree(text, spec)
     errors = too_long + errors
     if tree is None:
-        raise lines.error(RemitError(errors[0], name, findings=errors))
+        raise lines.error(RemitError(errors[0], name, findings=limit_findings(errors)))
     builder = Builder(spec, text.splitlines(), repair=repair)
     builder.column_starts = report.column_starts if report is not None else {}
-    builder.findings.items.extend(errors)
+    for finding in errors:
+        builder.findings.keep(finding)
     _transform(builder, tree, name, lines)
     if source is None:
         data = text.encode("utf-8")
@@ -91,7 +92,7 @@ def parse_text(text: str, name: str = "<text>", format_name: str | None = None,
     result = ParseResult(builder.record(source), builder.provenance, tree, spec, builder.labels, lines.file_lines,
                          builder.accounting(), lines.line_map)
     if errors:
-        raise RemitError(errors[0], name, findings=errors, result=result)
+        raise RemitError(errors[0], name, findings=limit_findings(errors), result=result)
     return result
 
 
@@ -162,6 +163,8 @@ class LineMap:
             entry["line"] = self.line(entry["line"])
         for finding in builder.findings.items:
             self.finding(finding)
+        builder.findings.overflow = [(code, severity, self.line(line)) for code, severity, line
+                                     in builder.findings.overflow]
 
 
 def is_statement(text: str) -> bool:
@@ -241,7 +244,7 @@ def check_result(outcome) -> list:
     for finding in parse_findings:
         if finding.line and 0 < finding.line <= len(lines):
             finding.source_line = lines[finding.line - 1]
-    return parse_findings + run_checks(outcome.record, outcome.provenance, outcome.spec, lines)
+    return parse_findings + limit_findings(run_checks(outcome.record, outcome.provenance, outcome.spec, lines))
 
 
 def check_path(path: str | Path, format_name: str | None = None, repair: bool = True) -> list:

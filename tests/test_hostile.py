@@ -183,3 +183,46 @@ def test_odd_json_round_trip_of_a_parsed_record():
     outcome, _ = outcome_of(text)
     record = outcome.result.record if isinstance(outcome, RemitError) else outcome.record
     assert json.loads(to_json(record))["schema"] == "remitgrammar/1"
+
+
+WESTBROOK = ROOT / "tests" / "corpus" / "distribution-summary" / "westbrook_2003-7_2004-10-25.txt"
+
+
+def _copied(line_start: str, copies: int) -> str:
+    """The westbrook sample with its first line that starts with ``line_start`` printed ``copies`` times."""
+    lines = WESTBROOK.read_text().split("\n")
+    i = next(n for n, line in enumerate(lines) if line.startswith(line_start))
+    lines[i:i + 1] = [lines[i]] * copies
+    return "\n".join(lines)
+
+
+def _seconds(text: str) -> float:
+    start = time.perf_counter()
+    outcome_of(text)
+    return time.perf_counter() - start
+
+
+@pytest.mark.parametrize("line_start", ["                 Loans           Balance", "R               100.00"])
+def test_a_line_copied_thousands_of_times_costs_linear_time(line_start):
+    # Ten times the copies may cost ten times the time, not a hundred: a stacked heading was
+    # copied whole at each of its lines (20,000 heading lines took 11 s), each copied row's
+    # findings were worded and rendered one by one (180,000 of them, 30 s).
+    small, big = _seconds(_copied(line_start, 1_000)), _seconds(_copied(line_start, 10_000))
+    assert big / small < 25, f"1,000 copies {small:.2f} s, 10,000 copies {big:.2f} s"
+
+
+def test_findings_past_the_limit_of_a_code_are_counted_in_one_finding():
+    outcome, findings = outcome_of(_copied("R               100.00", 3_000))
+    repeats = [f for f in findings if f.code == "RG207"]
+    assert len(repeats) == 1001  # 1,000 listed, then one that counts the rest
+    summary = repeats[-1]
+    printed_again = 9 * 2_999 + 127  # nine values on each copy of the row, and the sample's own 127 repeats
+    assert summary.message.startswith(f"{printed_again - 1000:,} more RG207 findings on lines ")
+    assert summary.severity == "info" and summary.line == int(summary.message.split("lines ")[1].split("-")[0])
+    assert [f["code"] for f in outcome.record["findings"]].count("RG207") == 1001
+
+
+def test_a_huge_label_is_clipped_in_its_finding():
+    finding = Finding("RG201", "warning", "label " + "Balance " * 20_000, expected="x" * 5000)
+    assert len(finding.message) < 1100 and finding.message.endswith("(160,006 characters in all)")
+    assert len(finding.expected) < 1100

@@ -109,6 +109,10 @@ class Builder:
             True when the value was stored.
         """
         rendered = render_path(path)
+        first = self.provenance.get(rendered)
+        if first is not None and value is None and cell.text == first["text"] and negate == ("negated" in first):
+            self._agrees(rendered, cell, first)  # the same text again: no need to convert it to compare
+            return False
         if value is None:
             kind = kind or self.kind(path)
             try:
@@ -121,7 +125,6 @@ class Builder:
                 return False
             if negate and value is not None:
                 value = -value
-        first = self.provenance.get(rendered)
         if first is not None:
             self._twice(path, rendered, cell, first, value)
             return False
@@ -146,16 +149,22 @@ class Builder:
     def _twice(self, path: tuple, rendered: str, cell: Cell, first: dict, value) -> None:
         """A second value for a field: the record keeps the first; a repeat that agrees is noted."""
         if value == self._value_at(path):
-            self.repeat_cells.add((cell.line, cell.column))
-            self.findings.add("RG207", "info", f"{rendered} is printed again ({cell.text}), agreeing with "
-                              f"line {first['line']}", cell,
-                              source_line=self.source_line(cell.line), path=rendered)
+            self._agrees(rendered, cell, first)
             return
         self.add_extra(path[0], rendered, [cell], cell.line)
         self.warn("RG206", f"{rendered} is printed twice: line {first['line']} gave {first['text']}, "
                   f"this line gives {cell.text}; the record keeps the first", cell, path=rendered,
                   expected=first["text"], actual=cell.text,
                   hint="if both are right, they are different fields: give one its own label or column alias")
+
+    def _agrees(self, rendered: str, cell: Cell, first: dict) -> None:
+        """A value printed again, agreeing with the first: RG207 (info)."""
+        self.repeat_cells.add((cell.line, cell.column))
+        if self.findings.full("RG207"):  # a row copied thousands of times: count, don't word each
+            self.findings.count("RG207", "info", cell.line)
+            return
+        self.findings.add("RG207", "info", f"{rendered} is printed again ({cell.text}), agreeing with "
+                          f"line {first['line']}", cell, source_line=self.source_line(cell.line), path=rendered)
 
     def _value_at(self, path: tuple):
         node = self.distribution_date if path[0] == "distribution_date" else self.data
@@ -245,7 +254,7 @@ class Builder:
             if section != "tier_totals" or self.data[section]:
                 out[section] = self.data[section]
         out["extra"] = self.extra
-        out["findings"] = [f.as_dict() for f in self.findings.items]
+        out["findings"] = [f.as_dict() for f in self.findings.listed()]
         return out
 
     def _certificate_totals(self) -> None:

@@ -63,8 +63,11 @@ class RecordTransformer(Transformer_NonRecursive):
         return handler(flatten(children)) if handler is not None else flatten(children)
 
     def on_class_heading(self, children):
-        nested = [t for c in children if isinstance(c, Heading) for t in c.tokens]
-        return Heading(nested + _tokens(children))
+        headings = [c for c in children if isinstance(c, Heading)]
+        if len(headings) == 1:  # a left-recursive heading grows by a line: extend it, don't copy it (linear)
+            headings[0].tokens.extend(_tokens(children))
+            return headings[0]
+        return Heading([t for h in headings for t in h.tokens] + _tokens(children))
 
     on_table_heading = on_class_heading
 

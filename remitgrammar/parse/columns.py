@@ -7,12 +7,14 @@ row may leave cells blank, and a value belongs to the column it sits under.
 
 from __future__ import annotations
 
+import functools
+
 from dataclasses import dataclass, field
 
 from .values import Cell, split_phrases
 
 
-@dataclass
+@dataclass(eq=False)  # a column is itself: two columns with equal text and span are still two
 class Column:
     """One column: its heading text and the character span it covers.
 
@@ -28,12 +30,6 @@ class Column:
     end: int
     anchor: Cell
     parts: list = field(default_factory=list)
-
-    def distance(self, cell: Cell) -> tuple:
-        """How far a cell is from this column: the gap, then the centres' distance."""
-        gap = max(self.start - cell.end, cell.column - self.end, 0)
-        centre = abs((self.start + self.end) / 2 - (cell.column + cell.end) / 2)
-        return gap, centre
 
 
 def heading_columns(tokens) -> list[Column]:
@@ -83,15 +79,32 @@ def assign(cells: list[Cell], columns: list[Column]) -> list[tuple[Column, Cell]
         return list(zip(columns, cells))
     if not columns:
         return None
-    pairs = []
-    last = -1
-    for cell in cells:
-        index = min(range(len(columns)), key=lambda i: columns[i].distance(cell))
+    spans = tuple((c.start, c.end, c.start + c.end) for c in columns)
+    indices = _placement(spans, tuple((cell.column, cell.end) for cell in cells))
+    return None if indices is None else [(columns[i], cell) for i, cell in zip(indices, cells)]
+
+
+@functools.lru_cache(maxsize=4096)  # a table's rows repeat the same positions: place them once
+def _placement(spans: tuple, cells: tuple) -> tuple | None:
+    """For each cell (first column, end) the index of its column, or None when the order breaks."""
+    indices, last = [], -1
+    for first, end in cells:
+        index = _nearest(spans, first, end)
         if index <= last:
             return None
-        pairs.append((columns[index], cell))
+        indices.append(index)
         last = index
-    return pairs
+    return tuple(indices)
+
+
+def _nearest(spans: tuple, first: int, end: int) -> int:
+    """The index of the column nearest a cell: the smallest gap between them, then the nearest centres."""
+    best, best_key, middle = 0, None, first + end
+    for index, (start, stop, centre) in enumerate(spans):
+        key = (max(start - end, first - stop, 0), abs(centre - middle))  # centres doubled: same order
+        if best_key is None or key < best_key:
+            best, best_key = index, key
+    return best
 
 
 def snap(columns: list[Column], starts: list[int] | None) -> None:

@@ -67,7 +67,7 @@ def parse_number(text: str) -> Decimal | None:
         The exact Decimal, or None when the text is not such a number.
     """
     body, negative = _body(text)
-    if body is None or sum(ch.isdigit() for ch in body) > MAX_DIGITS:
+    if body is None or _too_many_digits(body):
         return None
     value = Decimal(body.replace(",", ""))
     return -value if negative else value
@@ -81,10 +81,17 @@ def _body(text: str) -> tuple[str | None, bool]:
     return (body if _NUMBER.fullmatch(body) else None), negative
 
 
+def _too_many_digits(body: str) -> bool:
+    """More than MAX_DIGITS digits in an amount's body (it matched _NUMBER: digits, separators, point, sign)."""
+    if len(body) <= MAX_DIGITS:  # the common case, without a pass over the characters
+        return False
+    return sum(ch.isdigit() for ch in body) > MAX_DIGITS
+
+
 def too_long(text: str) -> bool:
     """An amount-shaped text with more digits than any filing prints."""
     body, _ = _body(text[:-1] if text.endswith("%") else text)
-    return body is not None and sum(ch.isdigit() for ch in body) > MAX_DIGITS
+    return body is not None and _too_many_digits(body)
 
 
 @functools.lru_cache(maxsize=4096)

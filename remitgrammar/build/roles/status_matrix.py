@@ -106,6 +106,7 @@ class StatusMatrix:
         row_key = self._key(row_kind, label, cells)
         if row_key is None:
             return
+        index = {id(column): i for i, column in enumerate(columns)}
         for column, cell in pairs:
             col_key = self._key(params.get("columns", "measure"), Cell(column.name, cell.line, cell.column),
                                 [cell], column.anchor)
@@ -114,7 +115,7 @@ class StatusMatrix:
             keys = {row_kind: row_key, params.get("columns", "measure"): col_key}
             group = keys.get("group") or context["group"]
             if group is None and context["owners"]:
-                group = context["owners"][columns.index(column)]
+                group = context["owners"][index[id(column)]]
             self._put(params, group or "total", context["status"], keys.get("bucket"), keys["measure"], cell)
 
     def _key(self, kind: str, label: Cell, cells: list[Cell], anchor: Cell | None = None) -> str | None:
