@@ -27,22 +27,24 @@ def half_unit(value: Decimal) -> Decimal:
     return Decimal(5).scaleb(exponent - 1) if isinstance(exponent, int) else Decimal(0)
 
 
-def expected_factor(summary: dict, field: str) -> tuple[Decimal, Decimal] | None:
+def expected_factor(summary: dict, field: str, source: str | None = None) -> tuple[Decimal, Decimal] | None:
     """The factor a class's summary amounts imply, and the slack their rounding allows.
 
     Returns:
         (expected, slack) or None when the class has no original balance or amount.
     """
     original = summary.get("original_balance")
-    amount = summary.get(FACTOR_SOURCES[field])
+    amount = summary.get(source or FACTOR_SOURCES[field])
     if not isinstance(original, Decimal) or not isinstance(amount, Decimal) or original <= 0:
         return None
     return amount * 1000 / original, half_unit(amount) * 1000 / original
 
 
-def factor_matches(printed: Decimal, summary: dict, field: str) -> bool | None:
-    """Whether a printed factor agrees with the class's amounts (None: cannot tell)."""
-    expected = expected_factor(summary, field)
+def factor_matches(printed: Decimal, summary: dict, field: str, source: str | None = None) -> bool | None:
+    """Whether a printed factor agrees with the class's amounts (None: cannot tell).
+
+    ``source`` names the class amount behind the factor (FACTOR_SOURCES by default)."""
+    expected = expected_factor(summary, field, source)
     if expected is None or not isinstance(printed, Decimal):
         return None
     value, slack = expected

@@ -59,8 +59,11 @@ def number(value) -> bool:
 
 
 def slack(values: Iterable) -> Decimal:
-    """The rounding slack of a set of printed amounts: the sum of their half-units."""
-    return sum((half_unit(Decimal(v)) for v in values if isinstance(v, Decimal)), Decimal(0))
+    """The rounding slack of a set of printed amounts: the sum of their half-units.
+
+    A printed zero adds none: trustees print nothing-at-all as 0 or 0.00, and thirteen classes
+    of zero shortfall would otherwise hide a misprinted 5 in the fourteenth."""
+    return sum((half_unit(v) for v in values if isinstance(v, Decimal) and v != 0), Decimal(0))
 
 
 @dataclass

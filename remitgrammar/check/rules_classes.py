@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections import Counter
 
 from .registry import Context, class_path, number, rule, slack
 from ..build.record import render_path
@@ -93,7 +94,8 @@ def class_totals(ctx: Context) -> None:
 
 
 def _tier_totals(ctx: Context, classes: list, totals: dict, prefix: str) -> None:
-    left_out: dict[tuple, list[str]] = {}
+    left_out: dict[str, tuple] = {}
+    columns: dict[str, tuple] = {}
     for path, get in _total_columns(totals):
         printed = get(totals)
         values = [(e["class"], get(e)) for e in classes]
@@ -107,10 +109,42 @@ def _tier_totals(ctx: Context, classes: list, totals: dict, prefix: str) -> None
                         f"leaving out up to {MAX_LEFT_OUT} classes does not explain it",
                         f"{prefix}.{path}", expected=computed, actual=printed)
         elif omitted:
-            left_out.setdefault(omitted, []).append(path)
-    for omitted, paths in left_out.items():
+            left_out[path], columns[path] = omitted, (printed, values)
+    _report_left_out(ctx, left_out, columns, prefix)
+
+
+def _report_left_out(ctx: Context, left_out: dict, columns: dict, prefix: str) -> None:
+    """Omissions a report makes by design are information; one that only a misprint explains is an error.
+
+    A class is left out by design when it is structural (notional, outside the O/C, the O/C class)
+    or left out of at least two columns (B-IO of the interest and total-distribution columns). A
+    class left out of one column alone is the mark of a misprinted cell: 0.00 printed as 0.05.
+    """
+    times = Counter(name for omitted in left_out.values() for name in omitted)
+    designed: dict[tuple, list[str]] = {}
+    for path, omitted in left_out.items():
+        odd = [n for n in omitted if times[n] < 2 and not _structural(ctx, n)]
+        if not odd:
+            designed.setdefault(omitted, []).append(path)
+            continue
+        printed, values = columns[path]
+        kept = sum(v for n, v in values if n not in omitted or n in odd)
+        name = odd[0]
+        value = next(v for n, v in values if n == name)
+        ctx.finding("RG303", f"Total row {path}: printed {printed}, the classes sum to {kept}; only leaving "
+                    f"out {', '.join(odd)} would explain it, and no other column leaves "
+                    f"{'it' if len(odd) == 1 else 'them'} out: a misprint, likely class {name}'s {path} "
+                    f"(printed {value}, {value - (kept - printed)} would fit) or the Total",
+                    render_path(class_path(name, *path.split("."))), expected=value - (kept - printed),
+                    actual=value)
+    for omitted, paths in designed.items():
         ctx.finding("RG303", f"the Total row leaves out {', '.join(omitted)} in {', '.join(paths)}",
                     f"{prefix}.{paths[0]}", severity="info")
+
+
+def _structural(ctx: Context, name: str) -> bool:
+    """A class a Total row may leave out by design: notional, outside the O/C, or the O/C class itself."""
+    return ctx.notional(name) or ctx.outside_oc(name) or name == ctx.oc_class()
 
 
 def _total_columns(totals: dict):
@@ -187,19 +221,22 @@ def _pairs(left: list, right: list, target, tolerance, size: int) -> set:
       tolerance="half a unit of the factor's last printed digit, plus the rounding of the dollar amount "
                 "scaled by 1,000 over the original balance",
       quirks="The 2003-HE2 reports print P's ending-balance factor as 0.00000 although its balance is its "
-             "full $100. Classes with no original balance (X, R) cannot be checked.")
+             "full $100. Classes with no original balance (X, R) cannot be checked; a factor whose dollar "
+             "amount the report does not print (the 2003 Interest Carry-forward factors) cannot either.")
 def factors(ctx: Context) -> None:
-    """Each AMOUNTS PER $1,000 UNIT factor is the class's dollar amount (principal, interest, total
-    distribution, ending balance) times 1,000 over its original balance."""
+    """Each AMOUNTS PER $1,000 UNIT factor is the class's dollar amount times 1,000 over its original
+    (or original notional) balance: principal, interest and total distribution, beginning and ending
+    balance, and every other factor whose amount the class prints under the same name (scheduled
+    and unscheduled principal, realized loss, interest shortfall, carry-forward)."""
     for entry in ctx.classes:
-        per_1000 = entry.get("per_1000", {})
-        for field in FACTOR_SOURCES:
-            printed = per_1000.get(field.split(".")[1])
-            if factor_matches(printed, entry, field) is False:
-                expected, _ = expected_factor(entry, field)
+        for name, printed in entry.get("per_1000", {}).items():
+            field = f"per_1000.{name}"
+            source = FACTOR_SOURCES.get(field, name)
+            if factor_matches(printed, entry, field, source) is False:
+                expected, _ = expected_factor(entry, field, source)
                 ctx.finding("RG304", f"class {entry['class']}: {field} printed {printed}, but "
-                            f"{FACTOR_SOURCES[field]} x 1000 / original balance is {expected:.5f}",
-                            render_path(class_path(entry["class"], *field.split("."))),
+                            f"{source} x 1000 / original balance is {expected:.5f}",
+                            render_path(class_path(entry["class"], "per_1000", name)),
                             expected=expected.quantize(printed), actual=printed)
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from .registry import Context, number, rule
-from ..build.record import Key
+from ..build.record import Key, render_path
+from ..build.shift import half_unit
 
 PRINCIPAL_PARTS = ("scheduled_principal", "prepayments", "curtailments", "net_liquidation_proceeds",
                    "loan_purchase_price")
@@ -143,25 +146,36 @@ def _at(node, keys: tuple):
     return node
 
 
-@rule("RG313", "group overcollateralization deficiency", "error",
-      tolerance="half a unit of the last printed digit of the target, the amount and the deficiency",
-      quirks="Deal-level deficiencies are not checked here: the seeds print one measured before the "
-             "month's extra principal (2003-HE2 November: 1,041,976 with the target met).")
+@rule("RG313", "overcollateralization deficiency and excess", "error",
+      tolerance="half a unit of the last printed digit of the target, the amount and the deficiency or excess",
+      quirks="Deal-level deficiencies are not checked: the US Bank 2003 reports print one measured before the "
+             "month's extra principal (2003-HE2 November: 1,041,976 with the target met). Their excess is.")
 def oc_deficiency(ctx: Context) -> None:
-    """Where a report prints the overcollateralization target, amount and deficiency for each loan
-    group, each group's deficiency is its target less its amount, or zero when the amount meets the
-    target."""
-    owners = [(("collateral", Key(g)), v) for g, v in ctx.record["collateral"].items()]
+    """Where a report prints the overcollateralization target and amount, the excess it prints is the
+    amount less the target, or zero when the amount falls short (for the pool and for each loan group);
+    the deficiency a loan group prints is its target less its amount, or zero when the amount meets
+    the target."""
+    owners = [(("pool",), ctx.record["pool"])]
+    owners += [(("collateral", Key(g)), v) for g, v in ctx.record["collateral"].items()]
     for path, values in owners:
         target, amount = values.get("oc_target"), values.get("overcollateralization_amount")
-        printed = values.get("oc_deficiency")
-        if not (number(target) and number(amount) and number(printed)):
+        if not (number(target) and number(amount)):
             continue
-        if target > amount:
-            ctx.identity("RG313", path + ("oc_deficiency",), [(1, target), (-1, amount)], printed,
-                         "O/C target - O/C amount")
-        elif printed != 0:
-            ctx.identity("RG313", path + ("oc_deficiency",), [], printed, "O/C amount meets the target")
+        if path[0] == "collateral":
+            _at_least_zero(ctx, path + ("oc_deficiency",), values.get("oc_deficiency"), target, amount,
+                           "O/C target - O/C amount")
+        _at_least_zero(ctx, path + ("excess_oc",), values.get("excess_oc"), amount, target,
+                       "O/C amount - O/C target")
+
+
+def _at_least_zero(ctx: Context, path: tuple, printed, more, less, what: str) -> None:
+    """printed == max(0, more - less), within the printed precision."""
+    if not number(printed):
+        return
+    if more > less:
+        ctx.identity("RG313", path, [(1, more), (-1, less)], printed, what)
+    elif printed != 0:
+        ctx.identity("RG313", path, [], printed, f"zero: {what} is not positive")
 
 
 @rule("RG310", "overcollateralization", "error",
@@ -186,3 +200,58 @@ def overcollateralization(ctx: Context) -> None:
             terms.append((-1, entry.get("ending_balance", 0)))
     ctx.identity("RG310", ("pool", "overcollateralization_amount"), terms, amount,
                  "ending collateral balance - ending certificate balances")
+
+
+PERCENT_BASES = {"balance_pct": ("balance", "ending_balance"), "count_pct": ("count", "ending_count")}
+
+
+@rule("RG315", "delinquency percentages", "error",
+      tolerance="half a unit of the percentage's last printed digit, plus the rounding of the balance or count",
+      quirks="Reports divide by the group's ending balance and ending loan count (the dollars-statement "
+             "and payment-report samples); a report that divides by another base fits neither and is "
+             "reported. A group with no ending balance printed is not checked.")
+def delinquency_percentages(ctx: Context) -> None:
+    """Each printed percentage of a delinquency or loan status cell is its balance over the group's
+    ending balance (or its count over the group's ending loan count), times 100."""
+    for group, statuses in ctx.record["delinquency"].items():
+        bases = _group_bases(ctx, group)
+        for keys, cell in _cells(statuses, ()):
+            for pct_field, (measure, base_field) in PERCENT_BASES.items():
+                printed, value, base = cell.get(pct_field), cell.get(measure), bases.get(base_field)
+                if not (number(printed) and number(value) and number(base)) or base <= 0:
+                    continue
+                computed = Decimal(value) * 100 / base
+                allowed = half_unit(Decimal(printed)) + (half_unit(value) * 100 / base if isinstance(value, Decimal)
+                                                         else 0)
+                if abs(computed - printed) > allowed:
+                    path = ("delinquency", Key(group)) + keys + (pct_field,)
+                    ctx.finding("RG315", f"group {group} {' '.join(str(k) for k in keys)}: {pct_field} printed "
+                                f"{printed}%, but {measure} {value} over the group's {base_field} {base} is "
+                                f"{computed:.4f}%", render_path(path), expected=computed.quantize(printed),
+                                actual=printed)
+
+
+def _group_bases(ctx: Context, group: str) -> dict:
+    """The group's ending balance and count; the pool's (the sum of the groups) for the total."""
+    collateral = ctx.record.get("collateral") or {}
+    if group in collateral:
+        return collateral[group]
+    if group == "total":
+        sums = {}
+        for field in ("ending_balance", "ending_count"):
+            values = [g.get(field) for g in collateral.values()]
+            if values and all(number(v) for v in values):
+                sums[field] = sum(values)
+        return sums
+    return {}
+
+
+def _cells(node: dict, keys: tuple):
+    """(keys, cell) of every status or bucket cell (a dict holding measures) under a group."""
+    for key, value in node.items():
+        if not isinstance(value, dict):
+            continue
+        inner = keys + (("by_bucket",) if key == "by_bucket" else (Key(key),))
+        if any(not isinstance(v, dict) for v in value.values()):
+            yield inner, value
+        yield from _cells(value, inner)

@@ -1,0 +1,189 @@
+"""Rules over interest and fees: each class's interest against its balance, rate and accrual period;
+each fee against its balance and rate."""
+
+from __future__ import annotations
+
+from collections import Counter
+from decimal import Decimal
+
+from .registry import Context, class_path, number, rule, slack
+from ..build.record import Key, render_path
+from ..build.shift import half_unit
+
+THIRTY_360 = "30/360"
+DAYS = range(26, 36)  # an actual/360 accrual period: one month, from one distribution date to the next
+
+
+@rule("RG314", "interest accrual", "error",
+      tolerance="half a unit of the interest's last printed digit, plus the balance times half a unit of the "
+                "rate's, plus the rate times half a unit of the balance's",
+      quirks="Fixed-rate and interest-only classes accrue 30/360 while floating-rate classes of the same report "
+             "accrue actual/360 over the period's days (32 days in the 2003-HE2 June report); the report's "
+             "days are learned from its floating classes. The overcollateralization class's rate applies to "
+             "the pool's balance, not to its own (the 2002 and November 2003 X). A class paid less than its "
+             "accrual (a prepayment interest shortfall) is checked on its accrued interest when printed, and "
+             "not at all when only the reduced distribution is.")
+def interest_accrual(ctx: Context) -> None:
+    """Each class's interest is its beginning (or notional) balance times its rate times the accrual
+    fraction: 1/12 (30/360) or the period's days over 360 (actual/360). A class that prints its day
+    count and days is checked on those; otherwise the report's days are the ones that most of its
+    classes fit, and a class that fits neither convention is reported with the interest each would
+    give."""
+    cases = [case for case in (_case(ctx, e) for e in ctx.classes) if case is not None]
+    days = _learned_days(cases)
+    for name, balance, rate, interest, path, printed_fraction in cases:
+        fractions = [printed_fraction] if printed_fraction else _fractions(days)
+        if any(_fits(balance, rate, interest, f) for _, f in fractions):
+            continue
+        if name == ctx.oc_class() and _fits_pool(ctx, rate, interest, fractions):
+            continue
+        shown = ", ".join(f"{_money(balance * rate / 100 * f)} at {label}" for label, f in fractions)
+        label, fraction = fractions[0]
+        ctx.finding("RG314", f"class {name}: interest printed {interest}, but {balance} at {rate}% gives {shown}",
+                    render_path(path), expected=_money(balance * rate / 100 * fraction), actual=interest,
+                    hint="a misprint in the interest, the rate or the balance; or the class accrues on "
+                         "another balance (a notional one) or convention")
+
+
+def _case(ctx: Context, entry: dict):
+    """(class, balance, rate, interest, interest path, printed fraction or None), or None when not checkable."""
+    balance, rate = entry.get("beginning_balance"), entry.get("interest_rate_pct")
+    if not (number(balance) and number(rate)) or balance <= 0:
+        return None
+    name = entry["class"]
+    if number(entry.get("accrued_interest")):
+        interest, field = entry["accrued_interest"], "accrued_interest"
+    elif number(entry.get("interest_distribution")) and not _short(entry):
+        interest, field = entry["interest_distribution"], "interest_distribution"
+    else:
+        return None
+    return name, balance, rate, interest, class_path(name, field), _printed_fraction(ctx, entry)
+
+
+def _short(entry: dict) -> bool:
+    """Whether a class was paid less (or more) than it accrued: a shortfall or deferred interest."""
+    return any(number(entry.get(k)) and entry[k] != 0 for k in ("interest_shortfall", "deferred_interest"))
+
+
+def _printed_fraction(ctx: Context, entry: dict):
+    """The class's own day count and days where the report prints them, as (label, fraction)."""
+    convention = str(entry.get("day_count") or "").upper().replace(" ", "")
+    days = entry.get("accrual_days")
+    if days is None:
+        days = (ctx.record["pool"].get("class_accrual_days") or {}).get(entry["class"])
+    if convention.startswith("30"):
+        return THIRTY_360, Decimal(1) / 12
+    if convention.startswith(("A", "ACT")) and isinstance(days, int) and days > 0:
+        return f"actual/360 over {days} days", Decimal(days) / 360
+    return None
+
+
+def _fractions(days: int | None) -> list:
+    found = [(THIRTY_360, Decimal(1) / 12)]
+    if days is not None:
+        found.append((f"actual/360 over {days} days", Decimal(days) / 360))
+    return found
+
+
+def _learned_days(cases: list) -> int | None:
+    """The period's days: the number that most classes fit at actual/360 and not at 30/360."""
+    votes = Counter()
+    for _, balance, rate, interest, _, printed in cases:
+        if printed or rate == 0 or _fits(balance, rate, interest, Decimal(1) / 12):
+            continue
+        votes.update(d for d in DAYS if _fits(balance, rate, interest, Decimal(d) / 360))
+    return votes.most_common(1)[0][0] if votes else None
+
+
+def _fits(balance: Decimal, rate: Decimal, interest: Decimal, fraction: Decimal) -> bool:
+    """Whether balance x rate% x fraction is the interest, within the printed precision of all three."""
+    expected = balance * rate / 100 * fraction
+    allowed = (slack([interest]) + balance * half_unit(rate) / 100 * fraction
+               + half_unit(balance) * abs(rate) / 100 * fraction)
+    return abs(expected - interest) <= allowed
+
+
+def _fits_pool(ctx: Context, rate, interest, fractions: list) -> bool:
+    """Whether the rate applied to the pool's beginning balance gives the interest (an O/C class)."""
+    total = (ctx.record.get("collateral") or {}).get("total") or {}
+    balances = [g.get("beginning_balance") for g in ctx.record.get("collateral", {}).values()]
+    pool = total.get("beginning_balance")
+    if not number(pool):
+        pool = sum((b for b in balances if number(b)), Decimal(0))
+    return number(pool) and pool > 0 and any(_fits(pool, rate, interest, f) for _, f in fractions)
+
+
+def _money(value: Decimal) -> Decimal:
+    return value.quantize(Decimal("0.01"))
+
+
+FEES = {"servicing_fee": "servicing_fee_rate_pct", "trustee_fee": "trustee_fee_rate_pct"}
+
+
+@rule("RG316", "fees", "warning",
+      tolerance="a unit of the fee's last printed digit (reports truncate as well as round), a cent times the "
+                "square root of the loan count (fees computed loan by loan, each rounded), and the rate times half "
+                "a unit of the balance; the rate is a contract rate, taken as printed (0.500% is 0.5%)",
+      quirks="A report that prints no fee rate implies one: the rate most of its loan groups' fees give "
+             "(0.25% servicing and 0.0075% trustee in the distribution-summary sample). The 2003 US Bank "
+             "reports print no servicing fee rate; their gross and net coupons differ by it (0.5%). The "
+             "November 2003-HE2 fee, 278,036, is 117.81 short of 0.5% of its 667,569,136 beginning balance "
+             "over 12: a property of the filing (the servicer's fee follows the loans' scheduled balances).")
+def fees(ctx: Context) -> None:
+    """A servicing or trustee fee is the loan group's beginning balance times the fee's yearly rate over
+    12. The rate is the one the report prints for the group or the pool; else, for the servicing fee,
+    the pool's gross coupon less its net coupon; else the rate most of the report's groups imply."""
+    owners = _fee_owners(ctx)
+    for fee, rate_field in FEES.items():
+        printed = {path: values for path, values in owners if number(values.get(fee))
+                   and number(values.get("beginning_balance")) and values["beginning_balance"] > 0}
+        learned = _implied_rate(printed.values(), fee)
+        for path, values in printed.items():
+            rate, source = _fee_rate(ctx, values, fee, rate_field, learned)
+            if rate is None:
+                continue
+            balance, amount = values["beginning_balance"], values[fee]
+            expected = _money(balance * rate / 1200)
+            if abs(expected - amount) > _fee_slack(ctx, values, amount, rate, balance):
+                ctx.finding("RG316", f"{render_path(path + (fee,))} printed {amount}, but the beginning balance "
+                            f"{balance} at {source} {rate}% a year gives {expected} a month",
+                            render_path(path + (fee,)), expected=expected, actual=amount)
+
+
+def _fee_slack(ctx: Context, values: dict, amount: Decimal, rate: Decimal, balance: Decimal) -> Decimal:
+    """A unit of the fee's last digit (reports truncate as well as round); the rounding of a fee computed
+    loan by loan, each to the cent (a random walk: a cent times the square root of the loan count); and
+    the rate times half a unit of the balance over 12."""
+    loans = values.get("ending_count", values.get("loan_count", ctx.record["pool"].get("loan_count")))
+    per_loan = Decimal("0.01") * Decimal(loans).sqrt() if isinstance(loans, int) and loans > 0 else 0
+    return 2 * half_unit(amount) + per_loan + half_unit(balance) * rate / 1200
+
+
+def _fee_owners(ctx: Context) -> list:
+    """(path, values) of the pool (with the pool's beginning balance) and of each loan group."""
+    collateral = ctx.record.get("collateral") or {}
+    pool = dict(ctx.record["pool"])
+    total = collateral.get("total", {})
+    if "beginning_balance" not in pool and number(total.get("beginning_balance")):
+        pool["beginning_balance"] = total["beginning_balance"]
+    return [(("pool",), pool)] + [(("collateral", Key(g)), v) for g, v in collateral.items()]
+
+
+def _fee_rate(ctx: Context, values: dict, fee: str, rate_field: str, learned):
+    """(rate in percent, where it came from), or (None, None)."""
+    pool = ctx.record["pool"]
+    for owner in (values, pool):
+        if number(owner.get(rate_field)):
+            return owner[rate_field], "the printed rate"
+    if fee == "servicing_fee" and number(pool.get("wac_pct")) and number(pool.get("net_wac_pct")):
+        return pool["wac_pct"] - pool["net_wac_pct"], "the gross less the net coupon,"
+    if learned is not None:
+        return learned, "the rate the other groups imply,"
+    return None, None
+
+
+def _implied_rate(owners, fee: str):
+    """The yearly rate (percent, 4 decimals) that most owners' fees imply, when at least two agree."""
+    votes = Counter((v[fee] * 1200 / v["beginning_balance"]).quantize(Decimal("0.0001")) for v in owners)
+    rate, count = votes.most_common(1)[0] if votes else (None, 0)
+    return rate if count >= 2 else None
