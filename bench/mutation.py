@@ -111,8 +111,13 @@ def run_sample(sample: Path, per_sample: int, rng: random.Random) -> tuple[int, 
         if signature(outcome(name, changed)) != base:
             detected += 1
         else:
-            missed[field_at(base_result, cell[0] + 1, cell[1] + 1)] += 1
+            field = field_at(base_result, cell[0] + 1, cell[1] + 1)
+            missed[field] += 1
+            SHOWN.append(f"{sample.name}:{cell[0] + 1}:{cell[1] + 1} {old} -> {new}  {field}")
     return per_sample, detected, missed
+
+
+SHOWN: list = []  # every missed case, for --show
 
 
 def check_cost(rounds: int = 20) -> tuple[float, float]:
@@ -135,6 +140,7 @@ def main(argv: list | None = None) -> int:
     parser.add_argument("--per-sample", type=int, default=300, help="mutations per golden sample (default 300)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--misses", type=int, default=25, help="how many missed fields to list")
+    parser.add_argument("--show", metavar="TEXT", help="print each missed case whose field contains TEXT")
     args = parser.parse_args(argv)
     rng = random.Random(args.seed)
     total = found = 0
@@ -147,6 +153,8 @@ def main(argv: list | None = None) -> int:
     print(f"missed, by record field ({sum(missed.values())} cases):")
     for path, count in missed.most_common(args.misses):
         print(f"  {count:5d}  {path}")
+    if args.show:
+        print(*[case for case in SHOWN if args.show in case.split("  ")[-1]], sep="\n")
     parse_ms, check_ms = check_cost()
     print(f"per report (median, warm): parse {parse_ms:.1f} ms, check adds {check_ms:.1f} ms "
           f"({100 * check_ms / parse_ms:.0f}% of parse)")

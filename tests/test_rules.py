@@ -26,11 +26,13 @@ SEED_2002 = ROOT / "tests" / "corpus" / "usbank-absc-2002" / "absc_2002-he1_2002
 # A sample of our own in the family-3 layout: tiers, an accreting class, per-group O/C,
 # missed-payment delinquency printed with measures as rows.
 TIERED = ROOT / "tests" / "corpus" / "dollars-statement" / "lakeshore_1996-2_1996-12-26.txt"
+# A family-1 sample of our own: accrued interest, prepayment interest shortfalls by class.
+ACCRUED = ROOT / "tests" / "corpus" / "distribution-summary" / "westbrook_2003-7_2004-10-25.txt"
 
 
 @pytest.fixture(scope="module")
 def parsed():
-    return {seed: parse_path(seed) for seed in (SEED_2003, SEED_2002, TIERED)}
+    return {seed: parse_path(seed) for seed in (SEED_2003, SEED_2002, TIERED, ACCRUED)}
 
 
 def findings(result, record=None, code=None):
@@ -57,6 +59,8 @@ CASES = [
     ("RG303", lambda r: _cls(r, "M-1").update(interest_shortfall=Decimal("5")), "classes[M-1].interest_shortfall"),
     ("RG304", lambda r: _cls(r, "A-1")["per_1000"].update(interest=Decimal("1.29559")),
      "classes[A-1].per_1000.interest"),
+    ("RG304", lambda r: _cls(r, "X")["per_1000"].update(principal=Decimal("0.00300")),
+     "classes[X].per_1000.principal"),
     ("RG305", lambda r: r["collateral"]["1"].update(ending_balance=Decimal("419062900")),
      "collateral[1].ending_balance"),
     ("RG306", lambda r: r["collateral"]["2"].update(prepayments=Decimal("9158600")),
@@ -98,8 +102,29 @@ TIERED_CASES = [
 ]
 
 
+# The same, on the family-1 sample.
+ACCRUED_CASES = [
+    ("RG317", lambda r: _cls(r, "A-4")["shortfall"].update(prepayment_interest_shortfall=Decimal("255.65")),
+     "classes[A-4].interest_distribution"),
+    ("RG317", lambda r: _cls(r, "M-1").update(accrued_interest=Decimal("39015.77")),
+     "classes[M-1].interest_distribution"),
+    ("RG316", lambda r: r["collateral"]["2"].update(trustee_fee=Decimal("998.15")), "collateral[2].trustee_fee"),
+]
+
+
 def test_every_rule_has_a_failing_case():
-    assert {code for code, _, _ in CASES + TIERED_CASES} == set(RULES)
+    assert {code for code, _, _ in CASES + TIERED_CASES + ACCRUED_CASES} == set(RULES)
+
+
+def test_accrued_sample_is_clean_as_printed(parsed):
+    assert [f for f in findings(parsed[ACCRUED]) if f.severity != "info"] == []
+
+
+@pytest.mark.parametrize("code,change,path", ACCRUED_CASES, ids=[f"{c}-{p}" for c, _, p in ACCRUED_CASES])
+def test_rule_fires_on_the_accrued_sample(parsed, code, change, path):
+    record = copy.deepcopy(parsed[ACCRUED].record)
+    change(record)
+    assert path in [f.path for f in findings(parsed[ACCRUED], record, code)]
 
 
 def test_tiered_sample_is_clean_as_printed(parsed):
@@ -123,7 +148,8 @@ def test_rule_passes_on_the_report_as_printed(parsed, code):
         if code == "RG303":
             assert f.severity == "info"
         elif code == "RG304":
-            assert f.path == "classes[P].per_1000.ending_balance"  # printed 0.00000 in the filing
+            # printed 0.00000 and 1000.00000 in the filing: P's and R's look swapped
+            assert f.path in ("classes[P].per_1000.ending_balance", "classes[R].per_1000.ending_balance")
         elif code == "RG311":
             assert f.path in ("classes[B-IO].class", "classes[R].class")
         elif code == "RG316":

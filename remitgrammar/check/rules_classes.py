@@ -116,18 +116,22 @@ def _tier_totals(ctx: Context, classes: list, totals: dict, prefix: str) -> None
 def _report_left_out(ctx: Context, left_out: dict, columns: dict, prefix: str) -> None:
     """Omissions a report makes by design are information; one that only a misprint explains is an error.
 
-    A class is left out by design when it is structural (notional, outside the O/C, the O/C class)
-    or left out of at least two columns (B-IO of the interest and total-distribution columns). A
-    class left out of one column alone is the mark of a misprinted cell: 0.00 printed as 0.05.
+    A class is left out by design when it is left out of at least two columns (B-IO of the interest
+    and total-distribution columns) or is structural (notional, outside the O/C, the O/C class). A
+    class left out of one column alone is the mark of a misprinted cell, and so is any class left out
+    of a Total of zero: 0.00 printed as 0.05 under a Total of 0.00.
     """
     times = Counter(name for omitted in left_out.values() for name in omitted)
     designed: dict[tuple, list[str]] = {}
     for path, omitted in left_out.items():
-        odd = [n for n in omitted if times[n] < 2 and not _structural(ctx, n)]
+        printed, values = columns[path]
+        if printed == 0:  # a Total of nothing: the classes it would leave out are the only ones with values
+            odd = list(omitted)
+        else:
+            odd = [n for n in omitted if times[n] < 2 and not _structural(ctx, n)]
         if not odd:
             designed.setdefault(omitted, []).append(path)
             continue
-        printed, values = columns[path]
         kept = sum(v for n, v in values if n not in omitted or n in odd)
         name = odd[0]
         value = next(v for n, v in values if n == name)
@@ -221,18 +225,23 @@ def _pairs(left: list, right: list, target, tolerance, size: int) -> set:
       tolerance="half a unit of the factor's last printed digit, plus the rounding of the dollar amount "
                 "scaled by 1,000 over the original balance",
       quirks="The 2003-HE2 reports print P's ending-balance factor as 0.00000 although its balance is its "
-             "full $100. Classes with no original balance (X, R) cannot be checked; a factor whose dollar "
+             "full $100, and R's as 1000.00000 although its balance is 0: the two look swapped. Classes with no original balance (X, R) cannot be checked; a factor whose dollar "
              "amount the report does not print (the 2003 Interest Carry-forward factors) cannot either.")
 def factors(ctx: Context) -> None:
     """Each AMOUNTS PER $1,000 UNIT factor is the class's dollar amount times 1,000 over its original
     (or original notional) balance: principal, interest and total distribution, beginning and ending
     balance, and every other factor whose amount the class prints under the same name (scheduled
-    and unscheduled principal, realized loss, interest shortfall, carry-forward)."""
+    and unscheduled principal, realized loss, interest shortfall, carry-forward). A factor of an
+    amount of zero is zero, whatever the original balance (the X and R classes with none)."""
     for entry in ctx.classes:
         for name, printed in entry.get("per_1000", {}).items():
             field = f"per_1000.{name}"
             source = FACTOR_SOURCES.get(field, name)
-            if factor_matches(printed, entry, field, source) is False:
+            if number(printed) and printed != 0 and entry.get(source) == 0:
+                ctx.finding("RG304", f"class {entry['class']}: {field} printed {printed}, but its {source} is 0",
+                            render_path(class_path(entry["class"], "per_1000", name)),
+                            expected=printed.quantize(printed) * 0, actual=printed)
+            elif factor_matches(printed, entry, field, source) is False:
                 expected, _ = expected_factor(entry, field, source)
                 ctx.finding("RG304", f"class {entry['class']}: {field} printed {printed}, but "
                             f"{source} x 1000 / original balance is {expected:.5f}",

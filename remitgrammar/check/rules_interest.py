@@ -117,6 +117,29 @@ def _money(value: Decimal) -> Decimal:
     return value.quantize(Decimal("0.01"))
 
 
+@rule("RG317", "interest paid", "error",
+      tolerance="half a unit of the last printed digit of each amount",
+      quirks="none seen; the distribution-summary sample pays every class its accrual less its share of the "
+             "prepayment interest shortfall the servicer did not cover.")
+def interest_paid(ctx: Context) -> None:
+    """Where a class prints its accrued interest, the interest distributed is the accrual less the
+    month's shortfalls the report prints for the class (prepayment interest, Relief Act, unpaid
+    interest) plus the earlier shortfalls paid this month."""
+    for entry in ctx.classes:
+        accrued, paid = entry.get("accrued_interest"), entry.get("interest_distribution")
+        if not (number(accrued) and number(paid)):
+            continue
+        shortfall = entry.get("shortfall") or {}
+        terms = [(1, accrued)] + [(-1, shortfall[k]) for k in PAID_LESS if number(shortfall.get(k))]
+        terms += [(-1, entry["interest_shortfall"])] if number(entry.get("interest_shortfall")) else []
+        terms += [(1, entry["prior_shortfall_paid"])] if number(entry.get("prior_shortfall_paid")) else []
+        ctx.identity("RG317", class_path(entry["class"], "interest_distribution"), terms, paid,
+                     f"class {entry['class']}: accrued interest - this month's shortfalls + earlier ones paid")
+
+
+PAID_LESS = ("prepayment_interest_shortfall", "relief_act_interest_shortfall")
+
+
 FEES = {"servicing_fee": "servicing_fee_rate_pct", "trustee_fee": "trustee_fee_rate_pct"}
 
 
