@@ -95,7 +95,7 @@ def test_adding_a_format_with_grammar_and_yaml_only(tmp_path, monkeypatch):
     assert not [f for f in record["findings"] if f["code"].startswith(("RG1", "RG2"))]
     checked = run("check", report, "--formats-dir", formats)
     assert checked.exit_code == 0, checked.stdout
-    assert checked.stdout.rstrip().endswith("0 error(s), 3 warning(s), 3 info")
+    assert checked.stdout.rstrip().endswith("0 error(s), 4 warning(s), 3 info")
 
     # 8. The same directory works through REMITGRAMMAR_PATH, and the built-ins are untouched.
     monkeypatch.setenv("REMITGRAMMAR_PATH", str(formats))

@@ -19,7 +19,7 @@ SHIFTED = ROOT / "tests" / "corpus" / "usbank-absc-2003" / "absc_2003-he4_2003-1
 def test_exit_0_when_nothing_reaches_fail_on(runner):
     result = runner.invoke(app, ["check", str(CLEAN)])
     assert result.exit_code == 0
-    assert result.stdout.rstrip().endswith("1 file(s): 0 error(s), 4 warning(s), 3 info")
+    assert result.stdout.rstrip().endswith("1 file(s): 0 error(s), 5 warning(s), 3 info")
 
 
 def test_fail_on_warning_turns_warnings_into_failure(runner):

@@ -20,7 +20,8 @@ from ..formats.specs import field_info
 from ..build.record import Key, render_path
 from ..build.shift import half_unit
 
-RULES: dict[str, "Rule"] = {}
+RULES: dict[str, "Rule"] = {}    # rules over one report
+ACROSS: dict[str, "Rule"] = {}   # rules over the months of one deal (RG4xx)
 
 
 @dataclass(frozen=True)
@@ -36,19 +37,20 @@ class Rule:
     run: Callable
 
 
-def rule(code: str, title: str, severity: str, tolerance: str, quirks: str = "none seen"):
+def rule(code: str, title: str, severity: str, tolerance: str, quirks: str = "none seen", into: dict = RULES):
     """Register a rule function; its docstring is the explanation.
 
     Args:
-        code: the stable finding code (RG3xx).
+        code: the stable finding code (RG3xx over one report, RG4xx across months).
         title: a short name.
         severity: the severity of its findings.
         tolerance: what slack it allows, in words.
         quirks: real-data quirks that make it fire on a correct parse.
+        into: the registry: RULES (one report) or ACROSS (the months of a deal).
     """
     def register(fn):
         explanation = " ".join((fn.__doc__ or "").split())
-        RULES[code] = Rule(code, title, severity, explanation, tolerance, quirks, fn)
+        into[code] = Rule(code, title, severity, explanation, tolerance, quirks, fn)
         return fn
     return register
 

@@ -123,8 +123,8 @@ def _money(value: Decimal) -> Decimal:
              "prepayment interest shortfall the servicer did not cover.")
 def interest_paid(ctx: Context) -> None:
     """Where a class prints its accrued interest, the interest distributed is the accrual less the
-    month's shortfalls the report prints for the class (prepayment interest, Relief Act, unpaid
-    interest) plus the earlier shortfalls paid this month."""
+    month's shortfall amounts the report prints for the class (prepayment interest, Relief Act, unpaid
+    interest) plus the earlier shortfall amounts paid this month."""
     for entry in ctx.classes:
         accrued, paid = entry.get("accrued_interest"), entry.get("interest_distribution")
         if not (number(accrued) and number(paid)):
@@ -134,7 +134,7 @@ def interest_paid(ctx: Context) -> None:
         terms += [(-1, entry["interest_shortfall"])] if number(entry.get("interest_shortfall")) else []
         terms += [(1, entry["prior_shortfall_paid"])] if number(entry.get("prior_shortfall_paid")) else []
         ctx.identity("RG317", class_path(entry["class"], "interest_distribution"), terms, paid,
-                     f"class {entry['class']}: accrued interest - this month's shortfalls + earlier ones paid")
+                     f"class {entry['class']}: accrued interest - this month's shortfall amounts + earlier ones paid")
 
 
 PAID_LESS = ("prepayment_interest_shortfall", "relief_act_interest_shortfall")

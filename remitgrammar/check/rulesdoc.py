@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from .across import ACROSS
 from .engine import RULES
 
 
 def _registry() -> list:
-    return [RULES[code] for code in sorted(RULES)]
+    return [RULES[code] for code in sorted(RULES)] + [ACROSS[code] for code in sorted(ACROSS)]
 
 
 def rules_text() -> str:
@@ -23,7 +24,9 @@ def rules_markdown() -> str:
     out = ["# Rules of `remitgrammar check`", "",
            "Generated from the rule registry by `remitgrammar rules --markdown > docs/rules.md`;",
            "`tests/test_rules.py` fails when this file is stale. Each rule reads the canonical record",
-           "and reports where an identity of the report's own arithmetic does not hold. Tolerance",
+           "and reports where an identity of the report's own arithmetic does not hold; the RG4xx rules",
+           "compare the months of one deal (reports given together, or read for context with `--history`).",
+           "Tolerance",
            "comes from printed precision: an amount printed to whole dollars may be off by 50 cents,",
            "one printed to cents by half a cent, and an identity allows the sum over its amounts.",
            "Finding codes of parsing (RG1xx, RG2xx) are in [findings.md](findings.md).", ""]

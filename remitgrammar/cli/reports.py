@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import List, Optional
@@ -12,7 +13,7 @@ from ..check import baseline as baselines
 from ..check.report import SEVERITIES, at_or_above, render
 from ..emit.json_record import to_json
 from ..errors import ConfigError, RemitError
-from ..pipeline import check_result
+from ..pipeline import check_across, check_result, month_of_outcome
 from .app import FILES_FROM, FORMATS_DIR, PATHS, app, fail_config, outcomes, setup
 
 OUTPUT_FORMATS = ("human", "json", "github", "junit")
@@ -84,6 +85,9 @@ def check(
     fail_on: str = typer.Option("error", "--fail-on", help="Exit 1 on findings at or above: info, warning, error."),
     format_name: Optional[str] = typer.Option(None, "--format", help="Force a format (see `formats`)."),
     no_repair: bool = typer.Option(False, "--no-repair", help="Keep values under shifted labels as printed."),
+    history: Optional[List[Path]] = typer.Option(
+        None, "--history", help="Reports (files or directories) read as context for the month-to-month rules, "
+                                "not reported. Repeatable."),
     baseline: Optional[Path] = typer.Option(None, "--baseline", help="Report only findings not in this file."),
     write_baseline: Optional[Path] = typer.Option(None, "--write-baseline", help="Record today's findings here."),
     files_from: Optional[Path] = FILES_FROM,
@@ -91,6 +95,8 @@ def check(
 ) -> None:
     """Parse reports, run every rule, and report what does not add up.
 
+    Reports of one deal (by registrant and series) are also checked against each other month by
+    month (RG4xx); --history adds reports that are compared but not reported.
     Exit 0 when no finding is at or above --fail-on, 1 otherwise, 2 for usage errors.
     """
     setup(formats_dir)
@@ -99,8 +105,13 @@ def check(
                    f"--fail-on takes {', '.join(SEVERITIES)}", err=True)
         raise typer.Exit(2)
     try:
-        results = [(name, check_result(outcome))
-                   for name, outcome in outcomes(paths, files_from, format_name, not no_repair)]
+        results, months = [], []
+        for name, outcome in outcomes(paths, files_from, format_name, not no_repair):
+            results.append((name, check_result(outcome)))
+            months.append(month_of_outcome(name, outcome))
+        months += _context_months(history, format_name, not no_repair, {name for name, _ in results})
+        across = check_across(months)
+        results = [(name, findings + across.get(name, [])) for name, findings in results]
         if baseline is not None:
             results = baselines.only_new(results, baselines.load(baseline))
     except ConfigError as exc:
@@ -114,6 +125,17 @@ def check(
     sys.stdout.write(render(results, output_format, fail_on))
     if any(at_or_above(f.severity, fail_on) for _, findings in results for f in findings):
         raise typer.Exit(1)
+
+
+def _context_months(history: Optional[List[Path]], format_name, repair: bool, reported: set) -> list:
+    """The months of the --history reports: read for the rules across months, never reported. A report
+    that is also among those checked (a history directory that holds them) is not read twice."""
+    if not history:
+        return []
+    seen = {os.path.realpath(name) for name in reported}
+    return [month_of_outcome(name, outcome, reported=False)
+            for name, outcome in outcomes(history, None, format_name, repair)
+            if os.path.realpath(name) not in seen]
 
 
 @app.command()

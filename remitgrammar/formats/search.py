@@ -83,7 +83,8 @@ def load_format(path: Path, root: Path, origin: str) -> FormatSpec:
             notional_classes=tuple(doc.get("notional_classes", ())),
             oc_excluded_classes=tuple(doc.get("oc_excluded_classes", ())), origin=origin,
             sections=check_sections(doc.get("sections"), str(path)),
-            fields=doc.get("fields") or {}, certificate_tier=doc.get("certificate_tier"))
+            fields=doc.get("fields") or {}, certificate_tier=doc.get("certificate_tier"),
+            deal_key=tuple(doc.get("deal_key", ())))
         spec.error_examples = tuple(
             _first_existing([root / "specs" / "errors" / _inside(name, path), data_dir("specs") / "errors" / name])
             for name in doc.get("errors", ()))

@@ -84,6 +84,7 @@ class FormatSpec:
     sections: dict = field(default_factory=dict)
     fields: dict = field(default_factory=dict)
     certificate_tier: str | None = None
+    deal_key: tuple = ()  # record paths naming the deal ("filing.series"); registrant and series by default
     # record path -> field type, filled as reports are built (the same paths recur in every report)
     kinds: dict = field(default_factory=dict, compare=False, repr=False)
 
