@@ -74,6 +74,10 @@ CASES = [
      "pool.overcollateralization_amount"),
     ("RG311", lambda r: _cls(r, "M-1").pop("shortfall"), "classes[M-1].class"),
     ("RG313", lambda r: r["pool"].update(excess_oc=Decimal("5")), "pool.excess_oc"),
+    ("RG399", lambda r: _cls(r, "A-1").update(principal_distribution=Decimal("16219550")),
+     "classes[A-1].principal_distribution"),
+    ("RG399", lambda r: r["collateral"]["2"].update(beginning_balance=Decimal("232929284")),
+     "collateral[2].beginning_balance"),
     ("RG314", lambda r: _cls(r, "M-2").update(interest_rate_pct=Decimal("3.12000")),
      "classes[M-2].interest_distribution"),
     ("RG314", lambda r: _cls(r, "A-IO").update(interest_distribution=Decimal("176100")),
@@ -189,6 +193,23 @@ def test_interest_accrual_learns_the_period_and_the_conventions(parsed):
     _cls(record, "A-1")["interest_distribution"] += 20  # a misprint the size of a day's interest
     (finding,) = findings(parsed[SEED_2003], record, "RG314")
     assert "at 30/360" in finding.message and "at actual/360 over 33 days" in finding.message
+
+
+def test_the_number_behind_several_failures_is_named(parsed):
+    result = parsed[SEED_2003]
+    record = copy.deepcopy(result.record)
+    _cls(record, "A-1")["principal_distribution"] = Decimal("16219550")  # 16,219,450 printed as ...550
+    (finding,) = findings(result, record, "RG399")
+    assert (finding.path, finding.actual, finding.line) == ("classes[A-1].principal_distribution", "16219550", 81)
+    assert abs(Decimal(finding.expected) - Decimal("16219450")) <= 1  # within the rounding of the identities
+    assert "RG301" in finding.message and "RG302" in finding.message and "RG303" in finding.message
+
+
+def test_a_number_in_one_failed_identity_is_not_named(parsed):
+    result = parsed[SEED_2003]
+    record = copy.deepcopy(result.record)
+    _cls(record, "A-1")["ending_balance"] += 100  # only RG301 reads it: it or any of its terms may be wrong
+    assert findings(result, record, "RG399") == []
 
 
 def test_identity_findings_carry_both_sides_and_the_source_position(parsed):

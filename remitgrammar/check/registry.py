@@ -77,6 +77,7 @@ class Context:
     spec: object
     lines: list
     findings: list = field(default_factory=list)
+    identities: list = field(default_factory=list)  # every Identity evaluated, held or failed
 
     @property
     def classes(self) -> list[dict]:
@@ -138,15 +139,50 @@ class Context:
             actual=None if actual is None else _show(actual), hint=hint))
 
     def identity(self, code: str, result_path: tuple, terms: list, result, what: str) -> None:
-        """Check sum(sign * term) == result within the printed precision of every amount."""
-        if not number(result) or any(not number(v) for _, v in terms):
+        """Check sum(sign * term) == result within the printed precision of every amount.
+
+        A term is (sign, value) or (sign, value, record path): with paths, the identity also takes
+        part in the search for the one misprinted number behind several failures (misprints.py).
+        """
+        terms = [t if len(t) == 3 else (t[0], t[1], None) for t in terms]
+        if not number(result) or any(not number(v) for _, v, _ in terms):
             return
-        computed = sum((sign * v for sign, v in terms), Decimal(0))
-        allowed = slack([v for _, v in terms] + [result])
-        if abs(computed - result) > allowed:
+        computed = sum((sign * v for sign, v, _ in terms), Decimal(0))
+        allowed = slack([v for _, v, _ in terms] + [result])
+        failed = abs(computed - result) > allowed
+        self.identities.append(Identity(code, what, terms, (result, result_path), allowed, failed))
+        if failed:
             self.finding(code, f"{what}: computed {_show(computed)}, printed {_show(result)} "
                          f"(off by {_show(result - computed)}, rounding allows {_show(allowed)})",
                          render_path(result_path), expected=computed, actual=result)
+
+
+@dataclass
+class Identity:
+    """One identity a rule evaluated: sum(sign * term) == result, its slack, and whether it failed."""
+
+    code: str
+    what: str
+    terms: list      # (sign, value, record path or None)
+    result: tuple    # (value, record path)
+    allowed: Decimal
+    failed: bool
+
+    def cells(self):
+        """(record path, fitting value) of each printed number that alone would make this identity hold."""
+        computed = sum((sign * v for sign, v, _ in self.terms), Decimal(0))
+        value, path = self.result
+        yield path, computed
+        for sign, term, term_path in self.terms:
+            if term_path is not None:
+                yield term_path, term + (value - computed) / sign
+
+    def holds_with(self, path: tuple, value) -> bool:
+        """Whether the identity holds when the number at ``path`` is ``value`` instead."""
+        result, result_path = self.result
+        result = value if result_path == path else result
+        computed = sum((sign * (value if p == path else v) for sign, v, p in self.terms), Decimal(0))
+        return abs(computed - result) <= self.allowed
 
 
 def _matches(name: str, patterns) -> bool:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections import Counter
 
-from .registry import Context, class_path, number, rule, slack
-from ..build.record import render_path
+from .registry import Context, Identity, class_path, number, rule, slack
+from ..build.record import Key, render_path
 from ..build.shift import FACTOR_SOURCES, expected_factor, factor_matches
 
 TOTALLED_FIELDS = ("original_balance", "beginning_balance", "principal_distribution", "interest_distribution",
@@ -41,18 +41,26 @@ def class_balance(ctx: Context) -> None:
         deferred = entry.get("deferred_interest")
         if number(deferred) and deferred != 0:
             ctx.identity("RG301", class_path(name, "ending_balance"),
-                         [(1, begin), (-1, principal), (-1, loss), (1, deferred)], end,
+                         [(1, begin, _at(entry, "beginning_balance")), (-1, principal, _at(entry, "principal_distribution")),
+                          (-1, loss, _at(entry, "realized_loss")), (1, deferred, _at(entry, "deferred_interest"))], end,
                          f"class {name}: beginning balance - principal - realized loss + deferred interest")
         elif name == oc_class:
             ctx.identity("RG301", class_path(name, "ending_balance"),
-                         [(1, begin), (1, pool.get("oc_increase", 0)), (-1, pool.get("oc_release", 0))], end,
+                         [(1, begin, _at(entry, "beginning_balance")), (1, pool.get("oc_increase", 0)),
+                          (-1, pool.get("oc_release", 0))], end,
                          f"class {name} (overcollateralization): beginning + O/C increase - O/C release")
         elif ctx.notional(name):
             _notional(ctx, name, begin, principal, end)
         else:
             ctx.identity("RG301", class_path(name, "ending_balance"),
-                         [(1, begin), (-1, principal), (-1, loss)], end,
+                         [(1, begin, _at(entry, "beginning_balance")), (-1, principal, _at(entry, "principal_distribution")),
+                          (-1, loss, _at(entry, "realized_loss"))], end,
                          f"class {name}: beginning balance - principal - realized loss")
+
+
+def _at(entry: dict, field: str) -> tuple | None:
+    """The record path of a class's printed number (None when the class does not print it)."""
+    return class_path(entry["class"], field) if number(entry.get(field)) else None
 
 
 def _notional(ctx: Context, name: str, begin, principal, end) -> None:
@@ -74,7 +82,8 @@ def class_distribution(ctx: Context) -> None:
     for entry in ctx.classes:
         name = entry["class"]
         ctx.identity("RG302", class_path(name, "total_distribution"),
-                     [(1, entry.get("principal_distribution")), (1, entry.get("interest_distribution"))],
+                     [(1, entry.get("principal_distribution"), class_path(name, "principal_distribution")),
+                      (1, entry.get("interest_distribution"), class_path(name, "interest_distribution"))],
                      entry.get("total_distribution"), f"class {name}: principal + interest")
 
 
@@ -90,10 +99,10 @@ def class_totals(ctx: Context) -> None:
     Total does not match the sum over all classes, the rule looks for the fewest classes (up to four)
     whose omission makes it match and reports them as information; when none does, the Total is wrong."""
     for tier, classes, totals, prefix in ctx.tiers():
-        _tier_totals(ctx, classes, totals, prefix)
+        _tier_totals(ctx, classes, totals, prefix, ("class_totals",) if tier is None else ("tier_totals", Key(tier)))
 
 
-def _tier_totals(ctx: Context, classes: list, totals: dict, prefix: str) -> None:
+def _tier_totals(ctx: Context, classes: list, totals: dict, prefix: str, total_path: tuple) -> None:
     left_out: dict[str, tuple] = {}
     columns: dict[str, tuple] = {}
     for path, get in _total_columns(totals):
@@ -103,6 +112,7 @@ def _tier_totals(ctx: Context, classes: list, totals: dict, prefix: str) -> None
         if not number(printed) or not values:
             continue
         omitted = _omitted(values, printed)
+        _remember(ctx, values, printed, path, total_path, omitted)
         if omitted is None:
             computed = sum(v for _, v in values)
             ctx.finding("RG303", f"Total row {path}: printed {printed}, the classes sum to {computed}, and "
@@ -111,6 +121,16 @@ def _tier_totals(ctx: Context, classes: list, totals: dict, prefix: str) -> None
         elif omitted:
             left_out[path], columns[path] = omitted, (printed, values)
     _report_left_out(ctx, left_out, columns, prefix)
+
+
+def _remember(ctx: Context, values: list, printed, path: str, total_path: tuple, omitted) -> None:
+    """The column's sum as an identity, over the classes it counts, for the misprint search."""
+    fields = tuple(path.split("."))
+    kept = [(1, v, class_path(n, *fields)) for n, v in values if not omitted or n not in omitted]
+    computed = sum(v for _, v, _ in kept)
+    allowed = slack([v for _, v, _ in kept] + [printed])
+    ctx.identities.append(Identity("RG303", f"Total row {path}", kept, (printed, total_path + fields), allowed,
+                                   abs(computed - printed) > allowed))
 
 
 def _report_left_out(ctx: Context, left_out: dict, columns: dict, prefix: str) -> None:

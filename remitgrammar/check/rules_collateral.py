@@ -27,8 +27,12 @@ def collateral_balance(ctx: Context) -> None:
     for group, values in ctx.record["collateral"].items():
         principal = values.get("total_principal_remittance", values.get("total_principal_distribution"))
         losses = values.get("realized_losses", 0)
+        principal_field = "total_principal_remittance" if "total_principal_remittance" in values \
+            else "total_principal_distribution"
         ctx.identity("RG305", _path(group, "ending_balance"),
-                     [(1, values.get("beginning_balance")), (-1, principal), (-1, losses)],
+                     [(1, values.get("beginning_balance"), _path(group, "beginning_balance")),
+                      (-1, principal, _path(group, principal_field)),
+                      (-1, losses, _path(group, "realized_losses") if "realized_losses" in values else None)],
                      values.get("ending_balance"), f"group {group}: beginning - total principal - realized losses")
 
 
@@ -41,7 +45,7 @@ def principal_parts(ctx: Context) -> None:
     for group, values in ctx.record["collateral"].items():
         if "total_principal_remittance" not in values:
             continue
-        terms = [(1, values[k]) for k in PRINCIPAL_PARTS if k in values]
+        terms = [(1, values[k], _path(group, k)) for k in PRINCIPAL_PARTS if k in values]
         if terms:
             ctx.identity("RG306", _path(group, "total_principal_remittance"), terms,
                          values["total_principal_remittance"], f"group {group}: principal parts")
@@ -61,7 +65,8 @@ def group_columns(ctx: Context) -> None:
     for field, printed in total.items():
         parts = [collateral[g].get(field) for g in groups]
         if all(number(p) for p in parts) and ctx.additive("collateral", field):
-            ctx.identity("RG307", _path("total", field), [(1, p) for p in parts], printed,
+            ctx.identity("RG307", _path("total", field), [(1, p, _path(g, field)) for g, p in zip(groups, parts)],
+                         printed,
                          f"{field}: groups {' + '.join(groups)}")
 
 
@@ -75,8 +80,9 @@ def interest_remittance(ctx: Context) -> None:
     for group, values in ctx.record["collateral"].items():
         if "interest_remittance" not in values or "scheduled_interest_net" not in values:
             continue
-        terms = [(1, values["scheduled_interest_net"]), (1, values.get("capitalized_interest_withdrawal", 0))]
-        terms += [(-1, values[k]) for k in INTEREST_DEDUCTIONS if k in values]
+        terms = [(1, values["scheduled_interest_net"], _path(group, "scheduled_interest_net")),
+                 (1, values.get("capitalized_interest_withdrawal", 0))]
+        terms += [(-1, values[k], _path(group, k)) for k in INTEREST_DEDUCTIONS if k in values]
         ctx.identity("RG308", _path(group, "interest_remittance"), terms, values["interest_remittance"],
                      f"group {group}: scheduled interest less deductions")
 
@@ -97,9 +103,9 @@ def delinquency_totals(ctx: Context) -> None:
     for keys, printed in _leaves(total, ()):
         parts = [_at(delinquency[g], keys) for g in groups]
         if all(number(p) for p in parts):
-            path = ("delinquency", Key("total")) + tuple(k if k in ("by_bucket",) or k == keys[-1] else Key(k)
-                                                         for k in keys)
-            ctx.identity("RG309", path, [(1, p) for p in parts], printed,
+            inner = tuple(k if k in ("by_bucket",) or k == keys[-1] else Key(k) for k in keys)
+            ctx.identity("RG309", ("delinquency", Key("total")) + inner,
+                         [(1, p, ("delinquency", Key(g)) + inner) for g, p in zip(groups, parts)], printed,
                          f"{' '.join(keys)}: groups {' + '.join(groups)}")
 
 

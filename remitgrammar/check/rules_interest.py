@@ -129,10 +129,12 @@ def interest_paid(ctx: Context) -> None:
         accrued, paid = entry.get("accrued_interest"), entry.get("interest_distribution")
         if not (number(accrued) and number(paid)):
             continue
-        shortfall = entry.get("shortfall") or {}
-        terms = [(1, accrued)] + [(-1, shortfall[k]) for k in PAID_LESS if number(shortfall.get(k))]
-        terms += [(-1, entry["interest_shortfall"])] if number(entry.get("interest_shortfall")) else []
-        terms += [(1, entry["prior_shortfall_paid"])] if number(entry.get("prior_shortfall_paid")) else []
+        name, shortfall = entry["class"], entry.get("shortfall") or {}
+        terms = [(1, accrued, class_path(name, "accrued_interest"))]
+        terms += [(-1, shortfall[k], class_path(name, "shortfall", k)) for k in PAID_LESS if number(shortfall.get(k))]
+        terms += [(sign, entry[k], class_path(name, k)) for sign, k in ((-1, "interest_shortfall"),
+                                                                       (1, "prior_shortfall_paid"))
+                  if number(entry.get(k))]
         ctx.identity("RG317", class_path(entry["class"], "interest_distribution"), terms, paid,
                      f"class {entry['class']}: accrued interest - this month's shortfall amounts + earlier ones paid")
 

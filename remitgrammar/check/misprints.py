@@ -1,0 +1,54 @@
+"""Which number is wrong: the one printed number behind several failed identities."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from .registry import Context, rule
+from ..build.record import render_path
+
+
+@rule("RG399", "likely misprint", "error",
+      tolerance="the fitting values of the failed identities agree within the slack of each; every identity "
+                "that held still holds with the new value",
+      quirks="Runs after every other rule, over the identities they evaluated (RG301-RG303, RG305-RG309, "
+             "RG312, RG313, RG317). A number in one failed identity only is not named: any of its numbers "
+             "could be the wrong one.")
+def likely_misprint(ctx: Context) -> None:
+    """Where two or more failed identities share one printed number, and changing that number alone
+    makes all of them hold (and breaks none that held), the number is named as the likely misprint,
+    with the value that would fit."""
+    failed: dict[tuple, list] = {}
+    for identity in ctx.identities:
+        if identity.failed:
+            for path, fit in identity.cells():
+                if path is not None:
+                    failed.setdefault(path, []).append((identity, fit))
+    for path, fits in failed.items():
+        value = fits[0][1]
+        if len({id(i) for i, _ in fits}) < 2 or not all(i.holds_with(path, value) for i, _ in fits):
+            continue
+        held = [i for i in ctx.identities if not i.failed and _mentions(i, path)]
+        if all(i.holds_with(path, value) for i in held):
+            _report(ctx, path, value, [i for i, _ in fits], len(held))
+
+
+def _mentions(identity, path: tuple) -> bool:
+    return identity.result[1] == path or any(p == path for _, _, p in identity.terms)
+
+
+def _report(ctx: Context, path: tuple, value: Decimal, identities: list, held: int) -> None:
+    printed = _printed(identities[0], path)
+    fit = value.quantize(printed) if isinstance(printed, Decimal) else value
+    names = "; ".join(f"{i.code} {i.what}" for i in identities)
+    ctx.finding("RG399", f"likely misprint: {render_path(path)} is printed {printed}; {fit} would make all "
+                f"{len(identities)} failed identities hold ({names})"
+                + (f" and keep the {held} that held" if held else ""),
+                render_path(path), expected=fit, actual=printed,
+                hint="check this figure against the servicer's data; the other findings follow from it")
+
+
+def _printed(identity, path: tuple):
+    if identity.result[1] == path:
+        return identity.result[0]
+    return next(v for _, v, p in identity.terms if p == path)
