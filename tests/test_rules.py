@@ -28,11 +28,13 @@ SEED_2002 = ROOT / "tests" / "corpus" / "usbank-absc-2002" / "absc_2002-he1_2002
 TIERED = ROOT / "tests" / "corpus" / "dollars-statement" / "lakeshore_1996-2_1996-12-26.txt"
 # A family-1 sample of our own: accrued interest, prepayment interest shortfalls by class.
 ACCRUED = ROOT / "tests" / "corpus" / "distribution-summary" / "westbrook_2003-7_2004-10-25.txt"
+# A family-2 sample of our own: floating classes with margins, credit support by class.
+FLOATING = ROOT / "tests" / "corpus" / "payment-report" / "quillfield_2005-3_2005-08-25.txt"
 
 
 @pytest.fixture(scope="module")
 def parsed():
-    return {seed: parse_path(seed) for seed in (SEED_2003, SEED_2002, TIERED, ACCRUED)}
+    return {seed: parse_path(seed) for seed in (SEED_2003, SEED_2002, TIERED, ACCRUED, FLOATING)}
 
 
 def findings(result, record=None, code=None):
@@ -106,29 +108,42 @@ TIERED_CASES = [
 ]
 
 
-# The same, on the family-1 sample.
-ACCRUED_CASES = [
-    ("RG317", lambda r: _cls(r, "A-4")["shortfall"].update(prepayment_interest_shortfall=Decimal("255.65")),
+# The same, on the family-1 and family-2 samples.
+SAMPLE_CASES = [
+    (ACCRUED, "RG317", lambda r: _cls(r, "A-4")["shortfall"].update(prepayment_interest_shortfall=Decimal("255.65")),
      "classes[A-4].interest_distribution"),
-    ("RG317", lambda r: _cls(r, "M-1").update(accrued_interest=Decimal("39015.77")),
+    (ACCRUED, "RG317", lambda r: _cls(r, "M-1").update(accrued_interest=Decimal("39015.77")),
      "classes[M-1].interest_distribution"),
-    ("RG316", lambda r: r["collateral"]["2"].update(trustee_fee=Decimal("998.15")), "collateral[2].trustee_fee"),
+    (ACCRUED, "RG316", lambda r: r["collateral"]["2"].update(trustee_fee=Decimal("998.15")),
+     "collateral[2].trustee_fee"),
+    (ACCRUED, "RG323", lambda r: _cls(r, "A-2")["shortfall"].update(prepayment_interest_shortfall=Decimal("449.93")),
+     "collateral[total].net_prepayment_interest_shortfall"),
+    (FLOATING, "RG318", lambda r: _cls(r, "M-1").update(margin_pct=Decimal("0.47000")),
+     "classes[M-1].interest_rate_pct"),
+    (TIERED, "RG318", lambda r: r["pool"]["next"]["class_rates_pct"]["A-7"].update(margin=Decimal("0.280000")),
+     "classes[A-7].interest_rate_next_pct"),
+    (FLOATING, "RG319", lambda r: _cls(r, "M-3").update(credit_support_pct=Decimal("6.86")),
+     "classes[M-3].credit_support_pct"),
+    (FLOATING, "RG319", lambda r: _cls(r, "B-2").update(ending_balance=Decimal("5650000.00")),
+     "classes[B-1].credit_support_pct"),
 ]
 
 
 def test_every_rule_has_a_failing_case():
-    assert {code for code, _, _ in CASES + TIERED_CASES + ACCRUED_CASES} == set(RULES)
+    assert {code for code, _, _ in CASES + TIERED_CASES} | {c for _, c, _, _ in SAMPLE_CASES} == set(RULES)
 
 
-def test_accrued_sample_is_clean_as_printed(parsed):
-    assert [f for f in findings(parsed[ACCRUED]) if f.severity != "info"] == []
+@pytest.mark.parametrize("sample", [ACCRUED, FLOATING], ids=["accrued", "floating"])
+def test_our_samples_are_clean_as_printed(parsed, sample):
+    assert [f for f in findings(parsed[sample]) if f.severity != "info"] == []
 
 
-@pytest.mark.parametrize("code,change,path", ACCRUED_CASES, ids=[f"{c}-{p}" for c, _, p in ACCRUED_CASES])
-def test_rule_fires_on_the_accrued_sample(parsed, code, change, path):
-    record = copy.deepcopy(parsed[ACCRUED].record)
+@pytest.mark.parametrize("sample,code,change,path", SAMPLE_CASES,
+                         ids=[f"{c}-{p}" for _, c, _, p in SAMPLE_CASES])
+def test_rule_fires_on_our_samples(parsed, sample, code, change, path):
+    record = copy.deepcopy(parsed[sample].record)
     change(record)
-    assert path in [f.path for f in findings(parsed[ACCRUED], record, code)]
+    assert path in [f.path for f in findings(parsed[sample], record, code)]
 
 
 def test_tiered_sample_is_clean_as_printed(parsed):

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import Counter
+from decimal import Decimal
 
 from .registry import Context, Identity, class_path, number, rule, slack
 from ..build.record import Key, render_path
-from ..build.shift import FACTOR_SOURCES, expected_factor, factor_matches
+from ..build.shift import FACTOR_SOURCES, expected_factor, factor_matches, half_unit
 
 TOTALLED_FIELDS = ("original_balance", "beginning_balance", "principal_distribution", "interest_distribution",
                    "realized_loss", "total_distribution", "interest_shortfall", "deferred_interest",
@@ -290,3 +291,44 @@ def roster(ctx: Context) -> None:
             if missing:
                 ctx.finding("RG311", f"class {name} is missing from the {section} table(s) that print "
                             f"{', '.join(missing)}", render_path(class_path(name, "class")))
+
+
+@rule("RG319", "credit support", "error",
+      tolerance="half a unit of the percentage's last printed digit, plus the rounding of the balances",
+      quirks="Classes of one rank (the senior A classes) print the same support; the payment-report sample "
+             "counts the O/C amount as support and divides by the ending collateral balance. Original "
+             "credit support is not checked: the original collateral balance is not printed.")
+def credit_support(ctx: Context) -> None:
+    """A class's credit support is the ending balance of every class junior to it plus the
+    overcollateralization amount, over the ending collateral balance. Ranks follow the table's order;
+    neighbouring classes printing the same support are one rank."""
+    classes = [e for e in ctx.certificate_classes() if number(e.get("credit_support_pct"))]
+    pool = ctx.record["pool"]
+    collateral = pool.get("aggregate_ending_collateral_balance",
+                          ctx.record["collateral"].get("total", {}).get("ending_balance"))
+    oc = pool.get("overcollateralization_amount")
+    if not classes or not number(collateral) or collateral <= 0 or not number(oc):
+        return
+    ranks = _ranks(classes)
+    for rank, members in enumerate(ranks):
+        juniors = [e for later in ranks[rank + 1:] for e in later]
+        below = sum((e["ending_balance"] for e in juniors if number(e.get("ending_balance"))), Decimal(0)) + oc
+        computed = below * 100 / collateral
+        for entry in members:
+            printed = entry["credit_support_pct"]
+            if abs(computed - printed) > half_unit(printed) + slack([oc, collateral]) * 100 / collateral:
+                ctx.finding("RG319", f"class {entry['class']}: credit support printed {printed}%, but the "
+                            f"junior classes and the O/C amount, {below}, over the collateral balance "
+                            f"{collateral} are {computed:.4f}%",
+                            render_path(class_path(entry["class"], "credit_support_pct")),
+                            expected=computed.quantize(printed), actual=printed)
+
+
+def _ranks(classes: list) -> list:
+    ranks: list = []
+    for entry in classes:
+        if ranks and ranks[-1][-1]["credit_support_pct"] == entry["credit_support_pct"]:
+            ranks[-1].append(entry)
+        else:
+            ranks.append([entry])
+    return ranks

@@ -142,6 +142,53 @@ def interest_paid(ctx: Context) -> None:
 PAID_LESS = ("prepayment_interest_shortfall", "relief_act_interest_shortfall")
 
 
+@rule("RG318", "floating rates", "error",
+      tolerance="half a unit of the last printed digit of the rate, the index and the margin",
+      quirks="A floating class's rate is capped by the deal's net WAC rate where the report prints one: a "
+             "rate at the cap is not index plus margin. The dollars-statement sample prints this month's and "
+             "next month's rate for A-7 both in the class table and under the index rate.")
+def floating_rates(ctx: Context) -> None:
+    """A floating-rate class's pass-through rate is the index rate plus its margin (at most the cap),
+    for this month and, where printed, the next; a rate printed in two places is the same in both."""
+    pool = ctx.record["pool"]
+    for entry in ctx.classes:
+        name = entry["class"]
+        for period, rate_field in ((pool, "interest_rate_pct"), (pool.get("next") or {}, "interest_rate_next_pct")):
+            listed = (period.get("class_rates_pct") or {}).get(name) or {}
+            margin, margin_path = _margin(entry, listed, period is pool)
+            rate, index = entry.get(rate_field), period.get("index_rate_pct")
+            rate_path = class_path(name, rate_field)
+            if not number(rate) and number(listed.get("pass_through_rate")):
+                rate = listed["pass_through_rate"]
+                rate_path = _rates_path(period is pool, name, "pass_through_rate")
+            if number(listed.get("pass_through_rate")) and number(entry.get(rate_field)):
+                ctx.identity("RG318", rate_path, [(1, listed["pass_through_rate"],
+                                                   _rates_path(period is pool, name, "pass_through_rate"))],
+                             entry[rate_field], f"class {name}: the rate printed under the index rate")
+            if number(margin) and number(index) and number(rate) and not _at_cap(ctx, entry, rate):
+                index_path = ("pool",) + (() if period is pool else ("next",)) + ("index_rate_pct",)
+                ctx.identity("RG318", rate_path, [(1, index, index_path), (1, margin, margin_path)], rate,
+                             f"class {name}: index rate + margin")
+
+
+def _margin(entry: dict, listed: dict, this_month: bool):
+    if this_month and number(entry.get("margin_pct")):
+        return entry["margin_pct"], class_path(entry["class"], "margin_pct")
+    if number(listed.get("margin")):
+        return listed["margin"], _rates_path(this_month, entry["class"], "margin")
+    return None, None
+
+
+def _rates_path(this_month: bool, name: str, field: str) -> tuple:
+    return ("pool",) + (() if this_month else ("next",)) + ("class_rates_pct", Key(name), field)
+
+
+def _at_cap(ctx: Context, entry: dict, rate) -> bool:
+    """Whether a class's rate is its cap (the deal's net WAC rate, or the class's own cap)."""
+    caps = [entry.get("cap_rate_pct"), ctx.record["pool"].get("net_wac_rate_pct")]
+    return any(number(cap) and abs(rate - cap) <= slack([rate, cap]) for cap in caps)
+
+
 FEES = {"servicing_fee": "servicing_fee_rate_pct", "trustee_fee": "trustee_fee_rate_pct"}
 
 
@@ -212,3 +259,40 @@ def _implied_rate(owners, fee: str):
     votes = Counter((v[fee] * 1200 / v["beginning_balance"]).quantize(Decimal("0.0001")) for v in owners)
     rate, count = votes.most_common(1)[0] if votes else (None, 0)
     return rate if count >= 2 else None
+
+
+@rule("RG323", "shortfall allocation", "warning",
+      tolerance="half a unit of the last printed digit of each amount",
+      quirks="The distribution-summary sample allocates to its classes the prepayment interest shortfall "
+             "the servicer's compensating interest did not cover (the net, 2,563.69 of 12,086.99).")
+def shortfall_allocation(ctx: Context) -> None:
+    """The prepayment interest and Relief Act shortfalls the classes bear add up to the deal's: its net
+    prepayment interest shortfall (the aggregate less compensating interest, where only those are
+    printed) and its Relief Act shortfall."""
+    for field, sources in ALLOCATED.items():
+        shares = [(1, e["shortfall"][field], class_path(e["class"], "shortfall", field)) for e in ctx.classes
+                  if number((e.get("shortfall") or {}).get(field))]
+        total = _deal_amount(ctx, sources)
+        if shares and total is not None:
+            value, path, terms = total
+            ctx.identity("RG323", path, shares + terms, value,
+                         f"the classes' {field.replace('_', ' ')}s" + (" + compensating interest" if terms else ""))
+
+
+ALLOCATED = {"prepayment_interest_shortfall": ("net_prepayment_interest_shortfall",
+                                               "aggregate_prepayment_interest_shortfall"),
+             "relief_act_interest_shortfall": ("aggregate_relief_act_shortfall", "relief_act_shortfall")}
+
+
+def _deal_amount(ctx: Context, sources: tuple):
+    """(value, path, extra terms) of the deal's shortfall: the pool's or the total column's first printed
+    source; an aggregate prepayment shortfall is compared with the classes' share plus compensating interest."""
+    owners = [(("pool",), ctx.record["pool"]), (("collateral", Key("total")), ctx.record["collateral"].get("total", {}))]
+    for source in sources:
+        for path, values in owners:
+            if number(values.get(source)):
+                compensating = values.get("compensating_interest")
+                extra = [(1, compensating, path + ("compensating_interest",))] \
+                    if source.startswith("aggregate_prepayment") and number(compensating) else []
+                return values[source], path + (source,), extra
+    return None
