@@ -44,6 +44,7 @@ def following(month, name="dec.txt", date=dt.date(2003, 12, 15)):
             values["ending_balance"] = end - 1000
     for values in nxt.groups.values():
         values["beginning_balance"] = values.get("ending_balance")
+    nxt.pool.update(oc_increase=Decimal(0), oc_release=Decimal(0))  # the target is met: the O/C stays
     nxt.pool["realized_losses"] = Decimal(500)
     nxt.pool["cumulative_realized_losses"] = month.pool["cumulative_realized_losses"] + 500
     return nxt
@@ -62,6 +63,10 @@ CASES = [
      "classes[A-1].beginning_balance"),
     ("RG401", lambda m: m.groups["2"].update(beginning_balance=Decimal("219000000")),
      "collateral[2].beginning_balance"),
+    ("RG401", lambda m: m.pool.update(overcollateralization_amount=Decimal("14345337")),
+     "pool.overcollateralization_amount"),
+    ("RG401", lambda m: m.prior.update({("pool",): {"overcollateralization_amount": Decimal("14344377")}}),
+     "pool.prior.overcollateralization_amount"),
     ("RG402", lambda m: m.pool.update(cumulative_realized_losses=Decimal("22990")),
      "pool.cumulative_realized_losses"),
     ("RG402", lambda m: m.pool.update(cumulative_realized_losses=Decimal("22000")),

@@ -122,6 +122,8 @@ SAMPLE_CASES = [
      "classes[M-1].interest_rate_pct"),
     (TIERED, "RG318", lambda r: r["pool"]["next"]["class_rates_pct"]["A-7"].update(margin=Decimal("0.280000")),
      "classes[A-7].interest_rate_next_pct"),
+    (FLOATING, "RG313", lambda r: r["pool"].update(oc_increase=Decimal("594689.62")),
+     "pool.overcollateralization_amount"),
     (FLOATING, "RG319", lambda r: _cls(r, "M-3").update(credit_support_pct=Decimal("6.86")),
      "classes[M-3].credit_support_pct"),
     (FLOATING, "RG319", lambda r: _cls(r, "B-2").update(ending_balance=Decimal("5650000.00")),

@@ -14,7 +14,8 @@ CLASS_FIELDS = ("original_balance", "beginning_balance", "ending_balance", "cusi
                 "cumulative_realized_loss", "deferred_interest")
 GROUP_FIELDS = ("beginning_balance", "ending_balance", "beginning_loan_count", "ending_count", "realized_losses",
                 "cumulative_realized_losses")
-POOL_FIELDS = ("realized_losses", "cumulative_realized_losses")
+POOL_FIELDS = ("realized_losses", "cumulative_realized_losses", "overcollateralization_amount", "oc_increase",
+               "oc_release")
 DEFAULT_DEAL_KEY = ("filing.registrant", "filing.series")
 
 
@@ -31,7 +32,7 @@ class Month:
     where: dict                   # record path -> (line, column, source line)
     growing: frozenset            # classes whose balance may grow: accreting, or the O/C class
     reported: bool = True         # False for a report read for context (--history)
-    notes: list = field(default_factory=list)
+    prior: dict = field(default_factory=dict)  # owner path -> what it prints as last month's figures
 
     @property
     def index(self) -> int:
@@ -50,11 +51,19 @@ def month_of(name: str, result, reported: bool = True) -> Month | None:
     if deal is None:
         return None
     classes = {e["class"]: {k: e[k] for k in CLASS_FIELDS if k in e} for e in record.get("classes", [])}
-    groups = {g: {k: v[k] for k in GROUP_FIELDS if k in v} for g, v in (record.get("collateral") or {}).items()}
+    collateral = record.get("collateral") or {}
+    groups = {g: {k: v[k] for k in GROUP_FIELDS if k in v} for g, v in collateral.items()}
     pool = {k: record["pool"][k] for k in POOL_FIELDS if k in record.get("pool", {})}
     month = Month(name, deal, date, classes, groups, pool, {}, _growing(result), reported)
+    month.prior = {("pool",): _scalars(record.get("pool", {}).get("prior"))}
+    month.prior.update({("collateral", Key(g)): _scalars(v.get("prior")) for g, v in collateral.items()})
     month.where = _where(month, result)
     return month
+
+
+def _scalars(prior) -> dict:
+    """The numbers an owner prints as last month's (``prior``), without the nested tables."""
+    return {k: v for k, v in (prior or {}).items() if number(v)}
 
 
 def deal_key(record: dict, paths) -> tuple | None:
@@ -80,6 +89,7 @@ def _where(month: Month, result) -> dict:
     paths = [("classes", Key(c), f) for c, values in month.classes.items() for f in values]
     paths += [("collateral", Key(g), f) for g, values in month.groups.items() for f in values]
     paths += [("pool", f) for f in month.pool] + [("distribution_date",)]
+    paths += [owner + ("prior", f) for owner, values in month.prior.items() for f in values]
     found = {}
     for path in paths:
         rendered = render_path(path)

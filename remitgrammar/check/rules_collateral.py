@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from .registry import Context, number, rule
+from .registry import Context, number, rule, slack
 from ..build.record import Key, render_path
 from ..build.shift import half_unit
 
@@ -160,9 +160,11 @@ def oc_deficiency(ctx: Context) -> None:
     """Where a report prints the overcollateralization target and amount, the excess it prints is the
     amount less the target, or zero when the amount falls short (for the pool and for each loan group);
     the deficiency a loan group prints is its target less its amount, or zero when the amount meets
-    the target."""
+    the target. Where it prints last month's O/C amount, this month's is that plus the increase less
+    the release (less the realized losses, where the increase is counted before them)."""
     owners = [(("pool",), ctx.record["pool"])]
     owners += [(("collateral", Key(g)), v) for g, v in ctx.record["collateral"].items()]
+    _oc_roll(ctx, ctx.record["pool"])
     for path, values in owners:
         target, amount = values.get("oc_target"), values.get("overcollateralization_amount")
         if not (number(target) and number(amount)):
@@ -172,6 +174,23 @@ def oc_deficiency(ctx: Context) -> None:
                            "O/C target - O/C amount")
         _at_least_zero(ctx, path + ("excess_oc",), values.get("excess_oc"), amount, target,
                        "O/C amount - O/C target")
+
+
+def _oc_roll(ctx: Context, pool: dict) -> None:
+    """This month's O/C amount is last month's (as the report prints it) plus the increase less the
+    release, less the realized losses where the increase is counted before them."""
+    prior = (pool.get("prior") or {}).get("overcollateralization_amount")
+    terms = [prior, pool.get("oc_increase"), pool.get("oc_release")]
+    amount, losses = pool.get("overcollateralization_amount"), pool.get("realized_losses", 0)
+    if not all(number(v) for v in terms + [amount, losses]):
+        return
+    rolled = terms[0] + terms[1] - terms[2]
+    if abs(amount - (rolled - losses)) <= slack(terms + [amount, losses]):
+        return
+    ctx.identity("RG313", ("pool", "overcollateralization_amount"),
+                 [(1, prior, ("pool", "prior", "overcollateralization_amount")), (1, terms[1], ("pool", "oc_increase")),
+                  (-1, terms[2], ("pool", "oc_release"))], amount,
+                 f"last month's O/C amount + increase - release (less the realized losses, {rolled - losses})")
 
 
 def _at_least_zero(ctx: Context, path: tuple, printed, more, less, what: str) -> None:

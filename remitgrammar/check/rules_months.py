@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from .months import Month
 from .registry import ACROSS, number, rule, slack
+from ..build.record import render_path
 from ..errors import Finding
 
 STATIC_FIELDS = ("original_balance", "cusip")
@@ -59,7 +60,10 @@ def _carries(deal: Deal, code: str, a: Month, b: Month, path: str, before, after
              "which are missing)")
 def carry_over(deal: Deal) -> None:
     """In consecutive months of a deal, each class's beginning balance is the previous month's ending
-    balance, and so is each loan group's; a group's beginning loan count is the previous ending count."""
+    balance, and so is each loan group's; a group's beginning loan count is the previous ending count;
+    what a report prints as last month's figures is what last month's report printed; and the O/C
+    amount is last month's plus the increase less the release (less the realized losses, where the
+    increase is counted before them)."""
     for a, b in deal.consecutive():
         for name in a.classes.keys() & b.classes.keys():
             _carries(deal, "RG401", a, b, f"classes[{name}].beginning_balance",
@@ -71,6 +75,36 @@ def carry_over(deal: Deal) -> None:
                      after.get("beginning_balance"), f"group {group}'s beginning balance")
             _carries(deal, "RG401", a, b, f"collateral[{group}].beginning_loan_count", before.get("ending_count"),
                      after.get("beginning_loan_count"), f"group {group}'s beginning loan count")
+        _priors(deal, a, b)
+        _oc_roll(deal, a, b)
+
+
+def _priors(deal: Deal, a: Month, b: Month) -> None:
+    """What a report prints as last month's figures (``prior``) is what last month's report printed."""
+    for owner, printed in b.prior.items():
+        before = a.pool if owner == ("pool",) else a.groups.get(str(owner[1]), {})
+        for name, value in printed.items():
+            path = render_path(owner + ("prior", name))
+            _carries(deal, "RG401", a, b, path, before.get(name), value, f"last month's {name} as printed here")
+
+
+def _oc_roll(deal: Deal, a: Month, b: Month) -> None:
+    """The O/C amount is last month's plus this month's increase less its release (less its realized
+    losses, where the increase is counted before them), when the report does not print last month's."""
+    before, now = a.pool.get("overcollateralization_amount"), b.pool
+    if b.prior.get(("pool",), {}).get("overcollateralization_amount") is not None:
+        return  # RG313 holds it to the prior amount printed in the report itself
+    if not all(number(v) for v in (before, now.get("overcollateralization_amount"), now.get("oc_increase"),
+                                      now.get("oc_release"))):
+        return
+    rolled = before + now["oc_increase"] - now["oc_release"]
+    losses = now.get("realized_losses") if number(now.get("realized_losses")) else 0
+    amount = now["overcollateralization_amount"]
+    allowed = slack([before, amount, now["oc_increase"], now["oc_release"], losses])
+    if min(abs(amount - rolled), abs(amount - rolled + losses)) > allowed:
+        deal.finding("RG401", b, "pool.overcollateralization_amount", f"the O/C amount is {amount}, but {_at(a)}'s "
+                     f"{before} plus this month's increase less its release is {rolled}"
+                     + (f" ({rolled - losses} less its realized losses)" if losses else ""), rolled, amount)
 
 
 @rule("RG402", "cumulative losses", "error", into=ACROSS,
