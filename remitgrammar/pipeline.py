@@ -252,16 +252,17 @@ def check_path(path: str | Path, format_name: str | None = None, repair: bool = 
     return [f for _, outcome in parse_reports(path, format_name, repair) for f in check_result(outcome)]
 
 
-def month_of_outcome(name: str, outcome, reported: bool = True):
-    """The month a parse outcome gives the rules across months (None when it names no deal or date)."""
+def month_of_outcome(name: str, outcome, reported: bool = True, ref=None):
+    """The month a parse outcome gives the rules across months (None when it names no deal or date);
+    ``ref`` is what its findings come back under (the name by default)."""
     from .check.months import month_of
 
     result = outcome.result if isinstance(outcome, RemitError) else outcome
-    return None if result is None else month_of(name, result, reported)
+    return None if result is None else month_of(name, result, reported, ref)
 
 
 def check_across(months: list) -> dict:
-    """The RG4xx findings of the months of every deal, by report name (see check/across.py)."""
+    """The RG4xx findings of the months of every deal, by each month's ``ref`` (see check/across.py)."""
     from .check.across import check_months
 
     return check_months([m for m in months if m is not None])

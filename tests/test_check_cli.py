@@ -12,7 +12,8 @@ from remitgrammar.cli import app
 
 ROOT = Path(__file__).resolve().parent.parent
 CLEAN = ROOT / "tests" / "corpus" / "usbank-absc-2003" / "absc_2003-he2_2003-11-17.txt"  # warnings only
-QUIRKY = ROOT / "tests" / "corpus" / "usbank-absc-2002" / "absc_2002-he1_2002-11-15.txt"  # 2 errors
+# 3 errors: 26 cents off in RG305 and RG310, and RG399 naming the pool's ending balance behind both
+QUIRKY = ROOT / "tests" / "corpus" / "usbank-absc-2002" / "absc_2002-he1_2002-11-15.txt"
 SHIFTED = ROOT / "tests" / "corpus" / "usbank-absc-2003" / "absc_2003-he4_2003-12-15.txt"
 
 
@@ -39,8 +40,8 @@ def test_json_output(runner):
     payload = json.loads(result.stdout)
     assert [f["path"] for f in payload["files"]] == [str(QUIRKY), str(CLEAN)]
     codes = [f["code"] for f in payload["files"][0]["findings"]]
-    assert codes.count("RG305") == 1 and codes.count("RG310") == 1
-    assert payload["summary"].startswith("2 file(s): 2 error(s)")
+    assert codes.count("RG305") == 1 and codes.count("RG310") == 1 and codes.count("RG399") == 1
+    assert payload["summary"].startswith("2 file(s): 3 error(s)")
 
 
 def test_github_annotations(runner):
@@ -54,14 +55,14 @@ def test_junit_xml(runner):
     result = runner.invoke(app, ["check", str(QUIRKY), str(CLEAN), "--output-format", "junit"])
     root = ET.fromstring(result.stdout)
     suites = root.findall("testsuite")
-    assert [s.get("failures") for s in suites] == ["2", "0"]
-    assert len(root.findall(".//failure")) == 2
+    assert [s.get("failures") for s in suites] == ["3", "0"]
+    assert len(root.findall(".//failure")) == 3
 
 
 def test_baseline_reports_only_new_findings(runner, tmp_path):
     base = tmp_path / "baseline.json"
     written = runner.invoke(app, ["check", str(QUIRKY), "--write-baseline", str(base)])
-    assert written.exit_code == 1 and "wrote 7 finding(s)" in written.stderr
+    assert written.exit_code == 1 and "wrote 8 finding(s)" in written.stderr
     again = runner.invoke(app, ["check", str(QUIRKY), "--baseline", str(base)])
     assert again.exit_code == 0
     assert again.stdout.strip() == "1 file(s): 0 error(s), 0 warning(s), 0 info"

@@ -118,6 +118,7 @@ def test_months_are_linked_by_deal_and_ordered_by_date(november):
 
 
 def test_context_months_are_compared_but_not_reported(november):
+    november = copy.deepcopy(november)
     december = following(november)
     november.reported = False
     december.classes["A-1"]["original_balance"] = Decimal(1)
@@ -131,6 +132,8 @@ def test_the_deal_key_ignores_case_and_punctuation():
     assert deal_key(record, ("filing.registrant", "filing.series")) == (
         "ASSET BACKED SECURITIES CORP HOME EQUITY LOAN TRUST", "2003 HE2")
     assert deal_key({"filing": {}}, ("filing.registrant", "filing.series")) is None
+    assert deal_key({"filing": {"registrant": "Asset Backed Securities Corp."}}, ("filing.registrant",
+                                                                             "filing.series")) is None
 
 
 def test_june_and_november_together_give_no_error(runner):

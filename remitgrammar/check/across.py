@@ -11,8 +11,9 @@ from .registry import ACROSS
 from .rules_months import Deal
 
 
-def check_months(months: list[Month]) -> dict[str, list[Finding]]:
-    """The findings across months, by the name of the report they concern (reported months only).
+def check_months(months: list[Month]) -> dict:
+    """The findings across months, by the ``ref`` of the month they concern (its report's name unless
+    the caller gave another), for reported months only.
 
     Months read for context (``reported=False``) take part in every comparison, but what is found on
     them is not reported. A rule that stops on an unexpected error gives an RG901 finding.
@@ -20,14 +21,14 @@ def check_months(months: list[Month]) -> dict[str, list[Finding]]:
     deals: dict[tuple, list[Month]] = {}
     for month in months:
         deals.setdefault(month.deal, []).append(month)
-    found: dict[str, list[Finding]] = {}
+    found: dict = {}
     with localcontext() as decimal:
         decimal.prec = 80
         for members in deals.values():
             members.sort(key=lambda m: (m.date, m.reported))
             for month, finding in _run(Deal(members)):
                 if month.reported:
-                    found.setdefault(month.name, []).append(finding)
+                    found.setdefault(month.name if month.ref is None else month.ref, []).append(finding)
     return found
 
 

@@ -11,9 +11,11 @@ from ..build.record import render_path
 @rule("RG399", "likely misprint", "error",
       tolerance="the fitting values of the failed identities agree within the slack of each; every identity "
                 "that held still holds with the new value",
-      quirks="Runs after every other rule, over the identities they evaluated (RG301-RG303, RG305-RG309, "
-             "RG312, RG313, RG317). A number in one failed identity only is not named: any of its numbers "
-             "could be the wrong one.")
+      quirks="Runs after every other rule, over the identities they evaluated with the record paths of their "
+             "numbers (most of RG301-RG323); a number a rule uses without its path (a default of zero) takes "
+             "no part. A number in one failed identity only is not named: any of its numbers could be the "
+             "wrong one. The 2002-HE1 November report's pool ending balance, 798,796,001.41, is named: "
+             "798,796,001.15 makes both its RG305 and its RG310 hold.")
 def likely_misprint(ctx: Context) -> None:
     """Where two or more failed identities share one printed number, and changing that number alone
     makes all of them hold (and breaks none that held), the number is named as the likely misprint,

@@ -32,6 +32,7 @@ class Month:
     where: dict                   # record path -> (line, column, source line)
     growing: frozenset            # classes whose balance may grow: accreting, or the O/C class
     reported: bool = True         # False for a report read for context (--history)
+    ref: object = None            # what findings are returned under, when not the name (reports share one)
     prior: dict = field(default_factory=dict)  # owner path -> what it prints as last month's figures
 
     @property
@@ -40,8 +41,10 @@ class Month:
         return self.date.year * 12 + self.date.month
 
 
-def month_of(name: str, result, reported: bool = True) -> Month | None:
-    """The month of a parsed report, or None when it names no deal or no distribution date."""
+def month_of(name: str, result, reported: bool = True, ref=None) -> Month | None:
+    """The month of a parsed report, or None when it names no deal or no distribution date.
+
+    ``ref`` identifies the report to the caller (the deals of one EDGAR submission share its name)."""
     record = result.record
     try:
         date = _dt.date.fromisoformat(str(record.get("distribution_date")))
@@ -58,6 +61,7 @@ def month_of(name: str, result, reported: bool = True) -> Month | None:
     month.prior = {("pool",): _scalars(record.get("pool", {}).get("prior"))}
     month.prior.update({("collateral", Key(g)): _scalars(v.get("prior")) for g, v in collateral.items()})
     month.where = _where(month, result)
+    month.ref = ref
     return month
 
 
@@ -67,14 +71,15 @@ def _scalars(prior) -> dict:
 
 
 def deal_key(record: dict, paths) -> tuple | None:
-    """The values of the deal-key paths, normalized (case, spacing, punctuation), or None when all are empty."""
+    """The values of the deal-key paths, normalized (case, spacing, punctuation), or None when one is
+    empty: a registrant without its series would link all of its deals as one."""
     values = []
     for path in paths:
         node = record
         for part in path.split("."):
             node = node.get(part) if isinstance(node, dict) else None
         values.append(" ".join(re.findall(r"[A-Z0-9]+", str(node).upper())) if node is not None else "")
-    return tuple(values) if any(values) else None
+    return tuple(values) if all(values) else None
 
 
 def _growing(result) -> frozenset:

@@ -63,9 +63,13 @@ def number(value) -> bool:
 def slack(values: Iterable) -> Decimal:
     """The rounding slack of a set of printed amounts: the sum of their half-units.
 
-    A printed zero adds none: trustees print nothing-at-all as 0 or 0.00, and thirteen classes
-    of zero shortfall would otherwise hide a misprinted 5 in the fourteenth."""
-    return sum((half_unit(v) for v in values if isinstance(v, Decimal) and v != 0), Decimal(0))
+    Printed zeros together add at most one unit of their last digit: a zero may be a rounded
+    0.40, but trustees print nothing-at-all as 0 or 0.00, and thirteen classes of zero shortfall
+    would otherwise hide a misprinted 5 in the fourteenth."""
+    numbers = [v for v in values if isinstance(v, Decimal)]
+    nonzero = sum((half_unit(v) for v in numbers if v != 0), Decimal(0))
+    zeros = [half_unit(v) for v in numbers if v == 0]
+    return nonzero + min(sum(zeros), 2 * max(zeros)) if zeros else nonzero
 
 
 @dataclass

@@ -113,29 +113,37 @@ def _tier_totals(ctx: Context, classes: list, totals: dict, prefix: str, total_p
         if not number(printed) or not values:
             continue
         omitted = _omitted(values, printed)
-        _remember(ctx, values, printed, path, total_path, omitted)
+        columns[path] = (printed, values)
         if omitted is None:
             computed = sum(v for _, v in values)
             ctx.finding("RG303", f"Total row {path}: printed {printed}, the classes sum to {computed}, and "
                         f"leaving out up to {MAX_LEFT_OUT} classes does not explain it",
                         f"{prefix}.{path}", expected=computed, actual=printed)
         elif omitted:
-            left_out[path], columns[path] = omitted, (printed, values)
-    _report_left_out(ctx, left_out, columns, prefix)
+            left_out[path] = omitted
+    designed = _report_left_out(ctx, left_out, columns, prefix)
+    _remember(ctx, columns, designed, total_path)
 
 
-def _remember(ctx: Context, values: list, printed, path: str, total_path: tuple, omitted) -> None:
-    """The column's sum as an identity, over the classes it counts, for the misprint search."""
-    fields = tuple(path.split("."))
-    kept = [(1, v, class_path(n, *fields)) for n, v in values if not omitted or n not in omitted]
-    computed = sum(v for _, v, _ in kept)
-    allowed = slack([v for _, v, _ in kept] + [printed])
-    ctx.identities.append(Identity("RG303", f"Total row {path}", kept, (printed, total_path + fields), allowed,
-                                   abs(computed - printed) > allowed))
+def _remember(ctx: Context, columns: dict, designed: dict, total_path: tuple) -> None:
+    """Each column's sum as an identity for the misprint search, over the classes the Total counts by
+    design (for a column nothing explains, without the classes another column leaves out that come
+    closest to explaining it: a misprinted ending balance is measured like the beginning balances)."""
+    choices = set(designed.values()) | {()}
+    for path, (printed, values) in columns.items():
+        excluded = designed[path] if path in designed else min(
+            choices, key=lambda out: (abs(sum(v for n, v in values if n not in out) - printed), len(out)))
+        fields = tuple(path.split("."))
+        kept = [(1, v, class_path(n, *fields)) for n, v in values if n not in excluded]
+        computed = sum(v for _, v, _ in kept)
+        allowed = slack([v for _, v, _ in kept] + [printed])
+        ctx.identities.append(Identity("RG303", f"Total row {path}", kept, (printed, total_path + fields), allowed,
+                                       abs(computed - printed) > allowed))
 
 
-def _report_left_out(ctx: Context, left_out: dict, columns: dict, prefix: str) -> None:
+def _report_left_out(ctx: Context, left_out: dict, columns: dict, prefix: str) -> dict:
     """Omissions a report makes by design are information; one that only a misprint explains is an error.
+    Returns, for each column that leaves classes out, those it leaves out by design.
 
     A class is left out by design when it is left out of at least two columns (B-IO of the interest
     and total-distribution columns) or is structural (notional, outside the O/C, the O/C class). A
@@ -143,15 +151,15 @@ def _report_left_out(ctx: Context, left_out: dict, columns: dict, prefix: str) -
     of a Total of zero: 0.00 printed as 0.05 under a Total of 0.00.
     """
     times = Counter(name for omitted in left_out.values() for name in omitted)
-    designed: dict[tuple, list[str]] = {}
+    designed: dict[str, tuple] = {}
     for path, omitted in left_out.items():
         printed, values = columns[path]
         if printed == 0:  # a Total of nothing: the classes it would leave out are the only ones with values
             odd = list(omitted)
         else:
             odd = [n for n in omitted if times[n] < 2 and not _structural(ctx, n)]
+        designed[path] = tuple(n for n in omitted if n not in odd)
         if not odd:
-            designed.setdefault(omitted, []).append(path)
             continue
         kept = sum(v for n, v in values if n not in omitted or n in odd)
         name = odd[0]
@@ -162,9 +170,14 @@ def _report_left_out(ctx: Context, left_out: dict, columns: dict, prefix: str) -
                     f"(printed {value}, {value - (kept - printed)} would fit) or the Total",
                     render_path(class_path(name, *path.split("."))), expected=value - (kept - printed),
                     actual=value)
-    for omitted, paths in designed.items():
+    by_set: dict[tuple, list[str]] = {}
+    for path, omitted in designed.items():
+        if omitted and omitted == left_out[path]:
+            by_set.setdefault(omitted, []).append(path)
+    for omitted, paths in by_set.items():
         ctx.finding("RG303", f"the Total row leaves out {', '.join(omitted)} in {', '.join(paths)}",
                     f"{prefix}.{paths[0]}", severity="info")
+    return designed
 
 
 def _structural(ctx: Context, name: str) -> bool:
@@ -246,7 +259,8 @@ def _pairs(left: list, right: list, target, tolerance, size: int) -> set:
       tolerance="half a unit of the factor's last printed digit, plus the rounding of the dollar amount "
                 "scaled by 1,000 over the original balance",
       quirks="The 2003-HE2 reports print P's ending-balance factor as 0.00000 although its balance is its "
-             "full $100, and R's as 1000.00000 although its balance is 0: the two look swapped. Classes with no original balance (X, R) cannot be checked; a factor whose dollar "
+             "full $100, and R's as 1000.00000 although its balance is 0: the two look swapped. Classes "
+             "with no original balance (X, R) cannot be checked; a factor whose dollar "
              "amount the report does not print (the 2003 Interest Carry-forward factors) cannot either.")
 def factors(ctx: Context) -> None:
     """Each AMOUNTS PER $1,000 UNIT factor is the class's dollar amount times 1,000 over its original
@@ -294,14 +308,16 @@ def roster(ctx: Context) -> None:
 
 
 @rule("RG319", "credit support", "error",
-      tolerance="half a unit of the percentage's last printed digit, plus the rounding of the balances",
+      tolerance="half a unit of the percentage's last printed digit, plus the rounding of the junior balances, "
+                "the O/C amount and the collateral balance",
       quirks="Classes of one rank (the senior A classes) print the same support; the payment-report sample "
              "counts the O/C amount as support and divides by the ending collateral balance. Original "
              "credit support is not checked: the original collateral balance is not printed.")
 def credit_support(ctx: Context) -> None:
     """A class's credit support is the ending balance of every class junior to it plus the
-    overcollateralization amount, over the ending collateral balance. Ranks follow the table's order;
-    neighbouring classes printing the same support are one rank."""
+    overcollateralization amount, over the ending collateral balance. Classes are in the table's order,
+    seniors first; a class shares its rank with the classes after it down to some point, so its support
+    is what the classes below one of them give. A class whose support fits no such point is reported."""
     classes = [e for e in ctx.certificate_classes() if number(e.get("credit_support_pct"))]
     pool = ctx.record["pool"]
     collateral = pool.get("aggregate_ending_collateral_balance",
@@ -309,26 +325,16 @@ def credit_support(ctx: Context) -> None:
     oc = pool.get("overcollateralization_amount")
     if not classes or not number(collateral) or collateral <= 0 or not number(oc):
         return
-    ranks = _ranks(classes)
-    for rank, members in enumerate(ranks):
-        juniors = [e for later in ranks[rank + 1:] for e in later]
-        below = sum((e["ending_balance"] for e in juniors if number(e.get("ending_balance"))), Decimal(0)) + oc
-        computed = below * 100 / collateral
-        for entry in members:
-            printed = entry["credit_support_pct"]
-            if abs(computed - printed) > half_unit(printed) + slack([oc, collateral]) * 100 / collateral:
-                ctx.finding("RG319", f"class {entry['class']}: credit support printed {printed}%, but the "
-                            f"junior classes and the O/C amount, {below}, over the collateral balance "
-                            f"{collateral} are {computed:.4f}%",
-                            render_path(class_path(entry["class"], "credit_support_pct")),
-                            expected=computed.quantize(printed), actual=printed)
-
-
-def _ranks(classes: list) -> list:
-    ranks: list = []
-    for entry in classes:
-        if ranks and ranks[-1][-1]["credit_support_pct"] == entry["credit_support_pct"]:
-            ranks[-1].append(entry)
-        else:
-            ranks.append([entry])
-    return ranks
+    balances = [e.get("ending_balance") if number(e.get("ending_balance")) else Decimal(0) for e in classes]
+    below = [sum(balances[k + 1:], Decimal(0)) + oc for k in range(len(classes))]  # under the k-th class
+    for i, entry in enumerate(classes):
+        printed = entry["credit_support_pct"]
+        fits = [(abs(b * 100 / collateral - printed), b) for b in below[i:]]
+        gap, nearest = min(fits)
+        allowed = half_unit(printed) + slack(balances[i + 1:] + [oc, collateral]) * 100 / collateral
+        if gap > allowed:
+            computed = nearest * 100 / collateral
+            ctx.finding("RG319", f"class {entry['class']}: credit support printed {printed}%, but the classes "
+                        f"below it (with the O/C amount) give at nearest {nearest} over the collateral balance "
+                        f"{collateral}, {computed:.4f}%", render_path(class_path(entry["class"], "credit_support_pct")),
+                        expected=computed.quantize(printed), actual=printed)

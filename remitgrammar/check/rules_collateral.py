@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from .registry import Context, number, rule, slack
+from .registry import Context, number, rule
 from ..build.record import Key, render_path
 from ..build.shift import half_unit
 
@@ -179,18 +179,17 @@ def oc_deficiency(ctx: Context) -> None:
 def _oc_roll(ctx: Context, pool: dict) -> None:
     """This month's O/C amount is last month's (as the report prints it) plus the increase less the
     release, less the realized losses where the increase is counted before them."""
-    prior = (pool.get("prior") or {}).get("overcollateralization_amount")
-    terms = [prior, pool.get("oc_increase"), pool.get("oc_release")]
-    amount, losses = pool.get("overcollateralization_amount"), pool.get("realized_losses", 0)
-    if not all(number(v) for v in terms + [amount, losses]):
+    terms = [(1, (pool.get("prior") or {}).get("overcollateralization_amount"), ("pool", "prior",
+                                                                                 "overcollateralization_amount")),
+             (1, pool.get("oc_increase"), ("pool", "oc_increase")), (-1, pool.get("oc_release"), ("pool", "oc_release"))]
+    amount, losses = pool.get("overcollateralization_amount"), pool.get("realized_losses")
+    if not all(number(v) for _, v, _ in terms) or not number(amount):
         return
-    rolled = terms[0] + terms[1] - terms[2]
-    if abs(amount - (rolled - losses)) <= slack(terms + [amount, losses]):
-        return
-    ctx.identity("RG313", ("pool", "overcollateralization_amount"),
-                 [(1, prior, ("pool", "prior", "overcollateralization_amount")), (1, terms[1], ("pool", "oc_increase")),
-                  (-1, terms[2], ("pool", "oc_release"))], amount,
-                 f"last month's O/C amount + increase - release (less the realized losses, {rolled - losses})")
+    rolled = sum(sign * v for sign, v, _ in terms)
+    if number(losses) and losses != 0 and abs(amount - (rolled - losses)) < abs(amount - rolled):
+        terms.append((-1, losses, ("pool", "realized_losses")))  # the convention that fits: the increase before losses
+    ctx.identity("RG313", ("pool", "overcollateralization_amount"), terms, amount,
+                 "last month's O/C amount + increase - release" + (" - realized losses" if len(terms) > 3 else ""))
 
 
 def _at_least_zero(ctx: Context, path: tuple, printed, more, less, what: str) -> None:
@@ -218,11 +217,15 @@ def overcollateralization(ctx: Context) -> None:
     collateral = pool.get("aggregate_ending_collateral_balance",
                           ctx.record["collateral"].get("total", {}).get("ending_balance"))
     oc_class = ctx.oc_class()
-    terms = [(1, collateral)]
+    source = ("pool", "aggregate_ending_collateral_balance") if "aggregate_ending_collateral_balance" in pool \
+        else _path("total", "ending_balance")
+    terms = [(1, collateral, source)]
     for entry in ctx.certificate_classes():
         name = entry["class"]
         if name != oc_class and not ctx.notional(name) and not ctx.outside_oc(name):
-            terms.append((-1, entry.get("ending_balance", 0)))
+            printed = number(entry.get("ending_balance"))
+            terms.append((-1, entry.get("ending_balance", 0), ("classes", Key(name), "ending_balance") if printed
+                          else None))
     ctx.identity("RG310", ("pool", "overcollateralization_amount"), terms, amount,
                  "ending collateral balance - ending certificate balances")
 

@@ -15,8 +15,8 @@ DAYS = range(26, 36)  # an actual/360 accrual period: one month, from one distri
 
 
 @rule("RG314", "interest accrual", "error",
-      tolerance="half a unit of the interest's last printed digit, plus the balance times half a unit of the "
-                "rate's, plus the rate times half a unit of the balance's",
+      tolerance="half a unit of the interest's last printed digit (one unit for a printed zero), plus the "
+                "balance times half a unit of the rate's, plus the rate times half a unit of the balance's",
       quirks="Fixed-rate and interest-only classes accrue 30/360 while floating-rate classes of the same report "
              "accrue actual/360 over the period's days (32 days in the 2003-HE2 June report); the report's "
              "days are learned from its floating classes. The overcollateralization class's rate applies to "
@@ -61,8 +61,11 @@ def _case(ctx: Context, entry: dict):
 
 
 def _short(entry: dict) -> bool:
-    """Whether a class was paid less (or more) than it accrued: a shortfall or deferred interest."""
-    return any(number(entry.get(k)) and entry[k] != 0 for k in ("interest_shortfall", "deferred_interest"))
+    """Whether a class was paid less (or more) than it accrued: a shortfall of any kind, earlier
+    shortfalls paid, or deferred interest."""
+    amounts = [entry.get(k) for k in ("interest_shortfall", "deferred_interest", "prior_shortfall_paid")]
+    amounts += [(entry.get("shortfall") or {}).get(k) for k in PAID_LESS]
+    return any(number(v) and v != 0 for v in amounts)
 
 
 def _printed_fraction(ctx: Context, entry: dict):
@@ -73,7 +76,7 @@ def _printed_fraction(ctx: Context, entry: dict):
         days = (ctx.record["pool"].get("class_accrual_days") or {}).get(entry["class"])
     if convention.startswith("30"):
         return THIRTY_360, Decimal(1) / 12
-    if convention.startswith(("A", "ACT")) and isinstance(days, int) and days > 0:
+    if convention.startswith("A") and isinstance(days, int) and days > 0:
         return f"actual/360 over {days} days", Decimal(days) / 360
     return None
 

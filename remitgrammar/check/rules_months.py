@@ -109,17 +109,19 @@ def _oc_roll(deal: Deal, a: Month, b: Month) -> None:
 
 @rule("RG402", "cumulative losses", "error", into=ACROSS,
       tolerance="half a unit of the last printed digit of each amount",
-      quirks="none seen")
+      quirks="Subsequent recoveries on liquidated loans can lower cumulative losses: a fall is a warning, "
+             "not an error. In consecutive months the month's realized losses are taken net of recoveries, "
+             "as printed.")
 def cumulative_losses(deal: Deal) -> None:
-    """Cumulative realized losses never fall; in consecutive months they grow by the month's realized
-    losses (for the pool, each loan group and each class that prints them)."""
+    """In consecutive months cumulative realized losses grow by the month's realized losses (for the
+    pool, each loan group and each class that prints them); between any two months they do not fall."""
     for a, b in deal.neighbours():
         for path, before, after, month_loss in _cumulatives(a, b):
             if not (number(before) and number(after)):
                 continue
             if after < before - slack([before, after]):
-                deal.finding("RG402", b, path, f"cumulative losses fell from {before} ({_at(a)}) to {after}",
-                             f"at least {before}", after)
+                deal.finding("RG402", b, path, f"cumulative losses fell from {before} ({_at(a)}) to {after}: "
+                             "recoveries, or a misprint", f"at least {before}", after, severity="warning")
             elif b.index - a.index == 1 and number(month_loss):
                 _carries(deal, "RG402", a, b, path, before + month_loss, after,
                          f"cumulative losses (last month's plus this month's {month_loss})")

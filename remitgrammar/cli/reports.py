@@ -105,13 +105,8 @@ def check(
                    f"--fail-on takes {', '.join(SEVERITIES)}", err=True)
         raise typer.Exit(2)
     try:
-        results, months = [], []
-        for name, outcome in outcomes(paths, files_from, format_name, not no_repair):
-            results.append((name, check_result(outcome)))
-            months.append(month_of_outcome(name, outcome))
-        months += _context_months(history, format_name, not no_repair, {name for name, _ in results})
-        across = check_across(months)
-        results = [(name, findings + across.get(name, [])) for name, findings in results]
+        results = _checked(outcomes(paths, files_from, format_name, not no_repair), history, format_name,
+                           not no_repair)
         if baseline is not None:
             results = baselines.only_new(results, baselines.load(baseline))
     except ConfigError as exc:
@@ -125,6 +120,17 @@ def check(
     sys.stdout.write(render(results, output_format, fail_on))
     if any(at_or_above(f.severity, fail_on) for _, findings in results for f in findings):
         raise typer.Exit(1)
+
+
+def _checked(pairs, history, format_name, repair: bool) -> list:
+    """(name, findings) of each report: its own rules, then those across the months of its deal."""
+    results, months = [], []
+    for index, (name, outcome) in enumerate(pairs):
+        results.append((name, check_result(outcome)))
+        months.append(month_of_outcome(name, outcome, ref=index))  # the deals of a submission share its name
+    months += _context_months(history, format_name, repair, {name for name, _ in results})
+    across = check_across(months)
+    return [(name, findings + across.get(index, [])) for index, (name, findings) in enumerate(results)]
 
 
 def _context_months(history: Optional[List[Path]], format_name, repair: bool, reported: set) -> list:
