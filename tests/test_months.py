@@ -127,6 +127,23 @@ def test_context_months_are_compared_but_not_reported(november):
     assert set(found) == {"dec.txt"}
 
 
+def test_a_fall_in_cumulative_losses_is_a_warning(november):
+    december = following(november)
+    december.pool["cumulative_realized_losses"] = Decimal("22000")  # recoveries can do this
+    found = check_months([november, december])["dec.txt"]
+    assert ("RG402", "warning") in [(f.code, f.severity) for f in found if "fell" in f.message]
+
+
+def test_reports_that_share_a_name_keep_their_own_findings(november):
+    """The deals of one EDGAR submission share its file name: findings go back by ``ref``."""
+    december, other = following(november), following(november)
+    december.ref, other.ref = 0, 1
+    other.deal = ("ANOTHER TRUST", "1999 1")
+    december.classes["A-1"]["original_balance"] = Decimal(1)
+    found = check_months([november, december, other])
+    assert set(found) == {0}
+
+
 def test_the_deal_key_ignores_case_and_punctuation():
     record = {"filing": {"registrant": "Asset Backed Securities Corp., Home Equity Loan Trust", "series": "2003-HE2"}}
     assert deal_key(record, ("filing.registrant", "filing.series")) == (

@@ -252,6 +252,27 @@ def test_identity_findings_carry_both_sides_and_the_source_position(parsed):
     assert (finding.line, finding.column) == (133, 18)
 
 
+def test_printed_zeros_together_allow_a_unit_of_rounding(parsed):
+    """Two groups printing 0 under a total printing 1 (0.40 + 0.40 rounds so) hold; 3 does not."""
+    result = parsed[SEED_2003]
+    for total, fires in ((1, False), (3, True)):
+        record = copy.deepcopy(result.record)
+        for group in ("1", "2"):
+            record["collateral"][group]["net_liquidation_proceeds"] = Decimal(0)
+        record["collateral"]["total"]["net_liquidation_proceeds"] = Decimal(total)
+        fired = [f for f in findings(result, record, "RG307") if "net_liquidation_proceeds" in f.path]
+        assert bool(fired) is fires
+
+
+def test_interest_accrual_skips_a_class_paid_short(parsed):
+    """A class that bears a prepayment interest shortfall is paid less than it accrued: not a misprint."""
+    record = copy.deepcopy(parsed[SEED_2003].record)
+    a2 = _cls(record, "A-2")
+    a2["shortfall"]["prepayment_interest_shortfall"] = Decimal("1500.00")
+    a2["interest_distribution"] -= 1500
+    assert findings(parsed[SEED_2003], record, "RG314") == []
+
+
 def test_tolerance_follows_printed_precision(parsed):
     """Four whole-dollar amounts allow 1.50; four cent amounts allow 0.015."""
     result = parsed[SEED_2003]
