@@ -78,6 +78,8 @@ CASES = [
      "pool.overcollateralization_amount"),
     ("RG311", lambda r: _cls(r, "M-1").pop("shortfall"), "classes[M-1].class"),
     ("RG313", lambda r: r["pool"].update(excess_oc=Decimal("5")), "pool.excess_oc"),
+    ("RG324", lambda r: r["pool"].update(prepayment_premiums=Decimal("498827")), "pool.prepayment_premiums"),
+    ("RG324", lambda r: r["pool"].update(prepayment_premium_loan_count=0), "pool.prepayment_premiums"),
     ("RG399", lambda r: _cls(r, "A-1").update(principal_distribution=Decimal("16219550")),
      "classes[A-1].principal_distribution"),
     ("RG399", lambda r: r["collateral"]["2"].update(beginning_balance=Decimal("232929284")),

@@ -299,3 +299,26 @@ def _deal_amount(ctx: Context, sources: tuple):
                     if source.startswith("aggregate_prepayment") and number(compensating) else []
                 return values[source], path + (source,), extra
     return None
+
+
+@rule("RG324", "prepayment premiums", "error",
+      tolerance="half a unit of the last printed digit of each amount; counts exact",
+      quirks="The US Bank reports pay the premiums to class P, the one class that prints interest but no "
+             "rate (2003-HE4: 293,670.52 collected, 293,671 paid, within rounding); where two classes print "
+             "no rate (the payment-report sample's CE and P) the class is not guessed.")
+def prepayment_premiums(ctx: Context) -> None:
+    """Prepayment premiums are collected only when loans that carry them pay off: a report that prints
+    both shows no premiums for no loans and some for some. The premiums go to the one class that
+    prints interest but no rate (class P), whose interest is the premiums collected."""
+    pool = ctx.record["pool"]
+    amount, count = pool.get("prepayment_premiums"), pool.get("prepayment_premium_loan_count")
+    if number(amount) and isinstance(count, int) and not isinstance(count, bool) and (amount == 0) != (count == 0):
+        ctx.finding("RG324", f"{amount} of prepayment premiums from {count} loans", "pool.prepayment_premiums",
+                    expected="0" if count == 0 else "more than 0", actual=amount)
+    receivers = [e for e in ctx.classes if e.get("interest_rate_pct") is None
+                 and number(e.get("interest_distribution")) and e["interest_distribution"] != 0]
+    if number(amount) and len(receivers) == 1:
+        name = receivers[0]["class"]
+        ctx.identity("RG324", ("pool", "prepayment_premiums"),
+                     [(1, receivers[0]["interest_distribution"], class_path(name, "interest_distribution"))], amount,
+                     f"class {name}'s interest (the class that prints no rate)")
