@@ -122,7 +122,7 @@ class Context:
     def oc_class(self) -> str | None:
         """The overcollateralization class: the one whose ending balance is the OC amount."""
         amount = self.record["pool"].get("overcollateralization_amount")
-        if not number(amount):
+        if not number(amount) or amount == 0:  # no O/C: a class at zero (R) is not its holder
             return None
         for entry in self.certificate_classes():
             end = entry.get("ending_balance")
