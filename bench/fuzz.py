@@ -2,7 +2,8 @@
 
 Each case takes one golden sample (tests/corpus/*/*.txt), applies one mutation to
 its bytes (sometimes two or three stacked), and runs what a user's run does:
-``parse_reports`` -> ``check_result`` -> ``to_json`` of each record -> ``render``
+``parse_reports`` -> ``check_result`` -> the rules across months (the mutated
+report against its unmutated sample) -> ``to_json`` of each record -> ``render``
 in the four output formats (every tenth case also the CLI's ``check -`` and
 ``parse -``). It then checks the contract of "Hostile and broken input":
 

@@ -1,7 +1,8 @@
 """What one fuzz case must satisfy: run it through the pipeline and every output, and check each output.
 
 The contract of "Hostile and broken input": parse_reports yields only ParseResult or
-RemitError; check_result, to_json, render and RemitError.render never raise; junit
+RemitError; check_result, the rules across months (the mutated report against its
+unmutated sample), to_json, render and RemitError.render never raise; junit
 is XML with only characters XML 1.0 allows; json parses (no NaN/Infinity); every
 github ``::`` line is one annotation with its data escaped; human output holds no
 control character but newline; a record's JSON parses. RG9xx findings are counted
@@ -10,6 +11,7 @@ as internal errors (reported, not crashes).
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -31,7 +33,8 @@ import remitgrammar  # noqa: E402
 from remitgrammar.check.report import render  # noqa: E402
 from remitgrammar.emit.json_record import to_json  # noqa: E402
 from remitgrammar.errors import RemitError  # noqa: E402
-from remitgrammar.pipeline import ParseResult, check_result, parse_reports  # noqa: E402
+from remitgrammar.pipeline import (ParseResult, check_across, check_result, month_of_outcome,  # noqa: E402
+                                   parse_reports)
 
 PACKAGE = Path(remitgrammar.__file__).resolve().parent  # the code under test, wherever it was imported from
 FORMATS = ("human", "json", "github", "junit")
@@ -221,11 +224,28 @@ def _check_outcome(out: Outcome, outcome) -> list:
     return findings
 
 
+@functools.lru_cache(maxsize=None)
+def _sample_month(sample: str):
+    """The month of a golden sample as printed: the mutated report is compared with it."""
+    ((name, outcome),) = list(parse_reports(sample, data=(ROOT / sample).read_bytes()))
+    return month_of_outcome(name, outcome, reported=False)
+
+
+def _across(out: Outcome, case: Case, outcomes: list, results: list) -> list:
+    """The results with the rules across months added: each mutated report against its unmutated sample."""
+    months = [_sample_month(case.sample)] + [month_of_outcome(name, outcome, ref=i)
+                                             for i, (name, outcome) in enumerate(outcomes)]
+    found = check_across(months)
+    out.internal += [_internal(f, None) for findings in found.values() for f in findings if f.code.startswith("RG9")]
+    return [(name, findings + found.get(i, [])) for i, (name, findings) in enumerate(results)]
+
+
 def run_case(case: Case, cli: bool = False) -> Outcome:
     """Run one case through the pipeline and every output; what broke the contract."""
     out, start, cpu = Outcome(case.number), time.perf_counter(), time.process_time()
     outcomes = _stage(out, "parse_reports", lambda: list(parse_reports(case.subject.name, data=case.subject.data)))
     results = [(name, _check_outcome(out, outcome)) for name, outcome in outcomes or []]
+    results = _stage(out, "check_across", _across, out, case, outcomes or [], results) or results
     for fmt in FORMATS:
         text = _stage(out, f"render {fmt}", render, results, fmt, "error")
         if text is not None:
