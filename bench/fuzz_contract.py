@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import NamedTuple
 from xml.etree import ElementTree as ET
 
-from fuzz_cases import ROOT, Case
+from fuzz_cases import ROOT, SAMPLES, Case
 
 sys.path.insert(0, str(ROOT))
 
@@ -226,8 +226,12 @@ def _check_outcome(out: Outcome, outcome) -> list:
 
 @functools.lru_cache(maxsize=None)
 def _sample_month(sample: str):
-    """The month of a golden sample as printed: the mutated report is compared with it."""
-    ((name, outcome),) = list(parse_reports(sample, data=(ROOT / sample).read_bytes()))
+    """The month of a golden sample as printed (by its path or file name), to compare the mutated
+    report with; None for a name that is no sample."""
+    found = [p for p in SAMPLES if sample in (p.relative_to(ROOT).as_posix(), p.name)]
+    if not found:
+        return None
+    ((name, outcome),) = list(parse_reports(sample, data=found[0].read_bytes()))
     return month_of_outcome(name, outcome, reported=False)
 
 
