@@ -51,6 +51,22 @@ def test_odd_cells_and_labels_are_findings_not_tracebacks(old, new):
         assert {"RG106", "RG107"} & codes(findings)  # too many digits, or a line too long to read
 
 
+HE4 = ROOT / "tests" / "corpus" / "usbank-absc-2003" / "absc_2003-he4_2003-12-15.txt"
+QUILLFIELD = ROOT / "tests" / "corpus" / "payment-report" / "quillfield_2005-3_2005-08-25.txt"
+
+
+@pytest.mark.parametrize("sample,old,new", [
+    (HE4, "Grp 2                                                  157,813",
+     "Grp 2                                                  (86,"),          # IndexError in a group's row
+    (QUILLFIELD, "Determination Date:   08/15/2005", "Determination Date:   08/15/" + "2" * 50),  # a 50-digit year
+], ids=["group-row", "year"])
+def test_damaged_rows_and_dates_found_by_the_100k_run(sample, old, new):
+    text = sample.read_text()
+    assert old in text
+    outcome, findings = outcome_of(text.replace(old, new, 1))
+    assert not any(f.code.startswith("RG9") for f in findings), [f.message for f in findings]
+
+
 def test_tabs_in_a_heading_expand_to_stops():
     text = SEED.read_text().replace("     Class         Orig Bal", "\tClass\t\tOrig Bal", 1)
     outcome, findings = outcome_of(text)
@@ -226,3 +242,11 @@ def test_a_huge_label_is_clipped_in_its_finding():
     finding = Finding("RG201", "warning", "label " + "Balance " * 20_000, expected="x" * 5000)
     assert len(finding.message) < 1100 and finding.message.endswith("(160,006 characters in all)")
     assert len(finding.expected) < 1100
+
+
+def test_record_json_keeps_digits_and_cannot_be_forged_by_a_label():
+    from remitgrammar.emit.json_record import from_json, to_json
+    forged = "\x00" + "0" * 16 + ":123\x00"  # what a marked number looks like, with a guessed nonce
+    text = to_json({"amount": Decimal("0.00000000"), "label": forged, "list": [Decimal("-1.50")]})
+    assert '"amount": 0.00000000' in text and '"list": [\n    -1.50\n  ]' in text
+    assert from_json(text)["label"] == forged  # still a string, not a number

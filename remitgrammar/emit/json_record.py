@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import json
+import re
+import secrets
 from decimal import Decimal
 
 
-def _number(value: Decimal) -> str:
-    # 'f' keeps the printed digits: 0.00000000 stays 0.00000000, not 0E-8.
-    return format(value, "f")
-
-
-def to_json(value, indent: int | None = 2, _level: int = 0) -> str:
+def to_json(value, indent: int | None = 2) -> str:
     """Serialise a record; Decimal becomes a JSON number with its exact digits.
+
+    Each Decimal is first written as a string only this call can produce (a random nonce behind a
+    NUL, which ``json`` escapes), the standard encoder writes the rest, and the marked strings are
+    then unquoted: the encoder's speed, the printed digits kept (0.00000000 stays 0.00000000).
 
     Args:
         value: dicts, lists, str, bool, None, int and Decimal.
@@ -21,23 +22,19 @@ def to_json(value, indent: int | None = 2, _level: int = 0) -> str:
     Returns:
         The JSON text.
     """
+    nonce = secrets.token_hex(8)
+    text = json.dumps(_marked(value, f"\x00{nonce}:"), indent=indent, ensure_ascii=False)
+    return re.sub(f'"\\\\u0000{nonce}:([-0-9.]*)\\\\u0000"', r"\1", text)
+
+
+def _marked(value, marker: str):
     if isinstance(value, Decimal):
-        return _number(value)
+        return f"{marker}{value:f}\x00"
     if isinstance(value, dict):
-        items = [f"{json.dumps(str(k))}: {to_json(v, indent, _level + 1)}" for k, v in value.items()]
-        return _wrap("{", "}", items, indent, _level)
+        return {str(k): _marked(v, marker) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return _wrap("[", "]", [to_json(v, indent, _level + 1) for v in value], indent, _level)
-    return json.dumps(value, ensure_ascii=False)
-
-
-def _wrap(open_: str, close: str, items: list[str], indent: int | None, level: int) -> str:
-    if not items:
-        return open_ + close
-    if indent is None:
-        return open_ + ", ".join(items) + close
-    pad = " " * (indent * (level + 1))
-    return open_ + "\n" + ",\n".join(pad + item for item in items) + "\n" + " " * (indent * level) + close
+        return [_marked(v, marker) for v in value]
+    return value
 
 
 def from_json(text: str):

@@ -67,8 +67,14 @@ def widen(columns: list[Column], rows: list[list[Cell]]) -> None:
             column.end = max(column.end, cell.end)
 
 
-def assign(cells: list[Cell], columns: list[Column]) -> list[tuple[Column, Cell]] | None:
-    """Pair each cell with the column it sits under.
+def spans(columns: list[Column]) -> tuple:
+    """The columns' positions as ``assign`` compares them: compute once for a table's rows."""
+    return tuple((c.start, c.end, c.start + c.end) for c in columns)
+
+
+def assign(cells: list[Cell], columns: list[Column], positions: tuple | None = None
+           ) -> list[tuple[Column, Cell]] | None:
+    """Pair each cell with the column it sits under (``positions``: ``spans(columns)``, when at hand).
 
     Returns:
         (column, cell) pairs in order, or None when two cells claim one column, the
@@ -79,8 +85,8 @@ def assign(cells: list[Cell], columns: list[Column]) -> list[tuple[Column, Cell]
         return list(zip(columns, cells))
     if not columns:
         return None
-    spans = tuple((c.start, c.end, c.start + c.end) for c in columns)
-    indices = _placement(spans, tuple((cell.column, cell.end) for cell in cells))
+    indices = _placement(positions or spans(columns), tuple((cell.column, cell.column + len(cell.text))
+                                                            for cell in cells))
     return None if indices is None else [(columns[i], cell) for i, cell in zip(indices, cells)]
 
 

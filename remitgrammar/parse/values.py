@@ -122,7 +122,7 @@ def parse_date(text: str) -> str | None:
         if year_i < 100:  # two-digit years: these filings run from 1997 on
             year_i += 1900 if year_i >= 70 else 2000
         return _dt.date(year_i, month, int(day)).isoformat()
-    except (ValueError, KeyError):
+    except (ValueError, KeyError, OverflowError):  # OverflowError: a 50-digit year
         return None
 
 

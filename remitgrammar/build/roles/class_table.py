@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 
 from ...formats.specs import normalize_label
-from ...parse.columns import assign, heading_columns, snap, widen
+from ...parse.columns import assign, heading_columns, snap, spans, widen
 from ...parse.values import Cell, parse_number, split_row
 from ..groups import phrase_cell
 from ..items import Block
@@ -94,7 +94,8 @@ class ClassTables:
             if targets[id(column)] is None:  # "extra" columns go to extra without a warning
                 self.b.warn("RG202", f"column heading '{column.name}' maps to no canonical field",
                             column.anchor, hint=f"add it under columns.{scope} in the alias spec")
-        placed = [assign(cells, value_columns) for _, cells in rows]
+        positions = spans(value_columns)
+        placed = [assign(cells, value_columns, positions) for _, cells in rows]
         if params.get("realign_labels") and block.labelled:
             names = self._shifted(block, rows, names, placed, fields)
         for (label, cells), name, pairs in zip(rows, names, placed):

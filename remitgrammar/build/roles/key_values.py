@@ -169,6 +169,10 @@ class KeyValues:
         if heading is not None:
             self.b.note_label("rows.group_headings", heading_text, target, heading)
         labels, cells = split_row(row.text, row.line, row.column)
+        if not labels or not cells:  # a damaged row ("Grp (86,"): what it holds goes to extra, unmapped
+            label = labels[0] if labels else Cell(row.text.strip() or "?", row.line, row.column)
+            self.b.unmapped(section, label, cells, "rows.group_headings")
+            return
         # "Grp 1": the group's number reads as a value; it belongs to the label.
         name = f"{labels[0].text} {cells[0].text}"
         self.b.consume(cells[:1])
