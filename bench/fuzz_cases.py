@@ -87,9 +87,13 @@ def repeat_line(s: Subject, rng: random.Random, counts: tuple = REPEATS) -> str:
     """Repeat one line that holds something (a class row, a heading...) many times."""
     lines = s.data.split(b"\n")
     i, count = rng.choice(_content_lines(lines)), rng.choice(counts)
+    count = max(1, min(count, MAX_CASE_BYTES // (len(lines[i]) + 1)))  # a 1M-character line 20,000 times: 20 GB
     lines[i:i + 1] = [lines[i]] * count
     s.data = b"\n".join(lines)
     return f"repeated line {i + 1} {_show(lines[i])} {count} times"
+
+
+MAX_CASE_BYTES = 80 << 20  # above the tool's 64 MB limit, so its refusal is still exercised
 
 
 ODD_NUMBERS = [
