@@ -119,6 +119,15 @@ class Context:
         """A class the deal leaves out of its overcollateralization (the format's ``oc_excluded_classes``)."""
         return _matches(name, getattr(self.spec, "oc_excluded_classes", ()))
 
+    def ending_collateral(self) -> tuple:
+        """(the deal's ending collateral balance, the record path it was printed at): the pool's
+        aggregate where printed, else the TOTAL column's ending balance."""
+        pool = self.record["pool"]
+        if "aggregate_ending_collateral_balance" in pool:
+            return pool["aggregate_ending_collateral_balance"], ("pool", "aggregate_ending_collateral_balance")
+        total = self.record["collateral"].get("total", {})
+        return total.get("ending_balance"), ("collateral", Key("total"), "ending_balance")
+
     def oc_class(self) -> str | None:
         """The overcollateralization class: the one whose ending balance is the OC amount."""
         amount = self.record["pool"].get("overcollateralization_amount")

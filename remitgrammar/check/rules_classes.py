@@ -320,8 +320,7 @@ def credit_support(ctx: Context) -> None:
     is what the classes below one of them give. A class whose support fits no such point is reported."""
     classes = [e for e in ctx.certificate_classes() if number(e.get("credit_support_pct"))]
     pool = ctx.record["pool"]
-    collateral = pool.get("aggregate_ending_collateral_balance",
-                          ctx.record["collateral"].get("total", {}).get("ending_balance"))
+    collateral, _ = ctx.ending_collateral()
     oc = pool.get("overcollateralization_amount")
     if not classes or not number(collateral) or collateral <= 0 or not number(oc):
         return

@@ -214,12 +214,8 @@ def overcollateralization(ctx: Context) -> None:
     `oc_excluded_classes` names) is the overcollateralization amount."""
     pool = ctx.record["pool"]
     amount = pool.get("overcollateralization_amount")
-    collateral = pool.get("aggregate_ending_collateral_balance",
-                          ctx.record["collateral"].get("total", {}).get("ending_balance"))
     oc_class = ctx.oc_class()
-    source = ("pool", "aggregate_ending_collateral_balance") if "aggregate_ending_collateral_balance" in pool \
-        else _path("total", "ending_balance")
-    terms = [(1, collateral, source)]
+    terms = [(1, *ctx.ending_collateral())]
     for entry in ctx.certificate_classes():
         name = entry["class"]
         if name != oc_class and not ctx.notional(name) and not ctx.outside_oc(name):
