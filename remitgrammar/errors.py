@@ -124,7 +124,7 @@ class Findings:
     """
 
     items: list = field(default_factory=list)
-    overflow: list = field(default_factory=list)  # (code, severity, line) of the findings not listed
+    overflow: dict = field(default_factory=dict)  # code -> [count, worst severity, first line, last line] not listed
     per_code: int = MAX_PER_CODE
     counts: dict = field(default_factory=dict)
 
@@ -145,7 +145,18 @@ class Findings:
     def count(self, code: str, severity: str, line: int | None) -> None:
         """A finding past the listing limit: only counted."""
         self.counts[code] = self.counts.get(code, 0) + 1
-        self.overflow.append((code, severity, line))
+        counted = self.overflow.get(code)
+        if counted is None:  # summed as they come: 20,000 copied rows leave one entry, not 180,000
+            self.overflow[code] = [1, severity, line, line]
+            return
+        counted[0] += 1
+        if severity != counted[1] and _SEVERITY_RANK.get(severity, 2) > _SEVERITY_RANK[counted[1]]:
+            counted[1] = severity
+        if line:
+            if not counted[2] or line < counted[2]:
+                counted[2] = line
+            if not counted[3] or line > counted[3]:
+                counted[3] = line
 
     def keep(self, finding: Finding) -> None:
         """Record a finding already made."""
@@ -157,15 +168,7 @@ class Findings:
 
     def listed(self) -> list:
         """The findings kept, then one finding per code that counts those past the limit."""
-        rest: dict = {}
-        for code, severity, line in self.overflow:
-            count, worst, low, high = rest.get(code, (0, "info", line, line))
-            if _SEVERITY_RANK.get(severity, 2) > _SEVERITY_RANK[worst]:
-                worst = severity
-            if line:
-                low, high = min(low or line, line), max(high or line, line)
-            rest[code] = (count + 1, worst, low, high)
-        return self.items + [_summary(code, *counted, self.per_code) for code, counted in rest.items()]
+        return self.items + [_summary(code, *counted, self.per_code) for code, counted in self.overflow.items()]
 
 
 def _summary(code: str, count: int, severity: str, low, high, per_code: int) -> Finding:

@@ -5,6 +5,8 @@ Pure functions: nothing here prints or exits; bad input raises RemitError.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -65,6 +67,30 @@ def parse_text(text: str, name: str = "<text>", format_name: str | None = None,
             ``findings`` lists every one and ``result`` holds the record of the rest.
         ConfigError: the format name or a spec is wrong.
     """
+    with _collector_paused():
+        return _parse(text, name, format_name, source, repair, report)
+
+
+@contextlib.contextmanager
+def _collector_paused():
+    """Python's cyclic garbage collector off while one report is built.
+
+    A record is hundreds of thousands of small containers that all stay alive, and the collector
+    walks them again each time enough are made: a quarter of the time of a 20,000-row report
+    (4.4 CPU s with it, 3.3 without). Building a report leaves little cyclic garbage; the
+    collector is on again, if it was, as soon as the report is built.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _parse(text: str, name: str, format_name: str | None, source: dict | None, repair: bool,
+           report: ReportText | None) -> ParseResult:
     if report is not None:
         text, name, source = report.text, report.name, report.source
     if not text.endswith("\n"):
@@ -163,8 +189,8 @@ class LineMap:
             entry["line"] = self.line(entry["line"])
         for finding in builder.findings.items:
             self.finding(finding)
-        builder.findings.overflow = [(code, severity, self.line(line)) for code, severity, line
-                                     in builder.findings.overflow]
+        for counted in builder.findings.overflow.values():  # the map keeps line order: the span stays a span
+            counted[2:] = [self.line(counted[2]), self.line(counted[3])]
 
 
 def is_statement(text: str) -> bool:

@@ -250,3 +250,23 @@ def test_record_json_keeps_digits_and_cannot_be_forged_by_a_label():
     text = to_json({"amount": Decimal("0.00000000"), "label": forged, "list": [Decimal("-1.50")]})
     assert '"amount": 0.00000000' in text and '"list": [\n    -1.50\n  ]' in text
     assert from_json(text)["label"] == forged  # still a string, not a number
+
+
+def test_the_collector_is_paused_while_a_report_is_built_and_restored_after():
+    import gc
+    from remitgrammar.pipeline import parse_text
+    text = _copied("R               100.00", 3_000)  # unpaused, the collector runs 195 times
+    collections = []
+
+    def count(phase, info):
+        collections.append(phase)
+    gc.callbacks.append(count)
+    try:
+        parse_text(text)
+        assert collections.count("start") <= 1 and gc.isenabled()  # one, once it is on again
+        gc.disable()
+        parse_text(text)
+        assert not gc.isenabled()  # a caller who turned it off keeps it off
+    finally:
+        gc.callbacks.remove(count)
+        gc.enable()

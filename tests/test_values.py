@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
 import pytest
@@ -61,3 +62,34 @@ def test_split_row(line, labels, cells):
     assert [p.text for p in got_labels] == labels
     assert [c.text for c in got_cells] == cells
     assert all(line[c.column - 1:c.end - 1] == c.text for c in got_cells)
+
+
+@pytest.mark.parametrize("value", [
+    {"a": [], "b": {}, "c": [[1, {}], {"x": [{}]}], "d": "é\u2028\"\\", "e": [True, None, False, 7]},
+    [[[]], {"k": {"deep": [1, 2, {"deeper": "x"}]}}],
+    {"entries": [{"label": "A-2C / Accrual", "values": ["07/25/2005"], "line": 75, "ok": True}] * 3},
+    "plain", 12, None, [],
+])
+def test_indented_json_is_laid_out_as_json_dumps_does(value):
+    # to_json writes the innermost containers with the C encoder and the rest itself: the text
+    # must still be what the standard library writes
+    assert to_json(value) == json.dumps(value, indent=2, ensure_ascii=False)
+    assert to_json(value, indent=None) == json.dumps(value, ensure_ascii=False)
+
+
+def test_indented_json_writes_decimals_exactly_at_every_depth():
+    value = {"top": Decimal("-0.00"), "nested": {"list": [Decimal("1.50"), {"x": Decimal("2.000")}]}}
+    assert to_json(value) == ('{\n  "top": -0.00,\n  "nested": {\n    "list": [\n      1.50,\n'
+                              '      {\n        "x": 2.000\n      }\n    ]\n  }\n}')
+
+
+def test_only_short_texts_are_cached():
+    from remitgrammar.parse import values
+    from remitgrammar.parse.values import CACHED_TEXT
+    long_line = "Label " + "1,000 " * (CACHED_TEXT // 6 + 10)
+    short_line = "Label  1,000  2,000"
+    values._row_layout.cache_clear()
+    assert split_row(long_line, 3)[1][0].line == 3 and values._row_layout.cache_info().currsize == 0
+    assert split_row(short_line, 4)[1][1] == ("2,000", 4, 15)
+    assert split_row(short_line, 9)[1][1] == ("2,000", 9, 15)  # the cached layout, given its own line
+    assert values._row_layout.cache_info().currsize == 1

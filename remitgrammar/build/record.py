@@ -9,7 +9,7 @@ from ..errors import Findings
 from ..errors import ConfigError
 from ..formats.specs import PERIODS, FormatSpec
 from ..parse.lines import expand
-from ..parse.values import Cell, ValueError_, convert
+from ..parse.values import Cell, ValueError_, convert, text_cache
 
 SCHEMA_ID = "remitgrammar/1"
 
@@ -17,6 +17,12 @@ SCHEMA_ID = "remitgrammar/1"
 
 class Key(str):
     """A path segment that is a data key (a class, a loan group), shown as ``[key]``."""
+
+
+@text_cache  # the same labels and headings recur on many rows
+def _spaced(text: str) -> str:
+    """Runs of white space as one space."""
+    return " ".join(text.split())
 
 
 @functools.lru_cache(maxsize=8192)
@@ -215,14 +221,13 @@ class Builder:
     def add_extra(self, section: str, label: str, cells: list[Cell], line: int, columns: list | None = None) -> None:
         """Keep a labelled value that no canonical field takes, with the heading above it and,
         in a table, the column headings over its values."""
-        entry = {"section": section, "label": " ".join(label.split()), "values": [c.text for c in cells],
-                 "line": line}
+        entry = {"section": section, "label": _spaced(label), "values": [c.text for c in cells], "line": line}
         if self.heading:
-            entry["heading"] = " ".join(self.heading.split())
+            entry["heading"] = _spaced(self.heading)
         if columns:
-            entry["columns"] = [" ".join(str(c).split()) for c in columns]
+            entry["columns"] = [_spaced(str(c)) for c in columns]
         self.extra.append(entry)
-        self.extra_cells.update((c.line, c.column) for c in cells)
+        self.extra_cells.update([(c.line, c.column) for c in cells])
 
     def warn(self, code: str, message: str, cell, **extra) -> None:
         """Record a warning pointing at ``cell``'s line and column."""

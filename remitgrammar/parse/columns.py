@@ -59,12 +59,10 @@ def widen(columns: list[Column], rows: list[list[Cell]]) -> None:
     Headings are left-aligned or centred while numbers are right-aligned; the
     full rows show where a column's values really sit.
     """
-    for cells in rows:
-        if len(cells) != len(columns):
-            continue
-        for column, cell in zip(columns, cells):
-            column.start = min(column.start, cell.column)
-            column.end = max(column.end, cell.end)
+    full = [cells for cells in rows if len(cells) == len(columns)]
+    for column, cells in zip(columns, zip(*full)):  # column by column: one min and one max each
+        column.start = min(column.start, min(cell.column for cell in cells))
+        column.end = max(column.end, max(cell.column + len(cell.text) for cell in cells))
 
 
 def spans(columns: list[Column]) -> tuple:
@@ -85,8 +83,8 @@ def assign(cells: list[Cell], columns: list[Column], positions: tuple | None = N
         return list(zip(columns, cells))
     if not columns:
         return None
-    indices = _placement(positions or spans(columns), tuple((cell.column, cell.column + len(cell.text))
-                                                            for cell in cells))
+    indices = _placement(positions or spans(columns), tuple([(cell.column, cell.column + len(cell.text))
+                                                             for cell in cells]))
     return None if indices is None else [(columns[i], cell) for i, cell in zip(indices, cells)]
 
 

@@ -52,11 +52,26 @@ class ValueError_(ValueError):
         self.code = code
 
 
+CACHED_TEXT = 2000  # longer texts are never cached: 4,096 entries stay a few MB, whatever the input
+
+
+def text_cache(function):
+    """``functools.lru_cache`` of 4,096 calls, for functions whose first argument is a text of the
+    report; a text longer than CACHED_TEXT is computed, not kept (one hostile line may be 64 MB)."""
+    cached = functools.lru_cache(maxsize=4096)(function)
+
+    @functools.wraps(function)
+    def lookup(text: str, *args):
+        return cached(text, *args) if len(text) <= CACHED_TEXT else function(text, *args)
+    lookup.cache_info, lookup.cache_clear = cached.cache_info, cached.cache_clear
+    return lookup
+
+
 MAX_DIGITS = 30  # more than any amount a filing prints; longer is a finding (RG106), never a number
 _NUMBER = re.compile(r"-?(?:\d[\d,]*(?:\.\d*)?|\.\d+)")
 
 
-@functools.lru_cache(maxsize=4096)
+@text_cache
 def parse_number(text: str) -> Decimal | None:
     """Read an amount as printed: ``5,019,904``, ``(4,179)``, ``-12.5``.
 
@@ -94,7 +109,7 @@ def too_long(text: str) -> bool:
     return body is not None and _too_many_digits(body)
 
 
-@functools.lru_cache(maxsize=4096)
+@text_cache
 def is_cell(text: str) -> bool:
     """Tell whether a whitespace-free piece is a value cell (not a label word)."""
     if text in NULL_TEXTS or text in FLAG_TEXTS:
@@ -230,7 +245,15 @@ def split_row(text: str, line: int, column: int = 1) -> tuple[list[Cell], list[C
     Returns:
         (label phrases, cells), each a list of Cell.
     """
-    pieces = _pieces(text, line, column)
+    labels, cells = _row_layout(text, column)
+    return ([_new_tuple(Cell, (word, line, start)) for word, start in labels],
+            [_new_tuple(Cell, (word, line, start)) for word, start in cells])
+
+
+@text_cache  # rows of a table often print alike: split each layout once
+def _row_layout(text: str, column: int) -> tuple[tuple, tuple]:
+    """split_row's (text, column) pairs, before they are given a line."""
+    pieces = _pieces(text, 0, column)
     if pieces and not is_cell(pieces[-1].text):
         pieces[-1:] = _unglue(pieces[-1])
     first_cell = len(pieces)
@@ -240,7 +263,8 @@ def split_row(text: str, line: int, column: int = 1) -> tuple[list[Cell], list[C
         glued = _unglue(pieces[first_cell - 1])
         if len(glued) == 2:
             pieces[first_cell - 1:first_cell] = glued  # the value now stands at first_cell
-    return phrases(pieces[:first_cell]), pieces[first_cell:]
+    return (tuple((p.text, p.column) for p in phrases(pieces[:first_cell])),
+            tuple((p.text, p.column) for p in pieces[first_cell:]))
 
 
 def split_phrases(text: str, line: int, column: int = 1) -> list[Cell]:

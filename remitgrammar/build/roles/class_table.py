@@ -11,11 +11,10 @@ above it; a tier's Total row goes to ``tier_totals``.
 
 from __future__ import annotations
 
-import functools
 
 from ...formats.specs import normalize_label
 from ...parse.columns import assign, heading_columns, snap, spans, widen
-from ...parse.values import Cell, parse_number, split_row
+from ...parse.values import Cell, parse_number, split_row, text_cache
 from ..groups import phrase_cell
 from ..items import Block
 from ..record import Builder, Key
@@ -24,7 +23,7 @@ from ..shift import FACTOR_SOURCES, find_shift
 TOTAL = "Total"
 
 
-@functools.lru_cache(maxsize=4096)
+@text_cache
 def class_key(name: str) -> str:
     """The form in which class names are compared across tables."""
     return "".join(ch for ch in name if ch not in "- ").casefold()
