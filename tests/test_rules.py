@@ -132,6 +132,17 @@ SAMPLE_CASES = [
      "classes[M-3].credit_support_pct"),
     (FLOATING, "RG319", lambda r: _cls(r, "B-2").update(ending_balance=Decimal("5650000.00")),
      "classes[B-1].credit_support_pct"),
+    # the identities payment-report.yaml declares: a ratio, a compounded ratio, a sum, a product
+    (FLOATING, "RG330", lambda r: r["collateral"]["1"].update(smm_pct=Decimal("1.35")), "collateral[1].smm_pct"),
+    (FLOATING, "RG330", lambda r: r["collateral"]["2"].update(cpr_pct=Decimal("19.88")), "collateral[2].cpr_pct"),
+    (FLOATING, "RG330", lambda r: r["delinquency"]["total"]["reo"].update(balance=Decimal("168904.02")),
+     "pool.sixty_plus_delinquent_balance"),
+    (FLOATING, "RG330", lambda r: r["pool"].update(oc_target_pct=Decimal("3.20")), "pool.oc_target"),
+    (FLOATING, "RG330", lambda r: _cls(r, "CE").update(total_distribution=Decimal("1097056.81")),
+     "pool.class_amounts[CE].distribution"),
+    # a Total row's amounts beyond the common ones: cumulative losses, carry-forward
+    (ACCRUED, "RG303", lambda r: _cls(r, "A-3").update(cumulative_realized_loss=Decimal("0.90")),
+     "classes[A-3].cumulative_realized_loss"),
 ]
 
 

@@ -106,7 +106,7 @@ def class_totals(ctx: Context) -> None:
 def _tier_totals(ctx: Context, classes: list, totals: dict, prefix: str, total_path: tuple) -> None:
     left_out: dict[str, tuple] = {}
     columns: dict[str, tuple] = {}
-    for path, get in _total_columns(totals):
+    for path, get in _total_columns(ctx, totals):
         printed = get(totals)
         values = [(e["class"], get(e)) for e in classes]
         values = [(n, v) for n, v in values if number(v)]
@@ -185,12 +185,14 @@ def _structural(ctx: Context, name: str) -> bool:
     return ctx.notional(name) or ctx.outside_oc(name) or name == ctx.oc_class()
 
 
-def _total_columns(totals: dict):
-    for name in TOTALLED_FIELDS:
-        if name in totals:
+def _total_columns(ctx: Context, totals: dict):
+    """(path, getter) of each amount a Total row prints: every field of the row that adds up across
+    classes (amounts, not rates or factors), and those of its shortfall table."""
+    for name in totals:
+        if name in TOTALLED_FIELDS or (name != "shortfall" and ctx.additive("classes", name)):
             yield name, (lambda entry, n=name: entry.get(n))
-    for name in SHORTFALL_FIELDS:
-        if name in totals.get("shortfall", {}):
+    for name in totals.get("shortfall", {}):
+        if name in SHORTFALL_FIELDS or ctx.additive("classes", f"shortfall.{name}"):
             yield f"shortfall.{name}", (lambda entry, n=name: entry.get("shortfall", {}).get(n))
 
 

@@ -22,7 +22,8 @@ from .specs import PERIODS, canonical, field_info, normalize_label
 
 SPEC_KEYS = {"name": str, "description": str, "grammar": str, "aliases": list, "sample": str, "detect": dict,
              "single_column_group": str, "sections": dict, "fields": dict, "certificate_tier": str, "notional_classes": list,
-             "oc_excluded_classes": list, "errors": list, "deal_key": list}
+             "oc_excluded_classes": list, "errors": list, "deal_key": list,
+             "identities": list}
 REQUIRED_KEYS = ("name", "grammar", "aliases", "detect")
 SCOPE_SECTIONS = {"columns.summary": "classes", "columns.per_1000": "classes", "columns.shortfall": "classes",
                   "columns.delinquency": "delinquency", "rows.collateral": "collateral", "rows.pool": "pool",

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ..errors import ConfigError
 from .resources import data_dir
+from .identities import parse_identities
 from .roles import check_sections
 from .specs import FormatSpec, build_alias_tables, load_yaml
 
@@ -84,7 +85,7 @@ def load_format(path: Path, root: Path, origin: str) -> FormatSpec:
             oc_excluded_classes=tuple(doc.get("oc_excluded_classes", ())), origin=origin,
             sections=check_sections(doc.get("sections"), str(path)),
             fields=doc.get("fields") or {}, certificate_tier=doc.get("certificate_tier"),
-            deal_key=tuple(doc.get("deal_key", ())))
+            deal_key=tuple(doc.get("deal_key", ())), identities=parse_identities(doc.get("identities"), str(path)))
         spec.error_examples = tuple(
             _first_existing([root / "specs" / "errors" / _inside(name, path), data_dir("specs") / "errors" / name])
             for name in doc.get("errors", ()))

@@ -85,6 +85,7 @@ class FormatSpec:
     fields: dict = field(default_factory=dict)
     certificate_tier: str | None = None
     deal_key: tuple = ()  # record paths naming the deal ("filing.series"); registrant and series by default
+    identities: tuple = ()  # DeclaredIdentity: arithmetic among printed figures that check evaluates (RG330)
     # record path -> field type, filled as reports are built (the same paths recur in every report)
     kinds: dict = field(default_factory=dict, compare=False, repr=False)
 

@@ -1,0 +1,142 @@
+"""The identities a format spec declares: arithmetic among printed figures that only its layout knows.
+
+A format's YAML may list, under ``identities``, relations such as "the 60+ day delinquent
+balance is the sum of these buckets" or "the SMM is the prepaid principal over the prepayment
+base". ``check`` evaluates them (RG330, check/rules_declared.py) with the same printed-precision
+tolerance as its own rules. This module reads and validates the declarations; a bad one is a
+ConfigError naming the spec, so a maintainer sees it at load time and in ``remitgrammar lint``.
+
+    identities:
+      - title: single monthly mortality
+        value: collateral[*].smm_pct
+        sum: [collateral[*].total_prepaid_principal]
+        over: [collateral[*].prepayment_base_balance]
+        scale: 100
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from ..errors import ConfigError
+
+# key -> meaning, for lint and the docs
+IDENTITY_KEYS = {
+    "title": "what the identity says, shown in its findings",
+    "value": "the record path of the printed figure the identity determines",
+    "sum": "record paths added together (a leading '-' subtracts one)",
+    "times": "record paths the sum is multiplied by",
+    "over": "record paths the result is divided by",
+    "scale": "a number the result is multiplied by (100 for a percentage)",
+    "annualize": "months: the result is a monthly rate in percent, compounded to a yearly one (CPR from SMM)",
+}
+_SEGMENT = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)|\[([^\[\]]{1,60})\]|(\.)")
+MAX_TERMS = 40
+
+
+@dataclass(frozen=True)
+class DeclaredIdentity:
+    """One declared identity: value = scale * (sum of terms) * product(times) / product(over)."""
+
+    title: str
+    value: tuple
+    terms: tuple          # (sign, path)
+    times: tuple = ()
+    over: tuple = ()
+    scale: Decimal = Decimal(1)
+    annualize: int | None = None
+
+    def paths(self):
+        """Every path the identity reads, the value's first."""
+        yield self.value
+        yield from (path for _, path in self.terms)
+        yield from self.times
+        yield from self.over
+
+
+def parse_path(text, where: str) -> tuple:
+    """``collateral[*].smm_pct`` -> ('collateral', '[*]', 'smm_pct'); a key keeps its brackets.
+
+    Raises:
+        ConfigError: not a record path.
+    """
+    if not isinstance(text, str) or not text or len(text) > 200:
+        raise ConfigError(f"{where}: '{text}' is not a record path (section.field, section[key].field)")
+    segments, position, expect_name = [], 0, True
+    for match in _SEGMENT.finditer(text):
+        if match.start() != position:
+            break
+        name, key, dot = match.groups()
+        if dot is not None and expect_name:
+            break
+        if (name is not None) != expect_name and dot is None:  # a name only after a dot, a key never
+            break
+        if name is not None or key is not None:
+            segments.append(name if name is not None else f"[{key.strip()}]")
+        expect_name = dot is not None
+        position = match.end()
+    if position != len(text) or expect_name or not segments or segments[0].startswith("["):
+        raise ConfigError(f"{where}: '{text}' is not a record path (section.field, section[key].field)")
+    if segments.count("[*]") > 1:
+        raise ConfigError(f"{where}: '{text}' has more than one [*]; an identity binds one key")
+    return tuple(segments)
+
+
+def parse_identities(raw, source: str) -> tuple:
+    """Validate a spec's ``identities`` list; return DeclaredIdentity objects.
+
+    Raises:
+        ConfigError: an entry that is not a mapping, an unknown key, a bad path or number.
+    """
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise ConfigError(f"{source}: 'identities' must be a list")
+    return tuple(_identity(entry, f"{source}: identity {index}") for index, entry in enumerate(raw, 1))
+
+
+def _identity(entry, where: str) -> DeclaredIdentity:
+    if not isinstance(entry, dict):
+        raise ConfigError(f"{where} must be a mapping with keys {', '.join(IDENTITY_KEYS)}")
+    unknown = sorted(str(k) for k in entry if k not in IDENTITY_KEYS)
+    if unknown:
+        raise ConfigError(f"{where}: unknown key(s) {', '.join(unknown)} (known: {', '.join(IDENTITY_KEYS)})")
+    if "value" not in entry or "sum" not in entry:
+        raise ConfigError(f"{where} needs 'value' and 'sum'")
+    where = f"{where} ({entry.get('title') or entry['value']})"
+    terms = tuple((-1, parse_path(t[1:], where)) if isinstance(t, str) and t.startswith("-")
+                  else (1, parse_path(t, where)) for t in _paths(entry["sum"], "sum", where))
+    identity = DeclaredIdentity(
+        title=str(entry.get("title") or entry["value"]), value=parse_path(entry["value"], where), terms=terms,
+        times=tuple(parse_path(t, where) for t in _paths(entry.get("times", []), "times", where)),
+        over=tuple(parse_path(t, where) for t in _paths(entry.get("over", []), "over", where)),
+        scale=_scale(entry.get("scale", 1), where), annualize=_months(entry.get("annualize"), where))
+    if "[*]" not in identity.value and any("[*]" in path for path in identity.paths()):
+        raise ConfigError(f"{where}: a term has [*] but the value does not; the value's key binds it")
+    return identity
+
+
+def _paths(value, key: str, where: str) -> list:
+    if not isinstance(value, list) or (key == "sum" and not value) or len(value) > MAX_TERMS:
+        raise ConfigError(f"{where}: '{key}' must be a list of 1 to {MAX_TERMS} record paths")
+    return value
+
+
+def _scale(value, where: str) -> Decimal:
+    try:
+        scale = Decimal(str(value)) if not isinstance(value, bool) else None
+    except InvalidOperation:
+        scale = None
+    if scale is None or not scale.is_finite() or scale == 0 or abs(scale.adjusted()) > 12:
+        raise ConfigError(f"{where}: 'scale' must be a plain non-zero number such as 100 or 0.01, not '{value}'")
+    return scale
+
+
+def _months(value, where: str) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 366:
+        raise ConfigError(f"{where}: 'annualize' must be a whole number of periods a year (12), not '{value}'")
+    return value
