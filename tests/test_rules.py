@@ -91,6 +91,10 @@ CASES = [
 ]
 # The same, on the tiered sample.
 TIERED_CASES = [
+    ("RG325", lambda r: r["pool"].update(cumulative_realized_losses=Decimal("66177.36")),
+     "pool.cumulative_realized_losses"),
+    ("RG326", lambda r: r["collateral"]["adj"].update(group_factor_pct=Decimal("93.6835")),
+     "collateral[adj].group_factor_pct"),
     ("RG301", lambda r: _cls(r, "X").update(deferred_interest=Decimal("1033799.00")), "classes[X].ending_balance"),
     ("RG303", lambda r: _cls(r, "LT-M").update(interest_distribution=Decimal("259600.00")),
      "tier_totals[lower].interest_distribution"),
@@ -140,6 +144,8 @@ SAMPLE_CASES = [
     (FLOATING, "RG330", lambda r: r["pool"].update(oc_target_pct=Decimal("3.20")), "pool.oc_target"),
     (FLOATING, "RG330", lambda r: _cls(r, "CE").update(total_distribution=Decimal("1097056.81")),
      "pool.class_amounts[CE].distribution"),
+    (FLOATING, "RG325", lambda r: r["collateral"]["2"].update(cumulative_realized_losses=Decimal("38412.27")),
+     "collateral[2].cumulative_realized_losses"),
     # a Total row's amounts beyond the common ones: cumulative losses, carry-forward
     (ACCRUED, "RG303", lambda r: _cls(r, "A-3").update(cumulative_realized_loss=Decimal("0.90")),
      "classes[A-3].cumulative_realized_loss"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import localcontext
 
 from ..errors import Finding
-from . import misprints, rules_classes, rules_collateral, rules_declared, rules_interest  # noqa: F401  (registers the rules)
+from . import misprints, rules_classes, rules_collateral, rules_declared, rules_interest, rules_pool  # noqa: F401  (registers the rules)
 from .registry import RULES, Context
 
 

@@ -1,0 +1,47 @@
+"""Rules over a deal's running figures within one report: cumulative losses and pool factors."""
+
+from __future__ import annotations
+
+from ..build.record import Key, render_path
+from ..build.shift import half_unit
+from .registry import Context, number, rule
+
+
+@rule("RG325", "cumulative losses", "error",
+      tolerance="half a unit of the last printed digit of the three amounts",
+      quirks="Only where the report prints last month's cumulative figure beside this month's (the "
+             "dollars-statement and payment-report samples); across months RG404 does the same. The pool's "
+             "losses of the month are its own where printed, else the loan groups' TOTAL column.")
+def cumulative_losses(ctx: Context) -> None:
+    """The cumulative realized losses are last month's cumulative losses plus this month's realized losses:
+    for the deal and for each loan group that prints all three."""
+    pool, groups = ctx.record["pool"], ctx.record["collateral"]
+    pool_losses = ("pool",) if "realized_losses" in pool else ("collateral", Key("total"))
+    owners = [(("pool",), pool, pool_losses)] + [(("collateral", Key(g)), v, ("collateral", Key(g))) for g, v in groups.items()]
+    for path, values, losses_owner in owners:
+        prior = (values.get("prior") or {}).get("cumulative_realized_losses")
+        losses = pool.get("realized_losses") if losses_owner == ("pool",) else groups.get(losses_owner[1], {}).get(
+            "realized_losses")
+        terms = [(1, prior, path + ("prior", "cumulative_realized_losses")),
+                 (1, losses, losses_owner + ("realized_losses",))]
+        ctx.identity("RG325", path + ("cumulative_realized_losses",), terms, values.get("cumulative_realized_losses"),
+                     "last month's cumulative losses + this month's realized losses")
+
+
+@rule("RG326", "group factor", "error",
+      tolerance="half a unit of the factor's last printed digit, plus the rounding of the two balances",
+      quirks="none seen: the dollars-statement sample's factors are the ending balance over the cut-off balance.")
+def group_factor(ctx: Context) -> None:
+    """A loan group's factor (percent) is its ending balance over its cut-off balance, times 100."""
+    for group, values in ctx.record["collateral"].items():
+        printed, ending, cutoff = (values.get(k) for k in ("group_factor_pct", "ending_balance", "cutoff_balance"))
+        if not (number(printed) and number(ending) and number(cutoff)) or cutoff <= 0:
+            continue
+        computed = ending * 100 / cutoff
+        allowed = half_unit(printed) + (half_unit(ending) + half_unit(cutoff) * computed / 100) * 100 / cutoff
+        if abs(computed - printed) > allowed:
+            path = render_path(("collateral", Key(group), "group_factor_pct"))
+            ctx.finding("RG326", f"loan group {group}: factor printed {printed}%, but ending balance {ending} over "
+                        f"cut-off balance {cutoff} is {computed:.6f}%", path,
+                        expected=computed.quantize(printed), actual=printed)
+
