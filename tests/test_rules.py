@@ -95,6 +95,8 @@ TIERED_CASES = [
      "pool.cumulative_realized_losses"),
     ("RG326", lambda r: r["collateral"]["adj"].update(group_factor_pct=Decimal("93.6835")),
      "collateral[adj].group_factor_pct"),
+    ("RG330", lambda r: r["delinquency"]["adj"]["reo"].update(balance=Decimal("181203.77")),
+     "collateral[adj].seriously_delinquent_pct"),
     ("RG301", lambda r: _cls(r, "X").update(deferred_interest=Decimal("1033799.00")), "classes[X].ending_balance"),
     ("RG303", lambda r: _cls(r, "LT-M").update(interest_distribution=Decimal("259600.00")),
      "tier_totals[lower].interest_distribution"),

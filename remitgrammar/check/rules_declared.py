@@ -118,4 +118,5 @@ def _value(record: dict, path: tuple):
 
 def _range(low: Decimal, high: Decimal) -> str:
     places = Decimal("0.0001") if abs(high) < 1000 else Decimal("0.01")
-    return f"{low.quantize(places)} to {high.quantize(places)}"
+    low, high = low.quantize(places), high.quantize(places)
+    return str(low) if low == high else f"{low} to {high}"
