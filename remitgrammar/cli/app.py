@@ -5,16 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import List, Optional
 
+import sys
+
 import typer
 
-import signal
-from contextlib import contextmanager
-
-from ..errors import ConfigError, Finding, RemitError
-from ..formats.search import ENV_VAR, configure
+from ..corpus import Settings, run
+from ..errors import ConfigError
+from ..formats.search import ENV_VAR, configure, configured
 from ..intake.read import MAX_BYTES
 from ..intake.sources import expand
-from ..pipeline import parse_reports
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Parse trustee remittance reports (SEC Form 8-K exhibits) into canonical records.")
@@ -23,6 +22,8 @@ FORMATS_DIR = typer.Option(None, "--formats-dir", help=f"A formats directory to 
                                                        f"also {ENV_VAR}.")
 PATHS = typer.Argument(None, help="Report files, directories (walked for .txt .htm .html .gz and files "
                                   "without a suffix), or - for standard input.", show_default=False)
+JOBS = typer.Option(0, "--jobs", "-j", help="Worker processes for a corpus (default 0: one a core); 1 runs "
+                                           "in this process. Output keeps the order of the inputs.")
 FILES_FROM = typer.Option(None, "--files-from", help="A file listing report paths, one a line (- reads them "
                                                      "from standard input).")
 
@@ -55,51 +56,52 @@ def fail_config(exc: Exception) -> None:
     raise typer.Exit(2)
 
 
-def outcomes(paths, files_from, format_name=None, repair=True):
-    """(report name, ParseResult or RemitError) for every report of every input, in order; a report
-    that takes longer than --timeout is abandoned with an RG902 finding, and the run goes on."""
+def results(paths, files_from, work, format_name=None, repair=True, jobs: int = 1):
+    """``work(name, outcome)`` of every report of every input, in input order, over ``jobs`` worker
+    processes; a report that takes longer than --timeout is abandoned with an RG902 error, and the run
+    goes on. A progress count goes to stderr when it is a terminal."""
     try:
         inputs = expand(paths, files_from, Limits.max_bytes)
     except ConfigError as exc:
         fail_config(exc)
-    for source in inputs:
-        reports = parse_reports(source.name, format_name, repair, data=source.data, max_bytes=Limits.max_bytes)
-        while True:
-            try:
-                with deadline(Limits.timeout):
-                    name, outcome = next(reports)
-            except StopIteration:
-                break
-            except ConfigError as exc:
-                fail_config(exc)
-            except TimeoutError:
-                yield source.name, timed_out(source.name)
-                break
-            if Limits.debug and getattr(outcome, "debug", None):
-                typer.echo(outcome.debug, err=True)
-            yield name, outcome
-
-
-def timed_out(name: str) -> RemitError:
-    return RemitError(Finding("RG902", "error", f"the report took longer than {Limits.timeout:g} s and was "
-                              "abandoned; please report it, with the file", hint="raise the limit with --timeout"),
-                      name)
-
-
-@contextmanager
-def deadline(seconds: float):
-    """Raise TimeoutError in the block after ``seconds`` (where the platform has SIGALRM)."""
-    if not seconds or not hasattr(signal, "setitimer"):
-        yield
-        return
-
-    def expire(signum, frame):
-        raise TimeoutError
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    settings = Settings(format_name, repair, Limits.max_bytes, Limits.timeout, configured())
+    progress = Progress(len(inputs))
     try:
-        yield
+        for done in run(inputs, work, settings, jobs):
+            progress.step()
+            yield from done
+    except ConfigError as exc:
+        fail_config(exc)
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        progress.end()
+
+
+def outcomes(paths, files_from, format_name=None, repair=True):
+    """(report name, ParseResult or RemitError) for every report of every input, in order, in this process."""
+    for name, outcome in results(paths, files_from, _as_is, format_name, repair):
+        if Limits.debug and getattr(outcome, "debug", None):
+            typer.echo(outcome.debug, err=True)
+        yield name, outcome
+
+
+def _as_is(name: str, outcome):
+    return name, outcome
+
+
+class Progress:
+    """``12/120 files`` on stderr, rewritten in place, when stderr is a terminal and there are several."""
+
+    def __init__(self, total: int):
+        self.total, self.done = total, 0
+        self.shown = total > 1 and sys.stderr.isatty()
+
+    def step(self) -> None:
+        self.done += 1
+        if self.shown:
+            sys.stderr.write(f"\r{self.done}/{self.total} files")
+            sys.stderr.flush()
+
+    def end(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r\033[K")  # the count is erased: only findings stay on the screen
+            sys.stderr.flush()

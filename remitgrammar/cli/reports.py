@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import os
 import sys
 from pathlib import Path
@@ -13,8 +15,10 @@ from ..check import baseline as baselines
 from ..check.report import SEVERITIES, at_or_above, render
 from ..emit.json_record import to_json
 from ..errors import ConfigError, RemitError
-from ..pipeline import check_across, check_result, month_of_outcome
-from .app import FILES_FROM, FORMATS_DIR, PATHS, app, fail_config, outcomes, setup
+from ..corpus import default_jobs
+from ..pipeline import check_across, month_of_outcome
+from .payloads import checked, parsed
+from .app import FILES_FROM, FORMATS_DIR, JOBS, PATHS, Limits, app, fail_config, outcomes, results, setup
 
 OUTPUT_FORMATS = ("human", "json", "github", "junit")
 
@@ -27,6 +31,7 @@ def parse(
     provenance: bool = typer.Option(False, "--provenance", help="Add each value's line, column and text."),
     compact: bool = typer.Option(False, "--compact", help="Write one report's record on one line."),
     no_repair: bool = typer.Option(False, "--no-repair", help="Keep values under shifted labels as printed."),
+    jobs: int = JOBS,
     files_from: Optional[Path] = FILES_FROM,
     formats_dir: Optional[List[Path]] = FORMATS_DIR,
 ) -> None:
@@ -39,15 +44,19 @@ def parse(
     setup(formats_dir)
     out = _open_output(output)
     first, count, failures = None, 0, []
-    for name, outcome in _results(outcomes(paths, files_from, format_name, not no_repair), failures):
-        record = {**outcome.record, "provenance": outcome.provenance} if provenance else outcome.record
+    work = functools.partial(parsed, provenance=provenance)
+    for report in results(paths, files_from, work, format_name, not no_repair, jobs or default_jobs()):
+        if report.error is not None:
+            _failed(report, failures)
+        if report.record is None:
+            continue
         count += 1
         if count == 1:
-            first = record  # held back: alone it is written as one object
+            first = report.record  # held back: alone it is written as one object
             continue
         if count == 2:
             out.write(to_json(first, indent=None) + "\n")
-        out.write(to_json(record, indent=None) + "\n")
+        out.write(to_json(report.record, indent=None) + "\n")
     if count == 1:
         out.write(to_json(first, indent=None if compact else 2) + "\n")
     if output is not None:
@@ -55,6 +64,14 @@ def parse(
     if failures:
         typer.echo(f"remitgrammar: {len(failures)} report(s) could not be parsed in full", err=True)
         raise typer.Exit(1)
+
+
+def _failed(report, failures: list) -> None:
+    """A report that did not parse in full: its findings (and traceback, with --debug) on stderr."""
+    if Limits.debug and report.debug:
+        typer.echo(report.debug, err=True)
+    typer.echo(report.error, err=True)
+    failures.append(report.name)
 
 
 def _results(pairs, failures: list):
@@ -90,6 +107,7 @@ def check(
                                 "not reported. Repeatable."),
     baseline: Optional[Path] = typer.Option(None, "--baseline", help="Report only findings not in this file."),
     write_baseline: Optional[Path] = typer.Option(None, "--write-baseline", help="Record today's findings here."),
+    jobs: int = JOBS,
     files_from: Optional[Path] = FILES_FROM,
     formats_dir: Optional[List[Path]] = FORMATS_DIR,
 ) -> None:
@@ -105,32 +123,36 @@ def check(
                    f"--fail-on takes {', '.join(SEVERITIES)}", err=True)
         raise typer.Exit(2)
     try:
-        results = _checked(outcomes(paths, files_from, format_name, not no_repair), history, format_name,
-                           not no_repair)
+        reports = results(paths, files_from, checked, format_name, not no_repair,
+                          jobs or default_jobs())
+        found = _checked(reports, history, format_name, not no_repair)
         if baseline is not None:
-            results = baselines.only_new(results, baselines.load(baseline))
+            found = baselines.only_new(found, baselines.load(baseline))
     except ConfigError as exc:
         fail_config(exc)
     if write_baseline is not None:
         try:
-            count = baselines.write(write_baseline, results)
+            count = baselines.write(write_baseline, found)
         except OSError as exc:
             fail_config(f"--write-baseline {write_baseline}: {exc.strerror}")
         typer.echo(f"remitgrammar: wrote {count} finding(s) to {write_baseline}", err=True)
-    sys.stdout.write(render(results, output_format, fail_on))
-    if any(at_or_above(f.severity, fail_on) for _, findings in results for f in findings):
+    sys.stdout.write(render(found, output_format, fail_on))
+    if any(at_or_above(f.severity, fail_on) for _, findings in found for f in findings):
         raise typer.Exit(1)
 
 
-def _checked(pairs, history, format_name, repair: bool) -> list:
+def _checked(reports, history, format_name, repair: bool) -> list:
     """(name, findings) of each report: its own rules, then those across the months of its deal."""
-    results, months = [], []
-    for index, (name, outcome) in enumerate(pairs):
-        results.append((name, check_result(outcome)))
-        months.append(month_of_outcome(name, outcome, ref=index))  # the deals of a submission share its name
-    months += _context_months(history, format_name, repair, {name for name, _ in results})
+    found, months = [], []
+    for index, report in enumerate(reports):
+        if Limits.debug and report.debug:
+            typer.echo(report.debug, err=True)
+        found.append((report.name, report.findings))
+        # the deals of a submission share its name: findings come back by index
+        months.append(None if report.month is None else dataclasses.replace(report.month, ref=index))
+    months += _context_months(history, format_name, repair, {name for name, _ in found})
     across = check_across(months)
-    return [(name, findings + across.get(index, [])) for index, (name, findings) in enumerate(results)]
+    return [(name, findings + across.get(index, [])) for index, (name, findings) in enumerate(found)]
 
 
 def _context_months(history: Optional[List[Path]], format_name, repair: bool, reported: set) -> list:

@@ -31,6 +31,11 @@ def configure(dirs) -> None:
     _extra_dirs = tuple(Path(d) for d in dirs)
 
 
+def configured() -> tuple:
+    """The formats directories set with ``configure`` (to give a worker process the same)."""
+    return _extra_dirs
+
+
 def search_path() -> tuple:
     """The formats directories in search order: built-in, --formats-dir ones, REMITGRAMMAR_PATH ones."""
     env = tuple(Path(p) for p in os.environ.get(ENV_VAR, "").split(os.pathsep) if p)

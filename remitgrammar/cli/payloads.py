@@ -1,0 +1,48 @@
+"""What a worker process sends back of each report for `parse` and `check`: small, picklable parts.
+
+A corpus run parses in worker processes (remitgrammar/corpus.py); a ParseResult, with its tree and
+format spec, stays there. These functions run where the report was parsed and keep what the
+command writes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..errors import RemitError
+from ..pipeline import check_result, month_of_outcome
+
+
+@dataclass
+class Parsed:
+    """A report for `parse`: its record (None when nothing parsed) and, when it failed, why."""
+
+    name: str
+    record: dict | None
+    error: str | None = None   # the rendered findings of a report that did not parse in full
+    debug: str | None = None   # the traceback of an internal error, for --debug
+
+
+@dataclass
+class Checked:
+    """A report for `check`: its findings and the month the rules across months compare."""
+
+    name: str
+    findings: list
+    month: object
+    debug: str | None = None
+
+
+def parsed(name: str, outcome, provenance: bool = False) -> Parsed:
+    """The part of a parse outcome that `parse` writes."""
+    result = outcome.result if isinstance(outcome, RemitError) else outcome
+    record = None
+    if result is not None:
+        record = {**result.record, "provenance": result.provenance} if provenance else result.record
+    error = outcome.render() if isinstance(outcome, RemitError) else None
+    return Parsed(name, record, error, getattr(outcome, "debug", None))
+
+
+def checked(name: str, outcome) -> Checked:
+    """The part of a parse outcome that `check` reports."""
+    return Checked(name, check_result(outcome), month_of_outcome(name, outcome), getattr(outcome, "debug", None))

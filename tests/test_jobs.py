@@ -1,0 +1,68 @@
+"""Corpus runs in worker processes (--jobs): the same output in the same order, limits kept."""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+from remitgrammar.cli import app
+from remitgrammar.cli.app import Progress
+from remitgrammar.corpus import Settings, run
+from remitgrammar.errors import RemitError
+from remitgrammar.intake.sources import Input
+
+ROOT = Path(__file__).resolve().parent.parent
+REPORTS = sorted(str(p) for p in (ROOT / "tests" / "corpus").glob("*/*.txt"))
+
+
+def test_parse_in_workers_writes_what_one_process_writes_in_input_order(runner):
+    one = runner.invoke(app, ["parse", "--jobs", "1", *REPORTS])
+    two = runner.invoke(app, ["parse", "--jobs", "2", *reversed(REPORTS)])
+    assert one.exit_code == two.exit_code == 0
+    lines = one.stdout.splitlines()
+    assert len(lines) == len(REPORTS) and two.stdout.splitlines() == lines[::-1]
+
+
+def test_check_in_workers_finds_what_one_process_finds_across_months_too(runner):
+    one = runner.invoke(app, ["check", "--jobs", "1", "--output-format", "json", *REPORTS])
+    two = runner.invoke(app, ["check", "-j", "3", "--output-format", "json", *REPORTS])
+    assert (one.exit_code, one.stdout) == (two.exit_code, two.stdout)
+    assert '"RG404"' in two.stdout  # the two 2003-HE2 months, checked against each other
+
+
+def test_a_report_over_the_time_limit_in_a_worker_is_an_error_and_the_run_goes_on(runner):
+    result = runner.invoke(app, ["--timeout", "0.001", "parse", "--jobs", "2", *REPORTS[:3]])
+    assert result.exit_code == 1
+    assert result.stderr.count("RG902") == 3 and "Traceback" not in result.stderr
+
+
+def _dies_on_lakeshore(name: str, outcome):
+    if "lakeshore" in name and not isinstance(outcome, RemitError):  # the parent reports the death itself
+        os._exit(3)  # a worker killed mid-report (what the out-of-memory killer does)
+    return name, type(outcome).__name__
+
+
+def test_a_worker_that_dies_costs_its_input_only():
+    got = [item for done in run([Input(r) for r in REPORTS], _dies_on_lakeshore, Settings(), jobs=2)
+           for item in done]
+    assert [name for name, _ in got] == REPORTS
+    kinds = {name.split("/")[-1].split("_")[0]: kind for name, kind in got}
+    assert kinds.pop("lakeshore") == "RemitError" and set(kinds.values()) == {"ParseResult"}
+
+
+def test_progress_is_shown_only_on_a_terminal_and_erased_at_the_end(monkeypatch):
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+    screen = Terminal()
+    monkeypatch.setattr("sys.stderr", screen)
+    progress = Progress(3)
+    for _ in range(3):
+        progress.step()
+    progress.end()
+    assert screen.getvalue() == "\r1/3 files\r2/3 files\r3/3 files\r\x1b[K"
+    monkeypatch.setattr("sys.stderr", io.StringIO())
+    quiet = Progress(3)
+    quiet.step()
+    assert not quiet.shown
