@@ -10,6 +10,7 @@ earlier, slower input is still running, so memory stays flat however long the co
 from __future__ import annotations
 
 import collections
+import gc
 import os
 import signal
 from contextlib import contextmanager
@@ -21,7 +22,7 @@ from .formats.search import configure
 from .intake.sources import Input
 from .pipeline import internal_error, parse_reports
 
-IN_FLIGHT = 4  # tasks per worker submitted ahead: enough to keep it busy, few enough to bound memory
+IN_FLIGHT = 4  # inputs per worker submitted ahead: enough to keep it busy, few enough to bound memory
 
 
 @dataclass(frozen=True)
@@ -43,58 +44,99 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+MAX_JOBS = 256  # worker processes at most: each holds pipes and a parser; more only exhausts descriptors
+
+
 def run(inputs: Iterable[Input], work: Callable, settings: Settings, jobs: int = 1) -> Iterator[list]:
     """For each input, in order, the list of ``work(name, outcome)`` over its reports.
 
     ``work`` runs where the report was parsed (a worker process when ``jobs`` > 1), so it must be a
-    module-level function; what it returns must pickle.
+    module-level function; what it returns must pickle. No more workers start than there are inputs.
 
     Raises:
         ConfigError: a format name or spec is wrong (raised by the first report that meets it).
     """
     inputs = list(inputs)
-    if min(jobs, len(inputs)) <= 1:  # one input gains nothing from a worker
+    jobs = min(jobs, len(inputs), MAX_JOBS)
+    if jobs <= 1:  # one input gains nothing from a worker
         for source in inputs:
             yield _task(source, work, settings)
         return
-    yield from _parallel(inputs, work, settings, jobs)
+    yield from _Pool(work, settings, jobs).results(inputs)
 
 
-def _parallel(inputs: Iterable[Input], work: Callable, settings: Settings, jobs: int) -> Iterator[list]:
-    from concurrent.futures.process import BrokenProcessPool  # here: a one-file run need not import it
+class _Pool:
+    """Worker processes with at most IN_FLIGHT inputs each queued, replaced when one dies."""
 
-    pending: collections.deque = collections.deque()  # (input, future), oldest first
-    sources = iter(inputs)
-    pool = _pool(settings, jobs)
-    try:
-        while True:
-            while len(pending) < jobs * IN_FLIGHT and (source := next(sources, None)) is not None:
-                pending.append((source, pool.submit(_task, source, work, settings)))
-            if not pending:
-                return
+    def __init__(self, work: Callable, settings: Settings, jobs: int):
+        self.work, self.settings, self.jobs = work, settings, jobs
+        self.executor = None
+        self.unsent: list = []  # an input taken from the corpus that no pool has accepted yet
+
+    def results(self, inputs: list) -> Iterator[list]:
+        from concurrent.futures.process import BrokenProcessPool  # here: a one-file run need not import it
+
+        pending: collections.deque = collections.deque()  # (input, future), oldest first
+        sources = iter(inputs)
+        try:
+            while True:
+                try:
+                    while len(pending) < self.jobs * IN_FLIGHT and (source := self._next(sources)) is not None:
+                        pending.append((source, self._submit(source)))
+                    if not pending:
+                        return
+                    result = pending[0][1].result()
+                except BrokenProcessPool:  # a worker was killed (out of memory, a signal)
+                    yield from self._salvage(pending)
+                    continue
+                pending.popleft()
+                yield result
+        finally:
+            self._stop()
+
+    def _next(self, sources: Iterator[Input]) -> Input | None:
+        return self.unsent.pop() if self.unsent else next(sources, None)
+
+    def _submit(self, source: Input):
+        if self.executor is None:
+            from concurrent.futures import ProcessPoolExecutor
+
+            self.executor = ProcessPoolExecutor(self.jobs, initializer=_start_worker, initargs=(self.settings,))
+        try:
+            return self.executor.submit(_task, source, self.work, self.settings)
+        except BaseException:  # a pool a worker's death broke refuses work: the input waits for the next pool
+            self.unsent.append(source)
+            raise
+
+    def _salvage(self, pending: collections.deque) -> Iterator[list]:
+        """After a worker died: the results that were done, and every other input in flight run again
+        alone, each in a process of its own (an input whose process dies again is the cause)."""
+        self._stop()
+        while pending:
             source, future = pending.popleft()
-            try:
+            if future.done() and not future.cancelled() and future.exception() is None:
                 yield future.result()
-            except BrokenProcessPool:  # a worker was killed (out of memory, a signal)
-                pool.shutdown(cancel_futures=True)
-                yield _alone(source, work, settings)
-                pool = _pool(settings, jobs)
-                pending = collections.deque((s, pool.submit(_task, s, work, settings)) for s, _ in pending)
-    finally:
-        pool.shutdown(cancel_futures=True)
+            else:
+                yield _alone(source, self.work, self.settings)
 
-
-def _pool(settings: Settings, jobs: int):
-    from concurrent.futures import ProcessPoolExecutor
-
-    return ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(settings,))
+    def _stop(self) -> None:
+        """Stop the workers now: queued inputs are dropped, and running ones are not waited for (Ctrl-C)."""
+        if self.executor is None:
+            return
+        processes = list((getattr(self.executor, "_processes", None) or {}).values())  # no public way in 3.11
+        self.executor.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
+        self.executor = None
 
 
 def _alone(source: Input, work: Callable, settings: Settings) -> list:
     """An input whose worker died, run again in a process of its own: it was the cause if that dies too."""
+    from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    with _pool(settings, 1) as pool:
+    with ProcessPoolExecutor(1, initializer=_start_worker, initargs=(settings,)) as pool:
         try:
             return pool.submit(_task, source, work, settings).result()
         except BrokenProcessPool as exc:
@@ -103,24 +145,27 @@ def _alone(source: Input, work: Callable, settings: Settings) -> list:
 
 def _start_worker(settings: Settings) -> None:
     configure(settings.formats_dirs)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's: it stops the workers itself
 
 
 def _task(source: Input, work: Callable, settings: Settings) -> list:
     """Every report of one input: ``work`` of each, a report over the time limit as an RG902 error."""
     reports = parse_reports(source.name, settings.format_name, settings.repair, data=source.data,
                             max_bytes=settings.max_bytes)
-    done = []
-    while True:
-        try:
-            with deadline(settings.timeout):
-                name, outcome = next(reports)
-        except StopIteration:
-            return done
-        except TimeoutError:
-            outcome = timed_out(source.name, settings.timeout)
-            return done + [work(source.name, outcome)]
-        done.append(work(name, outcome))
+    done, collecting = [], gc.isenabled()
+    try:
+        while True:
+            try:
+                with deadline(settings.timeout):
+                    name, outcome = next(reports)
+            except StopIteration:
+                return done
+            except TimeoutError:
+                return done + [work(source.name, timed_out(source.name, settings.timeout))]
+            done.append(work(name, outcome))
+    finally:
+        if collecting:  # the time limit may strike while parsing has the collector paused
+            gc.enable()
 
 
 def timed_out(name: str, seconds: float) -> RemitError:

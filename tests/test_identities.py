@@ -79,3 +79,13 @@ def test_a_bad_declaration_is_a_configuration_error_naming_the_spec(entry, messa
     with pytest.raises(ConfigError) as raised:
         parse_identities([entry], "specs/formats/x.yaml")
     assert str(raised.value).startswith("specs/formats/x.yaml: identity 1") and message in str(raised.value)
+
+
+def test_counts_are_exact_figures_in_a_ratio():
+    identity = {"value": "collateral[*].count_pct", "sum": ["collateral[*].loans"], "over": ["collateral[*].all"],
+                "scale": 100}
+    record = {"collateral": {"1": {"loans": 3, "all": 200, "count_pct": Decimal("1.50")}}}
+    assert _check(record, [identity]) == []
+    record["collateral"]["1"]["count_pct"] = Decimal("1.52")
+    (found,) = _check(record, [identity])
+    assert found.message.endswith("computed 1.500, printed 1.52") and found.expected == "1.50"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import time
 from pathlib import Path
 
 from remitgrammar.cli import app
@@ -51,7 +52,7 @@ def test_a_worker_that_dies_costs_its_input_only():
     assert kinds.pop("lakeshore") == "RemitError" and set(kinds.values()) == {"ParseResult"}
 
 
-def test_progress_is_shown_only_on_a_terminal_and_erased_at_the_end(monkeypatch):
+def test_progress_is_shown_only_on_a_terminal_and_erased_before_other_output(monkeypatch):
     class Terminal(io.StringIO):
         def isatty(self):
             return True
@@ -59,10 +60,34 @@ def test_progress_is_shown_only_on_a_terminal_and_erased_at_the_end(monkeypatch)
     monkeypatch.setattr("sys.stderr", screen)
     progress = Progress(3)
     for _ in range(3):
+        progress.hide()  # before the caller writes what the input gave
         progress.step()
     progress.end()
-    assert screen.getvalue() == "\r1/3 files\r2/3 files\r3/3 files\r\x1b[K"
+    assert screen.getvalue() == "\r1/3 files\r\x1b[K\r2/3 files\r\x1b[K\r3/3 files\r\x1b[K"
     monkeypatch.setattr("sys.stderr", io.StringIO())
     quiet = Progress(3)
     quiet.step()
     assert not quiet.shown
+
+
+def _dies_on_the_third(name: str, outcome):
+    if name.endswith("#3") and not isinstance(outcome, RemitError):
+        os._exit(3)
+    return name, type(outcome).__name__
+
+
+def test_a_death_while_more_inputs_wait_than_are_in_flight_costs_only_its_input():
+    # more inputs than 2 workers x IN_FLIGHT: a new input is submitted after the death, to a broken pool
+    text = (ROOT / "tests" / "corpus" / "dollars-statement" / "lakeshore_1996-2_1996-12-26.txt").read_bytes()
+    inputs = [Input(f"report#{i}", text) for i in range(20)]
+    got = []
+    for done in run(inputs, _dies_on_the_third, Settings(), jobs=2):
+        got += done
+        time.sleep(0.05)  # a slow consumer: the death happens while the pool is being refilled
+    assert [name for name, _ in got] == [f"report#{i}" for i in range(20)]
+    assert [kind for _, kind in got].count("RemitError") == 1 and got[3][1] == "RemitError"
+
+
+def test_jobs_below_zero_is_a_usage_error(runner):
+    result = runner.invoke(app, ["parse", "--jobs", "-2", REPORTS[0]])
+    assert result.exit_code == 2 and "--jobs takes" in result.stderr

@@ -43,11 +43,14 @@ def _check(ctx: Context, identity, key) -> None:
         ctx.identity("RG330", result_path, terms, printed, identity.title)
         return
     low, high = _computed(identity, values)
-    if low is None or printed + half_unit(printed) >= low and printed - half_unit(printed) <= high:
+    printed_low, printed_high = _interval(printed, 1)
+    if low is None or printed_high >= low and printed_low <= high:
         return
+    shown = Decimal(1).scaleb(_exponent(printed) - 1)  # one digit more than printed
     middle = (low + high) / 2
-    ctx.finding("RG330", f"{identity.title}: computed {_range(low, high)}, printed {printed}",
-                render_path(result_path), expected=middle.quantize(printed), actual=printed)
+    ctx.finding("RG330", f"{identity.title}: computed {_range(low, high, shown)}, printed {printed}",
+                render_path(result_path), expected=middle.quantize(Decimal(1).scaleb(_exponent(printed))),
+                actual=printed)
 
 
 def _computed(identity, values: dict) -> tuple:
@@ -70,9 +73,15 @@ def _computed(identity, values: dict) -> tuple:
     return low, high
 
 
-def _interval(value: Decimal, sign: int) -> tuple:
-    half = half_unit(value)
+def _interval(value, sign: int) -> tuple:
+    """The values a printed figure may stand for: a count is exact, an amount is +- half its last digit."""
+    half = half_unit(value) if isinstance(value, Decimal) else Decimal(0)
     return tuple(sorted((sign * (value - half), sign * (value + half))))
+
+
+def _exponent(value) -> int:
+    exponent = value.as_tuple().exponent if isinstance(value, Decimal) else 0
+    return exponent if isinstance(exponent, int) else 0
 
 
 def _product(a: tuple, b: tuple) -> tuple:
@@ -116,7 +125,6 @@ def _value(record: dict, path: tuple):
     return node
 
 
-def _range(low: Decimal, high: Decimal) -> str:
-    places = Decimal("0.0001") if abs(high) < 1000 else Decimal("0.01")
+def _range(low: Decimal, high: Decimal, places: Decimal) -> str:
     low, high = low.quantize(places), high.quantize(places)
     return str(low) if low == high else f"{low} to {high}"

@@ -9,7 +9,7 @@ import sys
 
 import typer
 
-from ..corpus import Settings, run
+from ..corpus import Settings, default_jobs, run
 from ..errors import ConfigError
 from ..formats.search import ENV_VAR, configure, configured
 from ..intake.read import MAX_BYTES
@@ -22,8 +22,9 @@ FORMATS_DIR = typer.Option(None, "--formats-dir", help=f"A formats directory to 
                                                        f"also {ENV_VAR}.")
 PATHS = typer.Argument(None, help="Report files, directories (walked for .txt .htm .html .gz and files "
                                   "without a suffix), or - for standard input.", show_default=False)
-JOBS = typer.Option(0, "--jobs", "-j", help="Worker processes for a corpus (default 0: one a core); 1 runs "
-                                           "in this process. Output keeps the order of the inputs.")
+JOBS = typer.Option(0, "--jobs", "-j", help="Worker processes for a corpus (default 0: one a core, never more "
+                                           "than the inputs); 1 runs in this process. Output keeps the order "
+                                           "of the inputs.")
 FILES_FROM = typer.Option(None, "--files-from", help="A file listing report paths, one a line (- reads them "
                                                      "from standard input).")
 
@@ -64,12 +65,15 @@ def results(paths, files_from, work, format_name=None, repair=True, jobs: int = 
         inputs = expand(paths, files_from, Limits.max_bytes)
     except ConfigError as exc:
         fail_config(exc)
+    if jobs < 0:
+        fail_config(f"--jobs takes 0 (one worker a core), 1 (this process) or more, not {jobs}")
     settings = Settings(format_name, repair, Limits.max_bytes, Limits.timeout, configured())
     progress = Progress(len(inputs))
     try:
-        for done in run(inputs, work, settings, jobs):
-            progress.step()
+        for done in run(inputs, work, settings, jobs or default_jobs()):
+            progress.hide()  # the caller may write to stderr now
             yield from done
+            progress.step()
     except ConfigError as exc:
         fail_config(exc)
     finally:
@@ -96,12 +100,17 @@ class Progress:
         self.shown = total > 1 and sys.stderr.isatty()
 
     def step(self) -> None:
+        """One more input done: the count is shown until ``hide``."""
         self.done += 1
         if self.shown:
             sys.stderr.write(f"\r{self.done}/{self.total} files")
             sys.stderr.flush()
 
-    def end(self) -> None:
-        if self.shown:
-            sys.stderr.write("\r\033[K")  # the count is erased: only findings stay on the screen
+    def hide(self) -> None:
+        """Erase the count, so that what is written next on stderr starts a clean line."""
+        if self.shown and self.done:
+            sys.stderr.write("\r\033[K")
             sys.stderr.flush()
+
+    def end(self) -> None:
+        self.hide()

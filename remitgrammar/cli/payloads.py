@@ -46,3 +46,8 @@ def parsed(name: str, outcome, provenance: bool = False) -> Parsed:
 def checked(name: str, outcome) -> Checked:
     """The part of a parse outcome that `check` reports."""
     return Checked(name, check_result(outcome), month_of_outcome(name, outcome), getattr(outcome, "debug", None))
+
+
+def context_month(name: str, outcome) -> tuple:
+    """(name, month) of a report read for context (--history): compared, never reported."""
+    return name, month_of_outcome(name, outcome, reported=False)

@@ -15,9 +15,8 @@ from ..check import baseline as baselines
 from ..check.report import SEVERITIES, at_or_above, render
 from ..emit.json_record import to_json
 from ..errors import ConfigError, RemitError
-from ..corpus import default_jobs
-from ..pipeline import check_across, month_of_outcome
-from .payloads import checked, parsed
+from ..pipeline import check_across
+from .payloads import checked, context_month, parsed
 from .app import FILES_FROM, FORMATS_DIR, JOBS, PATHS, Limits, app, fail_config, outcomes, results, setup
 
 OUTPUT_FORMATS = ("human", "json", "github", "junit")
@@ -45,7 +44,7 @@ def parse(
     out = _open_output(output)
     first, count, failures = None, 0, []
     work = functools.partial(parsed, provenance=provenance)
-    for report in results(paths, files_from, work, format_name, not no_repair, jobs or default_jobs()):
+    for report in results(paths, files_from, work, format_name, not no_repair, jobs):
         if report.error is not None:
             _failed(report, failures)
         if report.record is None:
@@ -124,8 +123,8 @@ def check(
         raise typer.Exit(2)
     try:
         reports = results(paths, files_from, checked, format_name, not no_repair,
-                          jobs or default_jobs())
-        found = _checked(reports, history, format_name, not no_repair)
+                          jobs)
+        found = _checked(reports, history, format_name, not no_repair, jobs)
         if baseline is not None:
             found = baselines.only_new(found, baselines.load(baseline))
     except ConfigError as exc:
@@ -141,7 +140,7 @@ def check(
         raise typer.Exit(1)
 
 
-def _checked(reports, history, format_name, repair: bool) -> list:
+def _checked(reports, history, format_name, repair: bool, jobs: int) -> list:
     """(name, findings) of each report: its own rules, then those across the months of its deal."""
     found, months = [], []
     for index, report in enumerate(reports):
@@ -150,19 +149,18 @@ def _checked(reports, history, format_name, repair: bool) -> list:
         found.append((report.name, report.findings))
         # the deals of a submission share its name: findings come back by index
         months.append(None if report.month is None else dataclasses.replace(report.month, ref=index))
-    months += _context_months(history, format_name, repair, {name for name, _ in found})
+    months += _context_months(history, format_name, repair, {name for name, _ in found}, jobs)
     across = check_across(months)
     return [(name, findings + across.get(index, [])) for index, (name, findings) in enumerate(found)]
 
 
-def _context_months(history: Optional[List[Path]], format_name, repair: bool, reported: set) -> list:
+def _context_months(history: Optional[List[Path]], format_name, repair: bool, reported: set, jobs: int) -> list:
     """The months of the --history reports: read for the rules across months, never reported. A report
     that is also among those checked (a history directory that holds them) is not read twice."""
     if not history:
         return []
     seen = {os.path.realpath(name) for name in reported}
-    return [month_of_outcome(name, outcome, reported=False)
-            for name, outcome in outcomes(history, None, format_name, repair)
+    return [month for name, month in results(history, None, context_month, format_name, repair, jobs)
             if os.path.realpath(name) not in seen]
 
 

@@ -9,9 +9,13 @@ ConfigError naming the spec, so a maintainer sees it at load time and in ``remit
     identities:
       - title: single monthly mortality
         value: collateral[*].smm_pct
-        sum: [collateral[*].total_prepaid_principal]
-        over: [collateral[*].prepayment_base_balance]
+        sum:
+          - collateral[*].total_prepaid_principal
+        over:
+          - collateral[*].prepayment_base_balance
         scale: 100
+
+(Lists one path a line: in a ``[flow, list]`` YAML reads a path's brackets and ``*`` as its own.)
 """
 
 from __future__ import annotations

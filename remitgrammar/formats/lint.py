@@ -221,6 +221,25 @@ def lint_sample(spec) -> list:
                                            "add a report under tests/corpus/<format>/ and name it in `sample:`"))]
 
 
+def lint_identities(spec) -> list:
+    """Every field an identity reads must exist (canonical.yaml or the format's own ``fields``): a
+    misspelt one would read as never printed, and the identity would silently never run."""
+    problems = []
+    for identity in spec.identities:
+        for path in identity.paths():
+            names = [segment for segment in path[1:] if not segment.startswith("[")]
+            if names and names[0] in PERIODS:
+                names = names[1:]  # pool.prior.<field>: the field's value for another period
+            section = "classes" if path[0] in ("class_totals", "tier_totals") else path[0]
+            if not field_info(spec, section, ".".join(names)):
+                shown = path[0] + "".join(s if s.startswith("[") else "." + s for s in path[1:])
+                problems.append((str(spec.spec_path), _finding(
+                    "RG219", f"identity '{identity.title}' reads {shown}, a field neither canonical.yaml nor "
+                    f"the format's `fields:` defines", _key_line(spec, "identities"),
+                    "correct the path: findings and `remitgrammar parse` show the record's paths")))
+    return problems
+
+
 def _key_line(spec, key: str) -> int | None:
     for number, line in enumerate(Path(spec.spec_path).read_text(encoding="utf-8").splitlines(), 1):
         if line.startswith(f"{key}:"):
@@ -246,5 +265,5 @@ def lint_all() -> list:
     except ConfigError as exc:
         return problems or [("", _finding("RG210", str(exc)))]
     for spec in specs:
-        problems += lint_sample(spec)
+        problems += lint_sample(spec) + lint_identities(spec)
     return problems

@@ -52,13 +52,16 @@ class ValueError_(ValueError):
         self.code = code
 
 
-CACHED_TEXT = 2000  # longer texts are never cached: 4,096 entries stay a few MB, whatever the input
+CACHED_TEXT = 256  # longer texts are computed, never cached (report lines run to about 200 characters)
 
 
-def text_cache(function):
-    """``functools.lru_cache`` of 4,096 calls, for functions whose first argument is a text of the
-    report; a text longer than CACHED_TEXT is computed, not kept (one hostile line may be 64 MB)."""
-    cached = functools.lru_cache(maxsize=4096)(function)
+def text_cache(function=None, *, entries: int = 4096):
+    """``functools.lru_cache`` for functions whose first argument is a text of the report; a text longer
+    than CACHED_TEXT is computed, not kept, so a cache holds at most ``entries`` x 256 characters (and
+    what is made of them) whatever the input."""
+    if function is None:
+        return lambda f: text_cache(f, entries=entries)
+    cached = functools.lru_cache(maxsize=entries)(function)
 
     @functools.wraps(function)
     def lookup(text: str, *args):
@@ -250,7 +253,7 @@ def split_row(text: str, line: int, column: int = 1) -> tuple[list[Cell], list[C
             [_new_tuple(Cell, (word, line, start)) for word, start in cells])
 
 
-@text_cache  # rows of a table often print alike: split each layout once
+@text_cache(entries=512)  # rows of a table often print alike: split each layout once (a layout: up to ~15 KB)
 def _row_layout(text: str, column: int) -> tuple[tuple, tuple]:
     """split_row's (text, column) pairs, before they are given a line."""
     pieces = _pieces(text, 0, column)
