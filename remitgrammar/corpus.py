@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator
 
-from .errors import Finding, RemitError
+from .errors import ConfigError, Finding, RemitError
 from .formats.search import configure
 from .intake.sources import Input
 from .pipeline import internal_error, parse_reports
@@ -104,6 +104,9 @@ class _Pool:
             self.executor = ProcessPoolExecutor(self.jobs, initializer=_start_worker, initargs=(self.settings,))
         try:
             return self.executor.submit(_task, source, self.work, self.settings)
+        except OSError as exc:  # out of processes or file descriptors: a limit of this machine
+            raise ConfigError(f"cannot start {self.jobs} worker processes ({exc.strerror or exc}); "
+                              "give fewer with --jobs") from None
         except BaseException:  # a pool a worker's death broke refuses work: the input waits for the next pool
             self.unsent.append(source)
             raise

@@ -91,3 +91,16 @@ def test_a_death_while_more_inputs_wait_than_are_in_flight_costs_only_its_input(
 def test_jobs_below_zero_is_a_usage_error(runner):
     result = runner.invoke(app, ["parse", "--jobs", "-2", REPORTS[0]])
     assert result.exit_code == 2 and "--jobs takes" in result.stderr
+
+
+def test_more_workers_than_the_machine_allows_is_one_line_and_exit_2():
+    import resource
+    import subprocess
+    import sys
+
+    def few_descriptors():
+        resource.setrlimit(resource.RLIMIT_NOFILE, (40, 40))
+    done = subprocess.run([sys.executable, "-m", "remitgrammar", "parse", "--jobs", "40", *REPORTS * 6],
+                          capture_output=True, text=True, timeout=120, preexec_fn=few_descriptors)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr.strip().endswith("give fewer with --jobs")
