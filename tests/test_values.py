@@ -67,7 +67,7 @@ def test_split_row(line, labels, cells):
 @pytest.mark.parametrize("value", [
     {"a": [], "b": {}, "c": [[1, {}], {"x": [{}]}], "d": "é\u2028\"\\", "e": [True, None, False, 7]},
     [[[]], {"k": {"deep": [1, 2, {"deeper": "x"}]}}],
-    {"entries": [{"label": "A-2C / Accrual", "values": ["07/25/2005"], "line": 75, "ok": True}] * 3},
+    [{"class": "A-1", "per_1000": {"interest": 3}}, {"class": "R"}],  # not all flat: laid out in full
     "plain", 12, None, [],
 ])
 def test_indented_json_is_laid_out_as_json_dumps_does(value):
@@ -75,6 +75,15 @@ def test_indented_json_is_laid_out_as_json_dumps_does(value):
     # must still be what the standard library writes
     assert to_json(value) == json.dumps(value, indent=2, ensure_ascii=False)
     assert to_json(value, indent=None) == json.dumps(value, ensure_ascii=False)
+
+
+def test_a_list_of_flat_records_has_one_record_a_line():
+    entry = {"label": "A-2C / Accrual", "values": ["07/25/2005", Decimal("1.50")], "line": 75, "ok": True}
+    text = to_json({"extra": [entry] * 2, "n": 1})
+    line = '{"label": "A-2C / Accrual", "values": ["07/25/2005", 1.50], "line": 75, "ok": true}'
+    assert text == '{\n  "extra": [\n    ' + line + ',\n    ' + line + '\n  ],\n  "n": 1\n}'
+    assert json.loads(text) == json.loads(json.dumps({"extra": [{**entry, "values": ["07/25/2005", 1.5]}] * 2,
+                                                      "n": 1}))
 
 
 def test_indented_json_writes_decimals_exactly_at_every_depth():
