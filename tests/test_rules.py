@@ -65,6 +65,18 @@ CASES = [
      "classes[A-1].per_1000.interest"),
     ("RG304", lambda r: _cls(r, "X")["per_1000"].update(principal=Decimal("0.00300")),
      "classes[X].per_1000.principal"),
+    # X has interest but no original balance: no factor but zero can be right
+    ("RG304", lambda r: _cls(r, "X")["per_1000"].update(interest=Decimal("0.50000")),
+     "classes[X].per_1000.interest"),
+    # a 1 among zeros under a Total of 0: within the rounding slack, but nothing sums to nothing
+    ("RG303", lambda r: _cls(r, "M-5").update(interest_shortfall=Decimal("1")), "classes[M-5].interest_shortfall"),
+    # paid in full and a shortfall besides: paid plus shortfall is more than accrued
+    ("RG314", lambda r: _cls(r, "M-2").update(interest_shortfall=Decimal("900")), "classes[M-2].interest_shortfall"),
+    # the carry-forward factor and the unpaid interest are zero together (usbank-absc-2003.yaml)
+    ("RG330", lambda r: _cls(r, "A-1")["per_1000"].update(interest_carryforward=Decimal("0.50000")),
+     "classes[A-1].per_1000.interest_carryforward"),
+    ("RG330", lambda r: _cls(r, "M-3")["shortfall"].update(total_unpaid=Decimal("7.00")),
+     "classes[M-3].shortfall.total_unpaid"),
     ("RG305", lambda r: r["collateral"]["1"].update(ending_balance=Decimal("419062900")),
      "collateral[1].ending_balance"),
     ("RG306", lambda r: r["collateral"]["2"].update(prepayments=Decimal("9158600")),
@@ -292,6 +304,32 @@ def test_interest_accrual_skips_a_class_paid_short(parsed):
     a2["shortfall"]["prepayment_interest_shortfall"] = Decimal("1500.00")
     a2["interest_distribution"] -= 1500
     assert findings(parsed[SEED_2003], record, "RG314") == []
+
+
+def test_interest_accrual_adds_back_a_class_s_one_interest_shortfall(parsed):
+    """Paid 900 less than accrued, with 900 printed as its interest shortfall: accrued in full."""
+    record = copy.deepcopy(parsed[SEED_2003].record)
+    m2 = _cls(record, "M-2")
+    m2["interest_shortfall"] = Decimal("900")
+    m2["interest_distribution"] -= 900
+    assert findings(parsed[SEED_2003], record, "RG314") == []
+
+
+def test_a_total_of_zero_over_signed_amounts_allows_rounding(parsed):
+    """-1 and 1 under a Total of 0 may be rounding; only amounts none of which is negative must all be 0."""
+    record = copy.deepcopy(parsed[SEED_2003].record)
+    _cls(record, "M-4").update(interest_shortfall=Decimal("1"))
+    _cls(record, "M-5").update(interest_shortfall=Decimal("-1"))
+    assert [f for f in findings(parsed[SEED_2003], record, "RG303") if "interest_shortfall" in f.path] == []
+
+
+def test_the_2002_shortfall_total_is_the_sum_of_its_causes(parsed):
+    """usbank-absc-2002.yaml declares Total = Losses + PPIS + Relief Act; the seed holds it."""
+    result = parsed[SEED_2002]
+    assert findings(result, code="RG330") == []
+    record = copy.deepcopy(result.record)
+    _cls(record, "M-1")["shortfall"].update(total_unpaid=Decimal("5.00"))
+    assert [f.path for f in findings(result, record, "RG330")] == ["classes[M-1].shortfall.total_unpaid"]
 
 
 def test_tolerance_follows_printed_precision(parsed):

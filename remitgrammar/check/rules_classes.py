@@ -200,6 +200,10 @@ def _omitted(values: list, printed) -> tuple | None:
     """The fewest classes (up to four) whose omission makes the sum match the Total (() when none need
     be). Meet in the middle over sorted sums: polynomial in the number of classes, not combinatorial."""
     candidates = [(n, v) for n, v in values if v != 0]
+    if printed == 0 and candidates and all(v >= 0 for _, v in values):
+        # amounts none of which is negative add up to nothing only when each is nothing: a 1 among
+        # zeros under a Total of 0 is a misprint however little rounding would hide it
+        return tuple(n for n, _ in candidates)
 
     def fits(chosen: tuple) -> bool:
         names = {candidates[i][0] for i in chosen}
@@ -262,20 +266,24 @@ def _pairs(left: list, right: list, target, tolerance, size: int) -> set:
                 "scaled by 1,000 over the original balance",
       quirks="The 2003-HE2 reports print P's ending-balance factor as 0.00000 although its balance is its "
              "full $100, and R's as 1000.00000 although its balance is 0: the two look swapped. Classes "
-             "with no original balance (X, R) cannot be checked; a factor whose dollar "
-             "amount the report does not print (the 2003 Interest Carry-forward factors) cannot either.")
+             "with no original balance (X, R) print their other factors as zero, even X's interest factor beside "
+             "its interest. A factor whose dollar amount the report does not print (the 2003 Interest "
+             "Carry-forward factors) is checked only as the format's spec declares (zero together with the "
+             "unpaid shortfall).")
 def factors(ctx: Context) -> None:
     """Each AMOUNTS PER $1,000 UNIT factor is the class's dollar amount times 1,000 over its original
     (or original notional) balance: principal, interest and total distribution, beginning and ending
     balance, and every other factor whose amount the class prints under the same name (scheduled
     and unscheduled principal, realized loss, interest shortfall, carry-forward). A factor of an
-    amount of zero is zero, whatever the original balance (the X and R classes with none)."""
+    amount of zero is zero, whatever the original balance, and a class with no original balance (the
+    X and R classes) has no factor but zero: there is nothing to divide by."""
     for entry in ctx.classes:
         for name, printed in entry.get("per_1000", {}).items():
             field = f"per_1000.{name}"
             source = FACTOR_SOURCES.get(field, name)
-            if number(printed) and printed != 0 and entry.get(source) == 0:
-                ctx.finding("RG304", f"class {entry['class']}: {field} printed {printed}, but its {source} is 0",
+            if number(printed) and printed != 0 and (entry.get(source) == 0 or entry.get("original_balance") == 0):
+                why = f"its {source} is 0" if entry.get(source) == 0 else "it has no original balance"
+                ctx.finding("RG304", f"class {entry['class']}: {field} printed {printed}, but {why}",
                             render_path(class_path(entry["class"], "per_1000", name)),
                             expected=printed.quantize(printed) * 0, actual=printed)
             elif factor_matches(printed, entry, field, source) is False:

@@ -21,26 +21,30 @@ DAYS = range(26, 36)  # an actual/360 accrual period: one month, from one distri
              "accrue actual/360 over the period's days (32 days in the 2003-HE2 June report); the report's "
              "days are learned from its floating classes. The overcollateralization class's rate applies to "
              "the pool's balance, not to its own (the 2002 and November 2003 X). A class paid less than its "
-             "accrual (a prepayment interest shortfall) is checked on its accrued interest when printed, and "
-             "not at all when only the reduced distribution is.")
+             "accrual is checked on its accrued interest when printed; otherwise on its interest paid plus its "
+             "interest shortfall when that is its only shortfall, and not at all when it has others.")
 def interest_accrual(ctx: Context) -> None:
     """Each class's interest is its beginning (or notional) balance times its rate times the accrual
     fraction: 1/12 (30/360) or the period's days over 360 (actual/360). A class that prints its day
     count and days is checked on those; otherwise the report's days are the ones that most of its
     classes fit, and a class that fits neither convention is reported with the interest each would
-    give."""
+    give. A class whose one shortfall is an interest shortfall accrued its interest paid plus that
+    shortfall."""
     cases = [case for case in (_case(ctx, e) for e in ctx.classes) if case is not None]
     days = _learned_days(cases)
-    for name, balance, rate, interest, path, printed_fraction in cases:
+    for name, balance, rate, interest, path, printed_fraction, shortfall in cases:
         fractions = [printed_fraction] if printed_fraction else _fractions(days)
-        if any(_fits(balance, rate, interest, f) for _, f in fractions):
+        if any(_fits(balance, rate, interest, f, shortfall) for _, f in fractions):
             continue
         if name == ctx.oc_class() and _fits_pool(ctx, rate, interest, fractions):
             continue
         shown = ", ".join(f"{_money(balance * rate / 100 * f)} at {label}" for label, f in fractions)
         label, fraction = fractions[0]
-        ctx.finding("RG314", f"class {name}: interest printed {interest}, but {balance} at {rate}% gives {shown}",
-                    render_path(path), expected=_money(balance * rate / 100 * fraction), actual=interest,
+        what = f"interest printed {interest}" if shortfall is None else \
+            f"interest paid plus its shortfall of {shortfall} is {interest}"
+        ctx.finding("RG314", f"class {name}: {what}, but {balance} at {rate}% gives {shown}",
+                    render_path(path), expected=_money(balance * rate / 100 * fraction) - (interest - (shortfall or 0)),
+                    actual=interest if shortfall is None else shortfall,
                     hint="a misprint in the interest, the rate or the balance; or the class accrues on "
                          "another balance (a notional one) or convention")
 
@@ -51,21 +55,28 @@ def _case(ctx: Context, entry: dict):
     if not (number(balance) and number(rate)) or balance <= 0:
         return None
     name = entry["class"]
+    paid, short = entry.get("interest_distribution"), _short(entry)
     if number(entry.get("accrued_interest")):
         interest, field = entry["accrued_interest"], "accrued_interest"
-    elif number(entry.get("interest_distribution")) and not _short(entry):
-        interest, field = entry["interest_distribution"], "interest_distribution"
+    elif number(paid) and not short:
+        interest, field = paid, "interest_distribution"
+    elif number(paid) and short == ["interest_shortfall"]:
+        # paid plus the one shortfall is what accrued (RG317's identity, the accrual not printed);
+        # the shortfall carries its own rounding
+        shortfall = entry["interest_shortfall"]
+        interest, field = paid + shortfall, "interest_shortfall"
+        return name, balance, rate, interest, class_path(name, field), _printed_fraction(ctx, entry), shortfall
     else:
         return None
-    return name, balance, rate, interest, class_path(name, field), _printed_fraction(ctx, entry)
+    return name, balance, rate, interest, class_path(name, field), _printed_fraction(ctx, entry), None
 
 
-def _short(entry: dict) -> bool:
-    """Whether a class was paid less (or more) than it accrued: a shortfall of any kind, earlier
-    shortfalls paid, or deferred interest."""
-    amounts = [entry.get(k) for k in ("interest_shortfall", "deferred_interest", "prior_shortfall_paid")]
-    amounts += [(entry.get("shortfall") or {}).get(k) for k in PAID_LESS]
-    return any(number(v) and v != 0 for v in amounts)
+def _short(entry: dict) -> list:
+    """The amounts by which a class was paid less (or more) than it accrued, by field: a shortfall
+    of any kind, earlier shortfalls paid, or deferred interest (empty: paid what it accrued)."""
+    amounts = [(k, entry.get(k)) for k in ("interest_shortfall", "deferred_interest", "prior_shortfall_paid")]
+    amounts += [(k, (entry.get("shortfall") or {}).get(k)) for k in PAID_LESS]
+    return [k for k, v in amounts if number(v) and v != 0]
 
 
 def _printed_fraction(ctx: Context, entry: dict):
@@ -91,17 +102,18 @@ def _fractions(days: int | None) -> list:
 def _learned_days(cases: list) -> int | None:
     """The period's days: the number that most classes fit at actual/360 and not at 30/360."""
     votes = Counter()
-    for _, balance, rate, interest, _, printed in cases:
-        if printed or rate == 0 or _fits(balance, rate, interest, Decimal(1) / 12):
+    for _, balance, rate, interest, _, printed, shortfall in cases:
+        if printed or shortfall is not None or rate == 0 or _fits(balance, rate, interest, Decimal(1) / 12):
             continue
         votes.update(d for d in DAYS if _fits(balance, rate, interest, Decimal(d) / 360))
     return votes.most_common(1)[0][0] if votes else None
 
 
-def _fits(balance: Decimal, rate: Decimal, interest: Decimal, fraction: Decimal) -> bool:
-    """Whether balance x rate% x fraction is the interest, within the printed precision of all three."""
+def _fits(balance: Decimal, rate: Decimal, interest: Decimal, fraction: Decimal, shortfall=None) -> bool:
+    """Whether balance x rate% x fraction is the interest, within the printed precision of all three
+    (and of the shortfall added to the interest paid, where there is one)."""
     expected = balance * rate / 100 * fraction
-    allowed = (slack([interest]) + balance * half_unit(rate) / 100 * fraction
+    allowed = (slack([interest] if shortfall is None else [interest - shortfall, shortfall]) + balance * half_unit(rate) / 100 * fraction
                + half_unit(balance) * abs(rate) / 100 * fraction)
     return abs(expected - interest) <= allowed
 
