@@ -72,6 +72,9 @@ CASES = [
     ("RG303", lambda r: _cls(r, "M-5").update(interest_shortfall=Decimal("1")), "classes[M-5].interest_shortfall"),
     # paid in full and a shortfall besides: paid plus shortfall is more than accrued
     ("RG314", lambda r: _cls(r, "M-2").update(interest_shortfall=Decimal("900")), "classes[M-2].interest_shortfall"),
+    ("RG327", lambda r: r["pool"].update(oc_release=Decimal("2")), "pool.oc_release"),
+    ("RG327", lambda r: r["pool"].update(net_monthly_excess_cash_flow=Decimal("2389436")),
+     "pool.net_monthly_excess_cash_flow"),
     # the carry-forward factor and the unpaid interest are zero together (usbank-absc-2003.yaml)
     ("RG330", lambda r: _cls(r, "A-1")["per_1000"].update(interest_carryforward=Decimal("0.50000")),
      "classes[A-1].per_1000.interest_carryforward"),
@@ -323,13 +326,23 @@ def test_a_total_of_zero_over_signed_amounts_allows_rounding(parsed):
     assert [f for f in findings(parsed[SEED_2003], record, "RG303") if "interest_shortfall" in f.path] == []
 
 
-def test_the_2002_shortfall_total_is_the_sum_of_its_causes(parsed):
-    """usbank-absc-2002.yaml declares Total = Losses + PPIS + Relief Act; the seed holds it."""
+def test_the_2002_identities_hold_and_fail(parsed):
+    """usbank-absc-2002.yaml declares the shortfall Total = Losses + PPIS + Relief Act and the principal
+    distributed = remitted + pre-funding distributed; the seed holds both."""
     result = parsed[SEED_2002]
     assert findings(result, code="RG330") == []
     record = copy.deepcopy(result.record)
     _cls(record, "M-1")["shortfall"].update(total_unpaid=Decimal("5.00"))
-    assert [f.path for f in findings(result, record, "RG330")] == ["classes[M-1].shortfall.total_unpaid"]
+    record["collateral"]["total"].update(total_principal_distribution=Decimal("73328770.64"))
+    assert [f.path for f in findings(result, record, "RG330")] == [
+        "classes[M-1].shortfall.total_unpaid", "collateral[total].total_principal_distribution"]
+
+
+def test_excess_cash_flow_may_pay_more_than_the_o_c_and_its_class(parsed):
+    """Unpaid interest or carryover paid from it: more excess cash flow than the two take is no misprint."""
+    record = copy.deepcopy(parsed[SEED_2003].record)
+    record["pool"]["net_monthly_excess_cash_flow"] += 50_000
+    assert findings(parsed[SEED_2003], record, "RG327") == []
 
 
 def test_tolerance_follows_printed_precision(parsed):

@@ -1,10 +1,10 @@
-"""Rules over a deal's running figures within one report: cumulative losses and pool factors."""
+"""Rules over a deal's running figures within one report: cumulative losses, pool factors, excess cash flow."""
 
 from __future__ import annotations
 
 from ..build.record import Key, render_path
 from ..build.shift import half_unit
-from .registry import Context, number, rule
+from .registry import Context, number, rule, slack
 
 
 @rule("RG325", "cumulative losses", "error",
@@ -45,3 +45,31 @@ def group_factor(ctx: Context) -> None:
                         f"cut-off balance {cutoff} is {computed:.6f}%", path,
                         expected=computed.quantize(printed), actual=printed)
 
+
+
+@rule("RG327", "excess cash flow", "error",
+      tolerance="half a unit of the last printed digit of each amount",
+      quirks="In every sample that prints it the excess cash flow is exactly the O/C increase plus the O/C "
+             "class's interest; a month that also pays unpaid interest or carryover from it spends more, so "
+             "only 'at least' is checked.")
+def excess_cash_flow(ctx: Context) -> None:
+    """The net monthly excess cash flow pays the month's O/C increase (the extra principal) first and
+    what is left after any other use to the overcollateralization class: it is at least the two
+    together. And a month either adds to the O/C or releases from it: the O/C increase and the O/C
+    release are never both positive."""
+    pool = ctx.record["pool"]
+    flow, increase, release = (pool.get(k) for k in ("net_monthly_excess_cash_flow", "oc_increase", "oc_release"))
+    if number(increase) and number(release) and increase > 0 and release > 0:
+        field = "oc_release" if release <= increase else "oc_increase"
+        ctx.finding("RG327", f"both an O/C increase of {increase} and an O/C release of {release}: a month "
+                    "adds to the O/C or releases from it", f"pool.{field}", expected=pool[field] * 0,
+                    actual=pool[field])
+    holder = next((e for e in ctx.classes if e["class"] == ctx.oc_class()), {})
+    paid = holder.get("interest_distribution")
+    if not (number(flow) and number(increase) and number(paid)):
+        return
+    least = increase + paid
+    if flow < least - slack([flow, increase, paid]):
+        ctx.finding("RG327", f"net monthly excess cash flow printed {flow}, less than the O/C increase {increase} "
+                    f"plus the {holder['class']} class's {paid} it pays", "pool.net_monthly_excess_cash_flow",
+                    expected=f"at least {least}", actual=flow)
