@@ -11,6 +11,7 @@ from lark.exceptions import GrammarError
 
 from ..formats.resources import data_dir
 from ..formats.specs import FormatSpec
+from . import tables
 
 # What a user reads instead of a terminal's name.
 TERMINAL_WORDS = {
@@ -47,18 +48,30 @@ def parser_for(spec: FormatSpec, start: str = "start") -> Lark:
 
 @functools.lru_cache(maxsize=None)
 def _parser(grammar_path: str, stamp: tuple) -> Lark:
-    # Built once per process, never cached on disk: lark's cache is a pickle in the
-    # shared temporary directory, which another user could plant. `%import shared
-    # (...)` finds the format directory's own shared.lark first, then the built-in one.
-    options = dict(parser="lalr", lexer="contextual", propagate_positions=True,
-                   maybe_placeholders=False,
-                   import_paths=[str(Path(grammar_path).parent), str(data_dir("grammars"))])
+    # Built once per process, never cached on disk by lark: its cache is a pickle in the shared
+    # temporary directory, which another user could plant. A built-in grammar's tables ship
+    # in the package as JSON instead (tables.py).
+    grammar = Path(grammar_path)
+    options = options_for(grammar)
+    return tables.load(grammar, options) or build(grammar, options)
+
+
+def options_for(grammar: Path) -> dict:
+    """The parser options of a grammar: LALR, contextual lexer, every rule a start rule."""
+    return dict(parser="lalr", lexer="contextual", propagate_positions=True, maybe_placeholders=False,
+                start=_start_rules(grammar))
+
+
+def build(grammar: Path, options: dict) -> Lark:
+    """Build a grammar's parser. `%import shared (...)` finds the format directory's own
+    shared.lark first, then the built-in one."""
+    options = {**options, "import_paths": [str(grammar.parent), str(data_dir("grammars"))]}
     try:
-        return Lark.open(grammar_path, start=_start_rules(Path(grammar_path)), **options)
+        return Lark.open(str(grammar), **options)
     except GrammarError:  # a rule name the text scan got wrong: ask lark, at the cost of a second build
-        rules = {r.origin.name for r in Lark.open(grammar_path, start="start", **options).rules}
+        rules = {r.origin.name for r in Lark.open(str(grammar), **{**options, "start": "start"}).rules}
         starts = ["start"] + sorted(r for r in rules if r != "start" and not r.startswith("_") and "__" not in r)
-        return Lark.open(grammar_path, start=starts, **options)
+        return Lark.open(str(grammar), **{**options, "start": starts})
 
 
 _RULE = re.compile(r"^\??([a-z][a-z0-9_]*)\s*:", re.M)
