@@ -287,6 +287,15 @@ def month_of_outcome(name: str, outcome, reported: bool = True, ref=None):
     return None if result is None else month_of(name, result, reported, ref)
 
 
+def check_corpus(reports, context=None):
+    """(name, findings) of each report of a corpus, in order, with the RG4xx findings across months, in
+    flat memory (see check/streaming.py): ``reports`` yields objects with ``name``, ``findings`` and
+    ``month``; ``context``, given the reports' names, yields months read only for comparison."""
+    from .check.streaming import check_corpus as streamed
+
+    return streamed(reports, context)
+
+
 def check_across(months: list) -> dict:
     """The RG4xx findings of the months of every deal, by each month's ``ref`` (see check/across.py)."""
     from .check.across import check_months

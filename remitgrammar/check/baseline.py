@@ -19,12 +19,37 @@ def fingerprint(path: str, finding) -> tuple:
     return (path, finding.code, finding.path or "", finding.message)
 
 
-def write(target: Path, results: list) -> int:
+class Writer:
+    """Writes a baseline file finding by finding (a corpus is never held whole).
+
+    Raises:
+        OSError: the file cannot be written.
+    """
+
+    def __init__(self, target: Path):
+        self.file = open(target, "w", encoding="utf-8")
+        self.count = 0
+        self.file.write(f'{{\n  "version": {VERSION},\n  "findings": [')
+
+    def add(self, path: str, findings: list) -> None:
+        for finding in findings:
+            entry = dict(zip(("file", "code", "path", "message"), fingerprint(path, finding)))
+            self.file.write(("\n" if not self.count else ",\n") + "    " + json.dumps(entry))
+            self.count += 1
+
+    def close(self) -> int:
+        """Finish the file; return how many findings it holds."""
+        self.file.write("\n  ]\n}\n" if self.count else "]\n}\n")
+        self.file.close()
+        return self.count
+
+
+def write(target: Path, results) -> int:
     """Write the findings of ``results`` as a baseline; return how many."""
-    entries = [dict(zip(("file", "code", "path", "message"), fingerprint(p, f)))
-               for p, findings in results for f in findings]
-    target.write_text(json.dumps({"version": VERSION, "findings": entries}, indent=2) + "\n", encoding="utf-8")
-    return len(entries)
+    writer = Writer(target)
+    for path, findings in results:
+        writer.add(path, findings)
+    return writer.close()
 
 
 def load(source: Path) -> set:
@@ -40,6 +65,6 @@ def load(source: Path) -> set:
         raise ConfigError(f"{source}: not a remitgrammar baseline ({exc})") from exc
 
 
-def only_new(results: list, known: set) -> list:
-    """The results with the findings of the baseline removed."""
-    return [(p, [f for f in findings if fingerprint(p, f) not in known]) for p, findings in results]
+def only_new(results, known: set):
+    """The results with the findings of the baseline removed (as they come)."""
+    return ((p, [f for f in findings if fingerprint(p, f) not in known]) for p, findings in results)

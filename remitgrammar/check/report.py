@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from xml.etree import ElementTree as ET
@@ -20,36 +21,73 @@ def summary(results: list) -> str:
     for _, findings in results:
         for finding in findings:
             counts[finding.severity] += 1
-    return (f"{len(results)} file(s): {counts['error']} error(s), {counts['warning']} warning(s), "
+    return _summary(len(results), counts)
+
+
+def _summary(files: int, counts: dict) -> str:
+    return (f"{files} file(s): {counts['error']} error(s), {counts['warning']} warning(s), "
             f"{counts['info']} info")
 
 
-def human(results: list) -> str:
-    """``path:line:col: CODE severity: message``, the source line and a caret, then a summary."""
-    blocks = [f.render(path) for path, findings in results for f in findings]
-    return "\n".join(blocks + [summary(results)]) + "\n"
+class Report:
+    """Writes the findings of each file as they come, in one output format, then the summary: a
+    corpus is never held whole. ``failed`` says whether a finding was at or above ``fail_on``."""
 
+    def __init__(self, output_format: str, fail_on: str, out):
+        self.write = getattr(self, f"_{output_format}", self._human)
+        self.fail_on, self.out = fail_on, out
+        self.files, self.counts, self.failed = 0, {s: 0 for s in SEVERITIES}, False
 
-def as_json(results: list) -> str:
-    """One object: the files with their findings, and the counts."""
-    payload = {"files": [{"path": path, "findings": [f.as_dict() for f in findings]}
-                         for path, findings in results],
-               "summary": summary(results)}
-    return json.dumps(payload, indent=2) + "\n"
+    def add(self, path: str, findings: list) -> None:
+        for finding in findings:
+            self.counts[finding.severity] += 1
+            self.failed = self.failed or at_or_above(finding.severity, self.fail_on)
+        self.write(path, findings)
+        self.files += 1
 
+    def close(self) -> None:
+        """The end of the output: the summary (and the closing of a JSON or XML document)."""
+        tail = _summary(self.files, self.counts)
+        if self.write == self._json:
+            self.out.write('{\n  "files": [],' if not self.files else "\n  ],")
+            self.out.write(f'\n  "summary": {json.dumps(tail)}\n}}\n')
+        elif self.write == self._junit:
+            self.out.write("</testsuites>\n" if self.files else '<testsuites name="remitgrammar check" />\n')
+        else:
+            self.out.write(tail + "\n")
 
-def github(results: list) -> str:
-    """GitHub Actions workflow commands: one annotation per finding."""
-    level = {"error": "error", "warning": "warning", "info": "notice"}
-    lines = []
-    for path, findings in results:
+    def _human(self, path: str, findings: list) -> None:
+        """``path:line:col: CODE severity: message``, the source line and a caret."""
         for f in findings:
-            where = f"file={_property(path)}" + (f",line={f.line}" if f.line else "") + \
-                (f",col={f.column}" if f.column else "")
-            message = f.message + (f" (expected {f.expected}, actual {f.actual})" if f.actual is not None else "")
-            lines.append(f"::{level[f.severity]} {where},title={_property(f.code)}::{_data(message)}")
-    lines.append(summary(results))
-    return "\n".join(lines) + "\n"
+            self.out.write(f.render(path) + "\n")
+
+    def _json(self, path: str, findings: list) -> None:
+        """One object: the files with their findings, and the counts."""
+        entry = json.dumps({"path": path, "findings": [f.as_dict() for f in findings]}, indent=2)
+        self.out.write(('{\n  "files": [\n' if not self.files else ",\n") + _indented(entry, "    "))
+
+    def _github(self, path: str, findings: list) -> None:
+        """GitHub Actions workflow commands: one annotation per finding."""
+        for f in findings:
+            self.out.write(_annotation(path, f) + "\n")
+
+    def _junit(self, path: str, findings: list) -> None:
+        """JUnit XML: a test suite per file, a test case per finding (failures at or above ``fail_on``)."""
+        if not self.files:
+            self.out.write('<testsuites name="remitgrammar check">')
+        self.out.write(ET.tostring(_suite(path, findings, self.fail_on), encoding="unicode"))
+
+
+def _indented(text: str, prefix: str) -> str:
+    return "\n".join(prefix + line for line in text.split("\n"))
+
+
+def _annotation(path: str, f) -> str:
+    level = {"error": "error", "warning": "warning", "info": "notice"}[f.severity]
+    where = f"file={_property(path)}" + (f",line={f.line}" if f.line else "") + \
+        (f",col={f.column}" if f.column else "")
+    message = f.message + (f" (expected {f.expected}, actual {f.actual})" if f.actual is not None else "")
+    return f"::{level} {where},title={_property(f.code)}::{_data(message)}"
 
 
 def _data(text: str) -> str:
@@ -70,33 +108,30 @@ def _xml(text) -> str:
     return _NOT_XML.sub(lambda m: f"\\x{ord(m.group()):02x}", str(text))
 
 
-def junit(results: list, fail_on: str) -> str:
-    """JUnit XML: a test suite per file, a test case per finding (failures at or above ``fail_on``)."""
-    suites = ET.Element("testsuites", name="remitgrammar check")
-    for path, findings in results:
-        failures = sum(at_or_above(f.severity, fail_on) for f in findings)
-        path = _xml(path)
-        suite = ET.SubElement(suites, "testsuite", name=path, tests=str(max(len(findings), 1)),
-                              failures=str(failures), errors="0")
-        if not findings:
-            ET.SubElement(suite, "testcase", classname=path, name="all rules")
-        for f in findings:
-            case = ET.SubElement(suite, "testcase", classname=path,
-                                 name=_xml(f"{f.code} {f.path or ''} line {f.line or 0}".strip()))
-            if at_or_above(f.severity, fail_on):
-                failure = ET.SubElement(case, "failure", message=_xml(f.message), type=f.code)
-                failure.text = _xml(f.render(path))
-            else:
-                ET.SubElement(case, "system-out").text = _xml(f.render(path))
-    return ET.tostring(suites, encoding="unicode") + "\n"
+def _suite(path: str, findings: list, fail_on: str):
+    """A file's test suite: a test case per finding, a failure at or above ``fail_on``."""
+    failures = sum(at_or_above(f.severity, fail_on) for f in findings)
+    path = _xml(path)
+    suite = ET.Element("testsuite", name=path, tests=str(max(len(findings), 1)), failures=str(failures),
+                       errors="0")
+    if not findings:
+        ET.SubElement(suite, "testcase", classname=path, name="all rules")
+    for f in findings:
+        case = ET.SubElement(suite, "testcase", classname=path,
+                             name=_xml(f"{f.code} {f.path or ''} line {f.line or 0}".strip()))
+        if at_or_above(f.severity, fail_on):
+            failure = ET.SubElement(case, "failure", message=_xml(f.message), type=f.code)
+            failure.text = _xml(f.render(path))
+        else:
+            ET.SubElement(case, "system-out").text = _xml(f.render(path))
+    return suite
 
 
 def render(results: list, output_format: str, fail_on: str) -> str:
-    """The findings of all files in one output format."""
-    if output_format == "json":
-        return as_json(results)
-    if output_format == "github":
-        return github(results)
-    if output_format == "junit":
-        return junit(results, fail_on)
-    return human(results)
+    """The findings of all files in one output format, as one text."""
+    out = io.StringIO()
+    report = Report(output_format, fail_on, out)
+    for path, findings in results:
+        report.add(path, findings)
+    report.close()
+    return out.getvalue()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import os
 import sys
@@ -12,10 +11,10 @@ from typing import List, Optional
 import typer
 
 from ..check import baseline as baselines
-from ..check.report import SEVERITIES, at_or_above, render
+from ..check.report import SEVERITIES, Report
 from ..emit.json_record import to_json
 from ..errors import ConfigError, RemitError
-from ..pipeline import check_across
+from ..pipeline import check_corpus
 from .payloads import checked, context_month, parsed
 from .app import FILES_FROM, FORMATS_DIR, JOBS, PATHS, Limits, app, fail_config, outcomes, results, setup
 
@@ -122,46 +121,52 @@ def check(
                    f"--fail-on takes {', '.join(SEVERITIES)}", err=True)
         raise typer.Exit(2)
     try:
-        reports = results(paths, files_from, checked, format_name, not no_repair,
-                          jobs)
-        found = _checked(reports, history, format_name, not no_repair, jobs)
+        reports = results(paths, files_from, checked, format_name, not no_repair, jobs)
+        found = check_corpus(_shown(reports), lambda names: _context_months(history, format_name, not no_repair,
+                                                                             names, jobs))
         if baseline is not None:
             found = baselines.only_new(found, baselines.load(baseline))
+        failed = _report(found, output_format, fail_on, write_baseline)
     except ConfigError as exc:
         fail_config(exc)
-    if write_baseline is not None:
-        try:
-            count = baselines.write(write_baseline, found)
-        except OSError as exc:
-            fail_config(f"--write-baseline {write_baseline}: {exc.strerror}")
-        typer.echo(f"remitgrammar: wrote {count} finding(s) to {write_baseline}", err=True)
-    sys.stdout.write(render(found, output_format, fail_on))
-    if any(at_or_above(f.severity, fail_on) for _, findings in found for f in findings):
+    if failed:
         raise typer.Exit(1)
 
 
-def _checked(reports, history, format_name, repair: bool, jobs: int) -> list:
-    """(name, findings) of each report: its own rules, then those across the months of its deal."""
-    found, months = [], []
-    for index, report in enumerate(reports):
+def _shown(reports):
+    """The reports, each one's internal-error traceback shown first under --debug."""
+    for report in reports:
         if Limits.debug and report.debug:
             typer.echo(report.debug, err=True)
-        found.append((report.name, report.findings))
-        # the deals of a submission share its name: findings come back by index
-        months.append(None if report.month is None else dataclasses.replace(report.month, ref=index))
-    months += _context_months(history, format_name, repair, {name for name, _ in found}, jobs)
-    across = check_across(months)
-    return [(name, findings + across.get(index, [])) for index, (name, findings) in enumerate(found)]
+        yield report
 
 
-def _context_months(history: Optional[List[Path]], format_name, repair: bool, reported: set, jobs: int) -> list:
+def _report(found, output_format: str, fail_on: str, write_baseline: Optional[Path]) -> bool:
+    """Write the findings as they come (and the baseline); whether one is at or above ``fail_on``."""
+    try:
+        recorded = baselines.Writer(write_baseline) if write_baseline is not None else None
+    except OSError as exc:
+        fail_config(f"--write-baseline {write_baseline}: {exc.strerror}")
+    report = Report(output_format, fail_on, sys.stdout)
+    for name, findings in found:
+        if recorded is not None:
+            recorded.add(name, findings)
+        report.add(name, findings)
+    report.close()
+    if recorded is not None:
+        typer.echo(f"remitgrammar: wrote {recorded.close()} finding(s) to {write_baseline}", err=True)
+    return report.failed
+
+
+def _context_months(history: Optional[List[Path]], format_name, repair: bool, reported: list, jobs: int):
     """The months of the --history reports: read for the rules across months, never reported. A report
     that is also among those checked (a history directory that holds them) is not read twice."""
     if not history:
-        return []
+        return
     seen = {os.path.realpath(name) for name in reported}
-    return [month for name, month in results(history, None, context_month, format_name, repair, jobs)
-            if os.path.realpath(name) not in seen]
+    for name, month in results(history, None, context_month, format_name, repair, jobs):
+        if os.path.realpath(name) not in seen:
+            yield month
 
 
 @app.command()

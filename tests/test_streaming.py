@@ -1,0 +1,69 @@
+"""`check` over a corpus in flat memory: findings and months spilled to disk and read back exactly."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+from remitgrammar.check import baseline as baselines
+from remitgrammar.check.across import check_months
+from remitgrammar.check.months import month_of
+from remitgrammar.check.spill import Spill, findings_in, findings_out, month_in, month_out
+from remitgrammar.check.streaming import check_corpus
+from remitgrammar.cli.payloads import checked
+from remitgrammar.errors import Finding
+from remitgrammar.pipeline import check_result, parse_path
+
+CORPUS = Path(__file__).resolve().parent / "corpus" / "usbank-absc-2003"
+JUNE, NOVEMBER = CORPUS / "absc_2003-he2_2003-06-16.txt", CORPUS / "absc_2003-he2_2003-11-17.txt"
+HE4 = CORPUS / "absc_2003-he4_2003-12-15.txt"
+
+
+def test_a_month_comes_back_from_the_spill_as_it_went_in():
+    month = month_of("nov.txt", parse_path(NOVEMBER), ref=3)
+    spill = Spill()
+    again = month_in(spill.get(spill.add(month_out(month))))
+    spill.close()
+    assert again == month and again.prior == month.prior
+    assert isinstance(again.classes["A-1"]["ending_balance"], Decimal)
+    assert [type(part).__name__ for part in next(k for k in again.prior if len(k) > 1)] == \
+        [type(part).__name__ for part in next(k for k in month.prior if len(k) > 1)]
+
+
+def test_findings_come_back_from_the_spill_as_they_went_in():
+    findings = check_result(parse_path(NOVEMBER)) + [Finding("RG999", "error", "é \u0000 \n", line=3)]
+    spill = Spill()
+    assert findings_in(spill.get(spill.add(findings_out(findings)))) == findings
+    spill.close()
+
+
+def test_a_corpus_gets_its_own_findings_and_those_across_months_in_order():
+    """The June and November 2003-HE2 reports are one deal; the November copy is the same month again."""
+    paths = [NOVEMBER, HE4, JUNE, NOVEMBER]
+    reports = [checked(str(p), parse_path(p)) for p in paths]
+    streamed = list(check_corpus(iter(reports)))
+    across = check_months([month_of(str(p), parse_path(p), ref=i) for i, p in enumerate(paths)])
+    assert [name for name, _ in streamed] == [str(p) for p in paths]
+    assert across  # the repeated month and the months between them are noted
+    for index, (name, findings) in enumerate(streamed):
+        assert findings == reports[index].findings + across.get(index, [])
+
+
+def test_months_read_for_context_are_compared_not_reported():
+    reports = [checked(str(NOVEMBER), parse_path(NOVEMBER))]
+    context = [month_of(str(NOVEMBER), parse_path(NOVEMBER), reported=False)]
+    seen = []
+    streamed = list(check_corpus(iter(reports), lambda names: seen.append(names) or context))
+    assert seen == [[str(NOVEMBER)]] and [n for n, _ in streamed] == [str(NOVEMBER)]
+    assert "RG406" in {f.code for f in streamed[0][1]}  # the same month twice
+
+
+def test_a_baseline_is_written_as_findings_come(tmp_path):
+    results = [("a.txt", check_result(parse_path(NOVEMBER))), ("b.txt", []), ("c.txt", check_result(parse_path(HE4)))]
+    count = baselines.write(tmp_path / "b.json", iter(results))
+    doc = json.loads((tmp_path / "b.json").read_text(encoding="utf-8"))
+    assert count == len(doc["findings"]) == sum(len(f) for _, f in results)
+    assert baselines.load(tmp_path / "b.json") == {baselines.fingerprint(p, f) for p, fs in results for f in fs}
+    assert baselines.write(tmp_path / "empty.json", iter([])) == 0
+    assert json.loads((tmp_path / "empty.json").read_text(encoding="utf-8")) == {"version": 1, "findings": []}
