@@ -58,7 +58,7 @@ def _parser(grammar_path: str, stamp: tuple) -> Lark:
 
 def options_for(grammar: Path) -> dict:
     """The parser options of a grammar: LALR, contextual lexer, every rule a start rule."""
-    return dict(parser="lalr", lexer="contextual", propagate_positions=True, maybe_placeholders=False,
+    return dict(parser="lalr", lexer="contextual", propagate_positions=False, maybe_placeholders=False,
                 start=_start_rules(grammar))
 
 

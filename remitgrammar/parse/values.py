@@ -144,6 +144,7 @@ def parse_date(text: str) -> str | None:
         return None
 
 
+@text_cache(entries=8192)  # a report prints the same amounts and zeros again and again; values are immutable
 def convert(text: str, kind: str):
     """Convert one printed cell to the canonical value for a field of ``kind``.
 
