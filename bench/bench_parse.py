@@ -5,8 +5,8 @@ Prints documents per second on one core for:
   * baseline: one plain regular-expression pass over the same documents, pulling
     every label/number pair into a dict (no structure, no validation) - the
     cheapest thing that could be called a parser;
-and the ratio between them, then the wall time of a cold `remitgrammar parse`
-of one seed (a fresh process, as a user runs it).
+and the ratio between them, then the wall time of a cold `remitgrammar parse` and `check`
+of two samples (a fresh process, as a user runs it) beside that of a bare interpreter.
 
     python bench/bench_parse.py [--seconds N]
 """
@@ -50,14 +50,15 @@ def rate(fn, texts: list[str], seconds: float) -> float:
     return max(rounds), statistics.median(rounds)
 
 
-def cold_parse(sample: Path, runs: int = 5) -> list[float]:
-    """Wall seconds of `remitgrammar parse SAMPLE` in a fresh interpreter."""
+def cold_run(args: list, runs: int = 5) -> list[float]:
+    """Wall seconds of ``python ARGS`` in a fresh interpreter, as a user runs a command."""
     times = []
     for _ in range(runs):
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "remitgrammar", "parse", str(sample)],
-                       check=True, stdout=subprocess.DEVNULL, cwd=ROOT)
+        done = subprocess.run([sys.executable] + args, check=False, stdout=subprocess.DEVNULL, cwd=ROOT)
         times.append(time.perf_counter() - start)
+        if done.returncode not in (0, 1):  # 1: `check` found something, as it may on a sample
+            raise SystemExit(f"{' '.join(args)} failed with exit {done.returncode}")
     return times
 
 
@@ -83,9 +84,13 @@ def main() -> None:
           f"({1000 / lark_median:.2f} ms/doc, {tokens / len(texts):.0f} tokens/doc)")
     print(f"regex baseline          : {base_best:8.0f} docs/s best, {base_median:8.0f} median")
     print(f"ratio baseline/remitgrammar (median): {base_median / ours_median:.1f}x")
-    times = cold_parse(reports[0], args.cold_runs)
-    print(f"cold `remitgrammar parse {reports[0].name}`: "
-          f"min {min(times):.3f} s, median {statistics.median(times):.3f} s over {len(times)} runs")
+    python = cold_run(["-c", "pass"], args.cold_runs)
+    print(f"cold `python -c pass` (the floor): min {min(python):.3f} s")
+    for command in ("parse", "check"):
+        for sample in (reports[0], reports[-1]):
+            times = cold_run(["-m", "remitgrammar", command, str(sample)], args.cold_runs)
+            print(f"cold `remitgrammar {command} {sample.name}`: "
+                  f"min {min(times):.3f} s, median {statistics.median(times):.3f} s over {len(times)} runs")
 
 
 if __name__ == "__main__":

@@ -74,8 +74,6 @@ def test_a_divisor_that_may_be_zero_determines_nothing():
     ({"value": "pool.a", "sum": ["pool.b"], "scale": "1e999"}, "'scale' must be"),
     ({"value": "pool.a", "sum": ["pool.b"], "scale": 0}, "'scale' must be"),
     ({"value": "pool.a", "sum": ["pool.b"], "annualize": True}, "'annualize' must be"),
-    ({"value": "pool.a", "sum": ["pool.b"], "zero_together": "yes"}, "'zero_together' must be true or false"),
-    ({"value": "pool.a", "sum": ["pool.b"], "zero_together": True, "scale": 100}, "takes no 'times'"),
 ])
 def test_a_bad_declaration_is_a_configuration_error_naming_the_spec(entry, message):
     with pytest.raises(ConfigError) as raised:
@@ -92,21 +90,3 @@ def test_counts_are_exact_figures_in_a_ratio():
     (found,) = _check(record, [identity])
     assert found.message.endswith("computed 1.500, printed 1.52") and found.expected == "1.50"
 
-
-CARRIED = {"title": "carried forward", "value": "classes[*].factor", "sum": ["classes[*].unpaid", "classes[*].owed"],
-           "zero_together": True}
-
-
-@pytest.mark.parametrize("factor,unpaid,owed,path", [
-    ("0.00000", "0.00", "0.00", None),
-    ("0.01234", "12.34", "0.00", None),       # both non-zero: the scale is not compared
-    ("0.00300", "0.00", "0.00", "classes[A-1].factor"),
-    ("0.00000", "0.00", "0.05", "classes[A-1].owed"),
-])
-def test_zero_together_compares_only_zero_against_non_zero(factor, unpaid, owed, path):
-    record = {"classes": [{"class": "A-1", "factor": Decimal(factor), "unpaid": Decimal(unpaid),
-                           "owed": Decimal(owed)}]}
-    found = _check(record, [CARRIED])
-    assert [f.path for f in found] == ([path] if path else [])
-    if path:
-        assert found[0].actual != "0" and found[0].expected.strip("0.") == ""

@@ -65,9 +65,10 @@ CASES = [
      "classes[A-1].per_1000.interest"),
     ("RG304", lambda r: _cls(r, "X")["per_1000"].update(principal=Decimal("0.00300")),
      "classes[X].per_1000.principal"),
-    # X has interest but no original balance: no factor but zero can be right
-    ("RG304", lambda r: _cls(r, "X")["per_1000"].update(interest=Decimal("0.50000")),
-     "classes[X].per_1000.interest"),
+    # R, paid interest but with no original balance: no factor but zero can be right
+    ("RG304", lambda r: (_cls(r, "R").update(interest_distribution=Decimal("5")),
+                         _cls(r, "R")["per_1000"].update(interest=Decimal("0.50000"))),
+     "classes[R].per_1000.interest"),
     # a 1 among zeros under a Total of 0: within the rounding slack, but nothing sums to nothing
     ("RG303", lambda r: _cls(r, "M-5").update(interest_shortfall=Decimal("1")), "classes[M-5].interest_shortfall"),
     # paid in full and a shortfall besides: paid plus shortfall is more than accrued
@@ -75,11 +76,6 @@ CASES = [
     ("RG327", lambda r: r["pool"].update(oc_release=Decimal("2")), "pool.oc_release"),
     ("RG327", lambda r: r["pool"].update(net_monthly_excess_cash_flow=Decimal("2389436")),
      "pool.net_monthly_excess_cash_flow"),
-    # the carry-forward factor and the unpaid interest are zero together (usbank-absc-2003.yaml)
-    ("RG330", lambda r: _cls(r, "A-1")["per_1000"].update(interest_carryforward=Decimal("0.50000")),
-     "classes[A-1].per_1000.interest_carryforward"),
-    ("RG330", lambda r: _cls(r, "M-3")["shortfall"].update(total_unpaid=Decimal("7.00")),
-     "classes[M-3].shortfall.total_unpaid"),
     ("RG305", lambda r: r["collateral"]["1"].update(ending_balance=Decimal("419062900")),
      "collateral[1].ending_balance"),
     ("RG306", lambda r: r["collateral"]["2"].update(prepayments=Decimal("9158600")),
@@ -326,22 +322,43 @@ def test_a_total_of_zero_over_signed_amounts_allows_rounding(parsed):
     assert [f for f in findings(parsed[SEED_2003], record, "RG303") if "interest_shortfall" in f.path] == []
 
 
-def test_the_2002_identities_hold_and_fail(parsed):
-    """usbank-absc-2002.yaml declares the shortfall Total = Losses + PPIS + Relief Act and the principal
-    distributed = remitted + pre-funding distributed; the seed holds both."""
+def test_the_2002_identity_holds_and_fails(parsed):
+    """usbank-absc-2002.yaml declares the principal distributed = remitted + pre-funding distributed."""
     result = parsed[SEED_2002]
     assert findings(result, code="RG330") == []
     record = copy.deepcopy(result.record)
-    _cls(record, "M-1")["shortfall"].update(total_unpaid=Decimal("5.00"))
     record["collateral"]["total"].update(total_principal_distribution=Decimal("73328770.64"))
-    assert [f.path for f in findings(result, record, "RG330")] == [
-        "classes[M-1].shortfall.total_unpaid", "collateral[total].total_principal_distribution"]
+    assert [f.path for f in findings(result, record, "RG330")] == ["collateral[total].total_principal_distribution"]
+
+
+def test_interest_accrual_says_what_would_fit(parsed):
+    """The interest the class accrues (the printed one, on the seed), or the shortfall that would fit."""
+    record = copy.deepcopy(parsed[SEED_2003].record)
+    _cls(record, "M-2").update(interest_distribution=Decimal("112900"))
+    (found,) = findings(parsed[SEED_2003], record, "RG314")
+    assert abs(Decimal(found.expected) - 112007) <= 2 and found.actual == "112900"
+    record = copy.deepcopy(parsed[SEED_2003].record)
+    _cls(record, "M-2").update(interest_shortfall=Decimal("900"))
+    (found,) = findings(parsed[SEED_2003], record, "RG314")
+    assert abs(Decimal(found.expected)) <= 2 and found.actual == "900"
+
+
+def test_a_misprint_under_a_total_of_zero_should_be_zero(parsed):
+    record = copy.deepcopy(parsed[SEED_2003].record)
+    _cls(record, "M-4").update(interest_shortfall=Decimal("1"))
+    _cls(record, "M-5").update(interest_shortfall=Decimal("2"))
+    found = [f for f in findings(parsed[SEED_2003], record, "RG303") if f.severity == "error"]
+    assert found and all(f.expected == "0" for f in found)
 
 
 def test_excess_cash_flow_may_pay_more_than_the_o_c_and_its_class(parsed):
-    """Unpaid interest or carryover paid from it: more excess cash flow than the two take is no misprint."""
+    """Unpaid interest or carryover paid from it: more excess cash flow than the two take is no misprint;
+    nor less in a month that releases O/C (the release may be paid to the O/C class as interest)."""
     record = copy.deepcopy(parsed[SEED_2003].record)
     record["pool"]["net_monthly_excess_cash_flow"] += 50_000
+    assert findings(parsed[SEED_2003], record, "RG327") == []
+    record["pool"].update(net_monthly_excess_cash_flow=Decimal(2_000_000), oc_increase=Decimal(0),
+                          oc_release=Decimal(1_000))
     assert findings(parsed[SEED_2003], record, "RG327") == []
 
 

@@ -32,7 +32,10 @@ def test_a_month_comes_back_from_the_spill_as_it_went_in():
 
 
 def test_findings_come_back_from_the_spill_as_they_went_in():
-    findings = check_result(parse_path(NOVEMBER)) + [Finding("RG999", "error", "é \u0000 \n", line=3)]
+    """Any text: accents, controls, a long message clipped once, a surrogate from a file name not in UTF-8."""
+    findings = check_result(parse_path(NOVEMBER)) + [Finding("RG999", "error", "é \u0000 \n", line=3),
+                                                      Finding("RG998", "error", "x" * 5000),
+                                                      Finding("RG997", "info", "name a\udcff.txt")]
     spill = Spill()
     assert findings_in(spill.get(spill.add(findings_out(findings)))) == findings
     spill.close()
@@ -67,3 +70,20 @@ def test_a_baseline_is_written_as_findings_come(tmp_path):
     assert baselines.load(tmp_path / "b.json") == {baselines.fingerprint(p, f) for p, fs in results for f in fs}
     assert baselines.write(tmp_path / "empty.json", iter([])) == 0
     assert json.loads((tmp_path / "empty.json").read_text(encoding="utf-8")) == {"version": 1, "findings": []}
+
+
+def test_an_interrupted_baseline_leaves_the_old_one(tmp_path):
+    target = tmp_path / "known.json"
+    baselines.write(target, iter([("a.txt", check_result(parse_path(HE4)))]))
+    before = target.read_text(encoding="utf-8")
+
+    def interrupted():
+        yield "b.txt", check_result(parse_path(NOVEMBER))
+        raise KeyboardInterrupt
+
+    try:
+        baselines.write(target, interrupted())
+    except KeyboardInterrupt:
+        pass
+    assert target.read_text(encoding="utf-8") == before
+    assert [p.name for p in tmp_path.iterdir()] == ["known.json"]  # no partial file left behind

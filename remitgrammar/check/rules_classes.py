@@ -164,12 +164,12 @@ def _report_left_out(ctx: Context, left_out: dict, columns: dict, prefix: str) -
         kept = sum(v for n, v in values if n not in omitted or n in odd)
         name = odd[0]
         value = next(v for n, v in values if n == name)
+        fits = value * 0 if printed == 0 else value - (kept - printed)  # under a Total of 0, each is 0
         ctx.finding("RG303", f"Total row {path}: printed {printed}, the classes sum to {kept}; only leaving "
                     f"out {', '.join(odd)} would explain it, and no other column leaves "
                     f"{'it' if len(odd) == 1 else 'them'} out: a misprint, likely class {name}'s {path} "
-                    f"(printed {value}, {value - (kept - printed)} would fit) or the Total",
-                    render_path(class_path(name, *path.split("."))), expected=value - (kept - printed),
-                    actual=value)
+                    f"(printed {value}, {fits} would fit) or the Total",
+                    render_path(class_path(name, *path.split("."))), expected=fits, actual=value)
     by_set: dict[tuple, list[str]] = {}
     for path, omitted in designed.items():
         if omitted and omitted == left_out[path]:
@@ -268,20 +268,20 @@ def _pairs(left: list, right: list, target, tolerance, size: int) -> set:
              "full $100, and R's as 1000.00000 although its balance is 0: the two look swapped. Classes "
              "with no original balance (X, R) print their other factors as zero, even X's interest factor beside "
              "its interest. A factor whose dollar amount the report does not print (the 2003 Interest "
-             "Carry-forward factors) is checked only as the format's spec declares (zero together with the "
-             "unpaid shortfall).")
+             "Carry-forward factors) cannot be checked.")
 def factors(ctx: Context) -> None:
     """Each AMOUNTS PER $1,000 UNIT factor is the class's dollar amount times 1,000 over its original
     (or original notional) balance: principal, interest and total distribution, beginning and ending
     balance, and every other factor whose amount the class prints under the same name (scheduled
     and unscheduled principal, realized loss, interest shortfall, carry-forward). A factor of an
-    amount of zero is zero, whatever the original balance, and a class with no original balance (the
-    X and R classes) has no factor but zero: there is nothing to divide by."""
+    amount of zero is zero, whatever the original balance, and a class with no original balance (R) has
+    no factor but zero: there is nothing to divide by. The O/C and notional classes are left out of
+    that: their factors may be per $1,000 of a notional amount printed nowhere."""
     for entry in ctx.classes:
         for name, printed in entry.get("per_1000", {}).items():
             field = f"per_1000.{name}"
             source = FACTOR_SOURCES.get(field, name)
-            if number(printed) and printed != 0 and (entry.get(source) == 0 or entry.get("original_balance") == 0):
+            if number(printed) and printed != 0 and (entry.get(source) == 0 or _no_original(ctx, entry)):
                 why = f"its {source} is 0" if entry.get(source) == 0 else "it has no original balance"
                 ctx.finding("RG304", f"class {entry['class']}: {field} printed {printed}, but {why}",
                             render_path(class_path(entry["class"], "per_1000", name)),
@@ -292,6 +292,13 @@ def factors(ctx: Context) -> None:
                             f"{source} x 1000 / original balance is {expected:.5f}",
                             render_path(class_path(entry["class"], "per_1000", name)),
                             expected=expected.quantize(printed), actual=printed)
+
+
+def _no_original(ctx: Context, entry: dict) -> bool:
+    """A class with no original balance and none elsewhere: not notional, not the O/C class (whose factors
+    a trustee may print per $1,000 of a notional amount the Orig Bal column does not show)."""
+    return entry.get("original_balance") == 0 and not ctx.notional(entry["class"]) and \
+        entry["class"] != ctx.oc_class()
 
 
 @rule("RG311", "class roster", "warning",

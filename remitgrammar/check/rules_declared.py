@@ -24,8 +24,7 @@ _WILD = "[*]"
 def declared(ctx: Context) -> None:
     """Each identity a format spec lists under ``identities`` holds: the printed value is the sum of
     its terms, times the ``times`` figures, over the ``over`` figures, times ``scale``, and, with
-    ``annualize``, compounded from a monthly to a yearly rate; with ``zero_together``, the value is
-    zero exactly when every term is. A path with ``[*]`` is checked for
+    ``annualize``, compounded from a monthly to a yearly rate. A path with ``[*]`` is checked for
     every key (loan group, class) the value's section prints, the same key in every term."""
     for identity in getattr(ctx.spec, "identities", ()):
         for key in _keys(ctx.record, identity.value):
@@ -39,9 +38,6 @@ def _check(ctx: Context, identity, key) -> None:
         return
     result_path = paths[identity.value]
     printed = values[identity.value]
-    if identity.zero_together:
-        _zero_together(ctx, identity, printed, [(values[p], paths[p]) for _, p in identity.terms], result_path)
-        return
     if not identity.times and not identity.over and identity.annualize is None and identity.scale == 1:
         terms = [(sign, values[p], paths[p]) for sign, p in identity.terms]
         ctx.identity("RG330", result_path, terms, printed, identity.title)
@@ -55,22 +51,6 @@ def _check(ctx: Context, identity, key) -> None:
     ctx.finding("RG330", f"{identity.title}: computed {_range(low, high, shown)}, printed {printed}",
                 render_path(result_path), expected=middle.quantize(Decimal(1).scaleb(_exponent(printed))),
                 actual=printed)
-
-
-def _zero_together(ctx: Context, identity, printed, terms: list, result_path: tuple) -> None:
-    """The value is zero exactly when every term is: the finding points at the figure printed non-zero
-    where its counterparts are all zero."""
-    nonzero = [(v, path) for v, path in terms if v != 0]
-    if (printed == 0) == (not nonzero):
-        return
-    if printed != 0:
-        ctx.finding("RG330", f"{identity.title}: printed {printed}, but "
-                    f"{', '.join(render_path(p) for _, p in terms)} {'is' if len(terms) == 1 else 'are'} zero",
-                    render_path(result_path), expected=printed * 0, actual=printed)
-        return
-    value, path = nonzero[0]
-    ctx.finding("RG330", f"{identity.title}: {render_path(path)} printed {value}, but "
-                f"{render_path(result_path)} is zero", render_path(path), expected=value * 0, actual=value)
 
 
 def _computed(identity, values: dict) -> tuple:

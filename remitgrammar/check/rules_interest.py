@@ -39,12 +39,14 @@ def interest_accrual(ctx: Context) -> None:
         if name == ctx.oc_class() and _fits_pool(ctx, rate, interest, fractions):
             continue
         shown = ", ".join(f"{_money(balance * rate / 100 * f)} at {label}" for label, f in fractions)
-        label, fraction = fractions[0]
-        what = f"interest printed {interest}" if shortfall is None else \
-            f"interest paid plus its shortfall of {shortfall} is {interest}"
+        accrued = min((_money(balance * rate / 100 * f) for _, f in fractions), key=lambda a: abs(a - interest))
+        if shortfall is None:
+            what, expected, actual = f"interest printed {interest}", accrued, interest
+        else:  # the shortfall that would fit the interest paid
+            what = f"interest paid plus its shortfall of {shortfall} is {interest}"
+            expected, actual = accrued - (interest - shortfall), shortfall
         ctx.finding("RG314", f"class {name}: {what}, but {balance} at {rate}% gives {shown}",
-                    render_path(path), expected=_money(balance * rate / 100 * fraction) - (interest - (shortfall or 0)),
-                    actual=interest if shortfall is None else shortfall,
+                    render_path(path), expected=expected, actual=actual,
                     hint="a misprint in the interest, the rate or the balance; or the class accrues on "
                          "another balance (a notional one) or convention")
 

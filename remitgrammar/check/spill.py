@@ -32,7 +32,8 @@ class Spill:
         """Store ``value`` (JSON-able); return the offset that reads it back."""
         self.file.seek(0, 2)
         offset = self.file.tell()
-        self.file.write(json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8") + b"\n")
+        # ASCII escapes: a file name read with surrogate escapes (not UTF-8 on disk) round-trips too
+        self.file.write(json.dumps(value, separators=(",", ":")).encode("ascii") + b"\n")
         return offset
 
     def get(self, offset: int):
@@ -48,7 +49,13 @@ def findings_out(findings: list) -> list:
 
 
 def findings_in(rows: list) -> list:
-    return [Finding(**dict(zip(_FINDING_FIELDS, row))) for row in rows]
+    """The findings as they went in: not through Finding() again, which would clip a clipped message."""
+    found = []
+    for row in rows:
+        finding = object.__new__(Finding)
+        finding.__dict__.update(zip(_FINDING_FIELDS, row))
+        found.append(finding)
+    return found
 
 
 def month_out(month: Month) -> dict:

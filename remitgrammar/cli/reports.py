@@ -143,18 +143,25 @@ def _shown(reports):
 
 def _report(found, output_format: str, fail_on: str, write_baseline: Optional[Path]) -> bool:
     """Write the findings as they come (and the baseline); whether one is at or above ``fail_on``."""
-    try:
-        recorded = baselines.Writer(write_baseline) if write_baseline is not None else None
-    except OSError as exc:
-        fail_config(f"--write-baseline {write_baseline}: {exc.strerror}")
     report = Report(output_format, fail_on, sys.stdout)
-    for name, findings in found:
-        if recorded is not None:
-            recorded.add(name, findings)
-        report.add(name, findings)
-    report.close()
-    if recorded is not None:
-        typer.echo(f"remitgrammar: wrote {recorded.close()} finding(s) to {write_baseline}", err=True)
+
+    def shown():
+        for name, findings in found:
+            report.add(name, findings)
+            yield name, findings
+        report.close()
+
+    if write_baseline is None:
+        for _ in shown():
+            pass
+        return report.failed
+    try:
+        count = baselines.write(write_baseline, shown())
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        fail_config(f"--write-baseline {write_baseline}: {exc.strerror or exc}")
+    typer.echo(f"remitgrammar: wrote {count} finding(s) to {write_baseline}", err=True)
     return report.failed
 
 

@@ -35,8 +35,6 @@ IDENTITY_KEYS = {
     "over": "record paths the result is divided by",
     "scale": "a number the result is multiplied by (100 for a percentage)",
     "annualize": "months: the result is a monthly rate in percent, compounded to a yearly one (CPR from SMM)",
-    "zero_together": "true: compare only zero against non-zero; the value is printed as zero exactly when "
-                     "every term is (a factor whose dollar amount is printed under another name and scale)",
 }
 _SEGMENT = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)|\[([^\[\]]{1,60})\]|(\.)")
 MAX_TERMS = 40
@@ -53,7 +51,6 @@ class DeclaredIdentity:
     over: tuple = ()
     scale: Decimal = Decimal(1)
     annualize: int | None = None
-    zero_together: bool = False
 
     def paths(self):
         """Every path the identity reads, the value's first."""
@@ -119,11 +116,7 @@ def _identity(entry, where: str) -> DeclaredIdentity:
         title=str(entry.get("title") or entry["value"]), value=parse_path(entry["value"], where), terms=terms,
         times=tuple(parse_path(t, where) for t in _paths(entry.get("times", []), "times", where)),
         over=tuple(parse_path(t, where) for t in _paths(entry.get("over", []), "over", where)),
-        scale=_scale(entry.get("scale", 1), where), annualize=_months(entry.get("annualize"), where),
-        zero_together=_flag(entry.get("zero_together", False), where))
-    if identity.zero_together and (identity.times or identity.over or "scale" in entry or "annualize" in entry):
-        raise ConfigError(f"{where}: 'zero_together' compares only zero against non-zero; "
-                          "it takes no 'times', 'over', 'scale' or 'annualize'")
+        scale=_scale(entry.get("scale", 1), where), annualize=_months(entry.get("annualize"), where))
     if "[*]" not in identity.value and any("[*]" in path for path in identity.paths()):
         raise ConfigError(f"{where}: a term has [*] but the value does not; the value's key binds it")
     return identity
@@ -152,8 +145,3 @@ def _months(value, where: str) -> int | None:
         raise ConfigError(f"{where}: 'annualize' must be a whole number of periods a year (12), not '{value}'")
     return value
 
-
-def _flag(value, where: str) -> bool:
-    if not isinstance(value, bool):
-        raise ConfigError(f"{where}: 'zero_together' must be true or false, not '{value}'")
-    return value

@@ -61,6 +61,7 @@ def load(grammar: Path, options: dict) -> Lark | None:
 def write(grammar: Path, parser: Lark, options: dict) -> Path:
     """Write the tables of ``parser``, built from ``grammar`` with ``options``."""
     data, memo = parser.memo_serialize([TerminalDef, Rule])
+    data["options"] = {**data["options"], "import_paths": []}  # where it was built: not needed, not shipped
     stored = {"fingerprint": fingerprint(grammar, options), "data": _encode(data), "memo": _encode(memo)}
     path = tables_path(grammar)
     path.write_text(json.dumps(stored, separators=(",", ":"), sort_keys=True) + "\n", encoding="utf-8")
