@@ -130,6 +130,11 @@ class Context:
 
     def oc_class(self) -> str | None:
         """The overcollateralization class: the one whose ending balance is the OC amount."""
+        if "_oc_class" not in self.__dict__:  # asked by many rules; the record does not change under them
+            self.__dict__["_oc_class"] = self._find_oc_class()
+        return self.__dict__["_oc_class"]
+
+    def _find_oc_class(self) -> str | None:
         amount = self.record["pool"].get("overcollateralization_amount")
         if not number(amount) or amount == 0:  # no O/C: a class at zero (R) is not its holder
             return None
