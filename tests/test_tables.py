@@ -65,3 +65,15 @@ def test_tables_are_read_only_beside_the_built_in_grammars(tmp_path):
     shutil.copy(data_dir("grammars") / grammar.name, grammar)
     shutil.copy(tables.tables_path(data_dir("grammars") / grammar.name), tables.tables_path(grammar))
     assert tables.load(grammar, options_for(grammar)) is None
+
+
+def test_the_time_limit_striking_while_tables_load_is_not_taken_for_damage(monkeypatch):
+    """A report's time limit raises TimeoutError wherever it strikes; reading tables must let it through."""
+    grammar = GRAMMARS[0]
+
+    def expire(*args, **kwargs):
+        raise TimeoutError
+
+    monkeypatch.setattr(tables.json, "loads", expire)
+    with pytest.raises(TimeoutError):
+        tables.load(grammar, options_for(grammar))

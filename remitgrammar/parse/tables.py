@@ -54,6 +54,8 @@ def load(grammar: Path, options: dict) -> Lark | None:
         if stored.get("fingerprint") != fingerprint(grammar, options):
             return None
         return Lark._load_from_dict(stored["data"], stored["memo"])
+    except TimeoutError:  # the per-report time limit (corpus.deadline) struck here: it is not damage
+        raise
     except Exception:  # noqa: BLE001  (any damage to the file: build the parser instead)
         return None
 
