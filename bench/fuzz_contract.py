@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import json
+from urllib.parse import quote
 import os
 import re
 import sys
@@ -37,7 +38,7 @@ from remitgrammar.pipeline import (ParseResult, check_across, check_result, mont
                                    parse_reports)
 
 PACKAGE = Path(remitgrammar.__file__).resolve().parent  # the code under test, wherever it was imported from
-FORMATS = ("human", "json", "github", "junit")
+FORMATS = ("human", "json", "github", "junit", "sarif")
 
 # --------------------------------------------------------------------------- output checks
 
@@ -121,8 +122,36 @@ def github_problems(text: str, results: list) -> list:
     return found
 
 
+SARIF_LEVELS = {"error": "error", "warning": "warning", "info": "note"}
+
+
+def sarif_problems(text: str, results: list) -> list:
+    """(kind, detail): one SARIF 2.1.0 log, a result per finding in order, each rule listed once,
+    each location the file's escaped URI with a line and column of at least 1 where given."""
+    found = json_problems(text)
+    if found:
+        return [("sarif: " + kind, detail) for kind, detail in found]
+    log = json.loads(text)
+    if log.get("version") != "2.1.0" or len(log.get("runs", [])) != 1:
+        return [("sarif: not one SARIF 2.1.0 run", text[:100])]
+    run = log["runs"][0]
+    rules = [r["id"] for r in run["tool"]["driver"]["rules"]]
+    expected = [(quote(path.replace("\\", "/").encode("utf-8", "surrogateescape")), f)
+                for path, findings in results for f in findings]
+    if len(run["results"]) != len(expected) or len(set(rules)) != len(rules):
+        return [("sarif: results != findings, or a rule listed twice", f"{len(run['results'])} for {len(expected)}")]
+    for result, (uri, finding) in zip(run["results"], expected):
+        location = result["locations"][0]["physicalLocation"]
+        region = location.get("region", {})
+        if (result["ruleId"] != finding.code or result["ruleId"] not in rules
+                or result["level"] != SARIF_LEVELS[finding.severity] or location["artifactLocation"]["uri"] != uri
+                or any(not isinstance(v, int) or v < 1 for v in region.values())):
+            found.append(("sarif: a result does not match its finding", repr(result)[:120]))
+    return found
+
+
 OUTPUT_CHECKS = {"human": human_problems, "json": json_problems, "github": github_problems,
-                 "junit": junit_problems}
+                 "junit": junit_problems, "sarif": sarif_problems}
 
 
 # --------------------------------------------------------------------------- one case

@@ -12,7 +12,7 @@ from .errors import ConfigError, RemitError
 from .pipeline import parse_path as _parse_path
 from .pipeline import parse_text as _parse_text
 
-__version__ = "0.1.0"
+from .version import VERSION as __version__
 __all__ = ["parse_text", "parse_file", "RemitError", "ConfigError", "__version__"]
 
 

@@ -41,7 +41,9 @@ def test_json_output(runner):
     assert [f["path"] for f in payload["files"]] == [str(QUIRKY), str(CLEAN)]
     codes = [f["code"] for f in payload["files"][0]["findings"]]
     assert codes.count("RG305") == 1 and codes.count("RG310") == 1 and codes.count("RG399") == 1
-    assert payload["summary"].startswith("2 file(s): 3 error(s)")
+    listed = [f["severity"] for entry in payload["files"] for f in entry["findings"]]
+    assert payload["summary"] == {"files": 2, "error": 3, "warning": listed.count("warning"),
+                                  "info": listed.count("info")}
 
 
 def test_github_annotations(runner):
@@ -62,7 +64,7 @@ def test_junit_xml(runner):
 def test_baseline_reports_only_new_findings(runner, tmp_path):
     base = tmp_path / "baseline.json"
     written = runner.invoke(app, ["check", str(QUIRKY), "--write-baseline", str(base)])
-    assert written.exit_code == 1 and "wrote 8 finding(s)" in written.stderr
+    assert written.exit_code == 0 and "wrote 8 finding(s)" in written.stderr
     again = runner.invoke(app, ["check", str(QUIRKY), "--baseline", str(base)])
     assert again.exit_code == 0
     assert again.stdout.strip() == "1 file(s): 0 error(s), 0 warning(s), 0 info"
@@ -101,3 +103,69 @@ def test_rules_command_lists_every_rule(runner):
     result = runner.invoke(app, ["rules"])
     assert result.exit_code == 0
     assert all(f"RG3{n:02d}" in result.stdout for n in (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11))
+
+
+def test_help_takes_h_everywhere_and_the_version_prints(runner):
+    from remitgrammar import __version__
+
+    assert runner.invoke(app, ["--version"]).stdout == f"remitgrammar {__version__}\n"
+    for command in ([], ["check"], ["parse"], ["formats"], ["rules"]):
+        shown = runner.invoke(app, command + ["-h"])
+        assert shown.exit_code == 0 and "Usage: " in shown.stdout and "Options" in shown.stdout
+
+
+def test_formats_shows_a_sample_only_where_it_is(runner, tmp_path, monkeypatch):
+    """An installed wheel has the built-in formats but not the test corpus their samples are in."""
+    import remitgrammar.formats.lint as lint
+
+    spec = type("Spec", (), {"sample": "tests/corpus/x/y.txt", "spec_path": tmp_path / "specs" / "formats" / "x.yaml"})
+    monkeypatch.chdir(tmp_path / "..")
+    assert lint.sample_path(spec) is None
+    (tmp_path / "tests" / "corpus" / "x").mkdir(parents=True)
+    (tmp_path / "tests" / "corpus" / "x" / "y.txt").write_text("a report", encoding="utf-8")
+    assert lint.sample_path(spec) == tmp_path / "tests" / "corpus" / "x" / "y.txt"
+    here = runner.invoke(app, ["formats"]).stdout
+    assert "tests/corpus/usbank-absc-2003/absc_2003-he2_2003-06-16.txt" in here and "not on this machine" not in here
+    monkeypatch.setattr(lint, "sample_path", lambda spec: None)
+    elsewhere = runner.invoke(app, ["formats"]).stdout
+    assert "sample:  (not on this machine: tests/corpus/usbank-absc-2003/" in elsewhere
+
+
+def test_select_and_ignore_take_codes_and_prefixes(runner):
+    every = json.loads(runner.invoke(app, ["check", str(QUIRKY), str(CLEAN), "--output-format", "json"]).stdout)
+    codes = {f["code"] for entry in every["files"] for f in entry["findings"]}
+    assert {"RG303", "RG305", "RG311"} <= codes
+    picked = runner.invoke(app, ["check", str(QUIRKY), str(CLEAN), "--output-format", "json",
+                                 "--select", "RG3", "--ignore", "rg303,RG31", "--ignore", "RG399"])
+    kept = {f["code"] for entry in json.loads(picked.stdout)["files"] for f in entry["findings"]}
+    assert kept == {c for c in codes if c.startswith("RG3") and not c.startswith(("RG303", "RG31", "RG399"))}
+    assert picked.exit_code == 1  # RG305 is an error and still selected
+    assert runner.invoke(app, ["check", str(QUIRKY), "--ignore", "RG3"]).exit_code == 0
+    wrong = runner.invoke(app, ["check", str(QUIRKY), "--select", "E501"])
+    assert wrong.exit_code == 2 and "E501" in wrong.stderr and wrong.stdout == ""
+
+
+def test_statistics_counts_each_code_and_quiet_drops_the_summary(runner):
+    counted = runner.invoke(app, ["check", str(CLEAN), "--statistics"]).stdout.splitlines()
+    assert counted == ["       3  RG303  info     class table totals", "       2  RG304  warning  per-$1,000 factors",
+                       "       2  RG311  warning  class roster", "       1  RG316  warning  fees",
+                       "1 file(s): 0 error(s), 5 warning(s), 3 info"]
+    assert runner.invoke(app, ["check", str(CLEAN), "--statistics", "-q"]).stdout.splitlines() == counted[:-1]
+    quiet = runner.invoke(app, ["check", str(CLEAN), "--quiet"]).stdout
+    assert "RG304" in quiet and "file(s)" not in quiet
+
+
+def test_sarif_gives_a_rule_per_code_and_located_results(runner):
+    result = runner.invoke(app, ["check", str(QUIRKY), str(CLEAN), "--output-format", "sarif"])
+    log = json.loads(result.stdout)
+    assert result.exit_code == 1 and log["version"] == "2.1.0" and len(log["runs"]) == 1
+    run = log["runs"][0]
+    rules = {r["id"]: r for r in run["tool"]["driver"]["rules"]}
+    assert len(rules) == len(run["tool"]["driver"]["rules"]) == len({r["ruleId"] for r in run["results"]})
+    assert rules["RG305"]["defaultConfiguration"]["level"] == "error" and rules["RG305"]["fullDescription"]["text"]
+    located = [r for r in run["results"] if r["ruleId"] == "RG305"][0]["locations"][0]["physicalLocation"]
+    assert located["artifactLocation"]["uri"].endswith("absc_2002-he1_2002-11-15.txt")
+    assert located["region"]["startLine"] > 1 and located["region"]["startColumn"] >= 1
+    assert {r["level"] for r in run["results"]} == {"error", "warning", "note"}
+    empty = json.loads(runner.invoke(app, ["check", str(CLEAN), "--output-format", "sarif", "--select", "RG9"]).stdout)
+    assert empty["runs"][0]["results"] == [] and empty["runs"][0]["tool"]["driver"]["rules"] == []

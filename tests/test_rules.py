@@ -17,6 +17,7 @@ import pytest
 from golden import findings_json, findings_path
 
 from remitgrammar.check.engine import RULES, run_checks
+from remitgrammar.check.across import ACROSS
 from remitgrammar.check.misprints import likely_misprint
 from remitgrammar.check.registry import Context, Identity
 from remitgrammar.pipeline import parse_path
@@ -390,3 +391,17 @@ def test_seed_findings_are_golden(report):
 
 def test_docs_rules_md_is_generated_from_the_registry():
     assert (ROOT / "docs" / "rules.md").read_text(encoding="utf-8") == rules_markdown()
+
+
+def test_every_finding_takes_a_severity_its_rule_lists(parsed):
+    """`rules` and docs/rules.md show each rule's severities: a finding of another would make them lie."""
+    seen = set()
+    for result in parsed.values():
+        seen |= {(f.code, f.severity) for f in findings(result)}
+    for code, change, _ in CASES:
+        record = copy.deepcopy(parsed[SEED_2003].record)
+        change(record)
+        seen |= {(f.code, f.severity) for f in findings(parsed[SEED_2003], record)}
+    listed = {**RULES, **ACROSS}
+    assert ("RG303", "info") in seen
+    assert [(c, s) for c, s in seen if c in listed and s not in listed[c].severities] == []

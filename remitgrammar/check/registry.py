@@ -35,9 +35,16 @@ class Rule:
     tolerance: str
     quirks: str
     run: Callable
+    also: tuple = ()  # other severities it reports: RG303's information on classes a Total leaves out
+
+    @property
+    def severities(self) -> tuple:
+        """Every severity its findings take, its own first."""
+        return (self.severity,) + self.also
 
 
-def rule(code: str, title: str, severity: str, tolerance: str, quirks: str = "none seen", into: dict = RULES):
+def rule(code: str, title: str, severity: str, tolerance: str, quirks: str = "none seen", into: dict = RULES,
+         also: tuple = ()):
     """Register a rule function; its docstring is the explanation.
 
     Args:
@@ -47,10 +54,11 @@ def rule(code: str, title: str, severity: str, tolerance: str, quirks: str = "no
         tolerance: what slack it allows, in words.
         quirks: real-data quirks that make it fire on a correct parse.
         into: the registry: RULES (one report) or ACROSS (the months of a deal).
+        also: the other severities some of its findings take.
     """
     def register(fn):
         explanation = " ".join((fn.__doc__ or "").split())
-        into[code] = Rule(code, title, severity, explanation, tolerance, quirks, fn)
+        into[code] = Rule(code, title, severity, explanation, tolerance, quirks, fn, tuple(also))
         return fn
     return register
 

@@ -31,30 +31,51 @@ def _summary(files: int, counts: dict) -> str:
 
 class Report:
     """Writes the findings of each file as they come, in one output format, then the summary: a
-    corpus is never held whole. ``failed`` says whether a finding was at or above ``fail_on``."""
+    corpus is never held whole. ``failed`` says whether a finding was at or above ``fail_on``.
 
-    def __init__(self, output_format: str, fail_on: str, out):
+    In the human and github formats, ``quiet`` leaves out the summary line and ``statistics`` writes
+    a count per code instead of each finding."""
+
+    def __init__(self, output_format: str, fail_on: str, out, quiet: bool = False, statistics: bool = False):
         self.write = getattr(self, f"_{output_format}", self._human)
-        self.fail_on, self.out = fail_on, out
+        self.fail_on, self.out, self.quiet = fail_on, out, quiet
         self.files, self.counts, self.failed = 0, {s: 0 for s in SEVERITIES}, False
+        self.per_code: dict | None = {} if statistics and output_format in ("human", "github") else None
+        self.sarif = None
+        if output_format == "sarif":
+            from .sarif import SarifLog  # here: it loads the rule registry for the rules' descriptions
+
+            self.sarif = SarifLog(out)
+            self.write = self.sarif.add
 
     def add(self, path: str, findings: list) -> None:
         for finding in findings:
             self.counts[finding.severity] += 1
             self.failed = self.failed or at_or_above(finding.severity, self.fail_on)
-        self.write(path, findings)
+        if self.per_code is not None:
+            for finding in findings:
+                self.per_code.setdefault((finding.code, finding.severity), 0)
+                self.per_code[finding.code, finding.severity] += 1
+        else:
+            self.write(path, findings)
         self.files += 1
 
     def close(self) -> None:
         """The end of the output: the summary (and the closing of a JSON or XML document)."""
         tail = _summary(self.files, self.counts)
-        if self.write == self._json:
+        if self.sarif is not None:
+            self.sarif.close()
+        elif self.write == self._json:
             self.out.write('{\n  "files": [],' if not self.files else "\n  ],")
-            self.out.write(f'\n  "summary": {json.dumps(tail)}\n}}\n')
+            counts = json.dumps({"files": self.files, **{s: self.counts[s] for s in reversed(SEVERITIES)}})
+            self.out.write(f'\n  "summary": {counts}\n}}\n')
         elif self.write == self._junit:
             self.out.write("</testsuites>\n" if self.files else '<testsuites name="remitgrammar check" />\n')
         else:
-            self.out.write(tail + "\n")
+            for (code, severity), count in sorted((self.per_code or {}).items()):
+                self.out.write(f"{count:8d}  {code}  {severity:7s}  {_title(code)}\n")
+            if not self.quiet:
+                self.out.write(tail + "\n")
 
     def _human(self, path: str, findings: list) -> None:
         """``path:line:col: CODE severity: message``, the source line and a caret."""
@@ -62,7 +83,7 @@ class Report:
             self.out.write(f.render(path) + "\n")
 
     def _json(self, path: str, findings: list) -> None:
-        """One object: the files with their findings, and the counts."""
+        """One object: the files with their findings, and the counts (files, error, warning, info)."""
         entry = json.dumps({"path": path, "findings": [f.as_dict() for f in findings]}, indent=2)
         self.out.write(('{\n  "files": [\n' if not self.files else ",\n") + _indented(entry, "    "))
 
@@ -76,6 +97,22 @@ class Report:
         if not self.files:
             self.out.write('<testsuites name="remitgrammar check">')
         self.out.write(ET.tostring(_suite(path, findings, self.fail_on), encoding="unicode"))
+
+
+def _title(code: str) -> str:
+    from .across import ACROSS
+    from .engine import RULES
+
+    known = RULES.get(code) or ACROSS.get(code)
+    return known.title if known else ""
+
+
+def selected(results, select: tuple = (), ignore: tuple = ()):
+    """The results with only the findings whose code starts with one of ``select`` (all when empty)
+    and with none of ``ignore``: ``RG3`` is every arithmetic rule, ``RG303`` one."""
+    for path, findings in results:
+        yield path, [f for f in findings if (not select or f.code.startswith(select)) and
+                     not (ignore and f.code.startswith(ignore))]
 
 
 def _indented(text: str, prefix: str) -> str:

@@ -88,7 +88,7 @@ def class_distribution(ctx: Context) -> None:
                      entry.get("total_distribution"), f"class {name}: principal + interest")
 
 
-@rule("RG303", "class table totals", "error",
+@rule("RG303", "class table totals", "error", also=("info",),
       tolerance="half a unit of the last printed digit of every summand and of the Total",
       quirks="The Total rows leave classes out: the notional classes (A-IO, A-IO-INV, B-IO) and X from the "
              "balance columns; B-IO (BIO) from the interest and total-distribution columns of the 2003-HE2 and "

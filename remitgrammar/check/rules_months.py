@@ -107,7 +107,7 @@ def _oc_roll(deal: Deal, a: Month, b: Month) -> None:
                      + (f" ({rolled - losses} less its realized losses)" if losses else ""), rolled, amount)
 
 
-@rule("RG402", "cumulative losses", "error", into=ACROSS,
+@rule("RG402", "cumulative losses", "error", into=ACROSS, also=("warning",),
       tolerance="half a unit of the last printed digit of each amount",
       quirks="Subsequent recoveries on liquidated loans can lower cumulative losses: a fall is a warning, "
              "not an error. In consecutive months the month's realized losses are taken net of recoveries, "
@@ -139,7 +139,7 @@ def _cumulatives(a: Month, b: Month):
                b.classes[name].get("cumulative_realized_loss"), b.classes[name].get("realized_loss"))
 
 
-@rule("RG403", "static facts", "error", into=ACROSS,
+@rule("RG403", "static facts", "error", into=ACROSS, also=("warning",),
       tolerance="exact: an original balance or a CUSIP is the same in every month",
       quirks="A class that appears or disappears (a table that leaves R out one month) is a warning.")
 def static_facts(deal: Deal) -> None:

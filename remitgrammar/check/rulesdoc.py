@@ -14,7 +14,7 @@ def rules_text() -> str:
     """One paragraph per rule, for the terminal."""
     out = []
     for r in _registry():
-        out.append(f"{r.code} {r.severity} {r.title}\n  {r.explanation}\n  tolerance: {r.tolerance}\n"
+        out.append(f"{r.code} {'/'.join(r.severities)} {r.title}\n  {r.explanation}\n  tolerance: {r.tolerance}\n"
                    f"  real-data quirks: {r.quirks}\n")
     return "\n".join(out)
 
@@ -31,6 +31,6 @@ def rules_markdown() -> str:
            "one printed to cents by half a cent, and an identity allows the sum over its amounts.",
            "Finding codes of parsing (RG1xx, RG2xx) are in [findings.md](findings.md).", ""]
     for r in _registry():
-        out += [f"## {r.code} {r.title} ({r.severity})", "", r.explanation, "",
+        out += [f"## {r.code} {r.title} ({', '.join(r.severities)})", "", r.explanation, "",
                 f"**Tolerance:** {r.tolerance}.", "", f"**Real-data quirks:** {r.quirks}", ""]
     return "\n".join(out)

@@ -15,7 +15,7 @@ from ..formats.search import ENV_VAR, configure, configured
 from ..intake.read import MAX_BYTES
 from ..intake.sources import expand
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
+app = typer.Typer(add_completion=False, no_args_is_help=True, context_settings={"help_option_names": ["-h", "--help"]},
                   help="Parse trustee remittance reports (SEC Form 8-K exhibits) into canonical records.")
 
 FORMATS_DIR = typer.Option(None, "--formats-dir", help=f"A formats directory to search (repeatable); "
@@ -37,8 +37,18 @@ class Limits:
     timeout = 60.0
 
 
+def _show_version(shown: bool) -> None:
+    if shown:
+        from .. import __version__
+
+        typer.echo(f"remitgrammar {__version__}")
+        raise typer.Exit(0)
+
+
 @app.callback()
-def _options(debug: bool = typer.Option(False, "--debug", help="Show the traceback of an internal error (RG900)."),
+def _options(version: bool = typer.Option(False, "--version", is_eager=True, callback=_show_version,
+                                          help="Print the version and exit."),
+             debug: bool = typer.Option(False, "--debug", help="Show the traceback of an internal error (RG900)."),
              max_mb: float = typer.Option(64.0, "--max-mb", help="Refuse files larger than this many megabytes."),
              timeout: float = typer.Option(60.0, "--timeout", help="Give up on one report after this many seconds "
                                                                    "(RG902); 0 for no limit.")) -> None:

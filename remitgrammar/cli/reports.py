@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import sys
 from pathlib import Path
 from typing import List, Optional
@@ -11,14 +12,14 @@ from typing import List, Optional
 import typer
 
 from ..check import baseline as baselines
-from ..check.report import SEVERITIES, Report
+from ..check.report import SEVERITIES, Report, selected
 from ..emit.json_record import to_json
 from ..errors import ConfigError, RemitError
 from ..pipeline import check_corpus
 from .payloads import checked, context_month, parsed
 from .app import FILES_FROM, FORMATS_DIR, JOBS, PATHS, Limits, app, fail_config, outcomes, results, setup
 
-OUTPUT_FORMATS = ("human", "json", "github", "junit")
+OUTPUT_FORMATS = ("human", "json", "github", "junit", "sarif")
 
 
 @app.command()
@@ -96,15 +97,26 @@ def _open_output(output: Optional[Path]):
 @app.command()
 def check(
     paths: Optional[List[Path]] = PATHS,
-    output_format: str = typer.Option("human", "--output-format", help="human, json, github or junit."),
-    fail_on: str = typer.Option("error", "--fail-on", help="Exit 1 on findings at or above: info, warning, error."),
+    output_format: str = typer.Option("human", "--output-format", metavar="FORMAT",
+                                      help="human, json, github, junit or sarif (SARIF 2.1.0)."),
+    fail_on: str = typer.Option("error", "--fail-on", metavar="SEVERITY",
+                                help="Exit 1 on findings at or above: info, warning, error."),
+    select: Optional[List[str]] = typer.Option(None, "--select", metavar="CODES", help="Report only these codes "
+                                               "or prefixes (RG3 is every arithmetic rule); comma-separated, "
+                                               "repeatable."),
+    ignore: Optional[List[str]] = typer.Option(None, "--ignore", metavar="CODES", help="Leave out these codes or "
+                                               "prefixes; comma-separated, repeatable."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Leave out the summary line (human, github)."),
+    statistics: bool = typer.Option(False, "--statistics", help="A count per code instead of each finding "
+                                                                "(human, github)."),
     format_name: Optional[str] = typer.Option(None, "--format", help="Force a format (see `formats`)."),
     no_repair: bool = typer.Option(False, "--no-repair", help="Keep values under shifted labels as printed."),
     history: Optional[List[Path]] = typer.Option(
         None, "--history", help="Reports (files or directories) read as context for the month-to-month rules, "
                                 "not reported. Repeatable."),
     baseline: Optional[Path] = typer.Option(None, "--baseline", help="Report only findings not in this file."),
-    write_baseline: Optional[Path] = typer.Option(None, "--write-baseline", help="Record today's findings here."),
+    write_baseline: Optional[Path] = typer.Option(None, "--write-baseline", help="Record today's findings here "
+                                                  "(exit 0: recording them is not failing on them)."),
     jobs: int = JOBS,
     files_from: Optional[Path] = FILES_FROM,
     formats_dir: Optional[List[Path]] = FORMATS_DIR,
@@ -120,16 +132,18 @@ def check(
         typer.echo(f"remitgrammar: --output-format takes {', '.join(OUTPUT_FORMATS)}; "
                    f"--fail-on takes {', '.join(SEVERITIES)}", err=True)
         raise typer.Exit(2)
+    codes = _codes(select, "--select"), _codes(ignore, "--ignore")
+    report = Report(output_format, fail_on, sys.stdout, quiet, statistics)
     try:
         reports = results(paths, files_from, checked, format_name, not no_repair, jobs)
-        found = check_corpus(_shown(reports), lambda names: _context_months(history, format_name, not no_repair,
-                                                                             names, jobs))
+        found = selected(check_corpus(_shown(reports), lambda names: _context_months(
+            history, format_name, not no_repair, names, jobs)), *codes)
         if baseline is not None:
             found = baselines.only_new(found, baselines.load(baseline))
-        failed = _report(found, output_format, fail_on, write_baseline)
+        failed = _report(found, report, write_baseline)
     except ConfigError as exc:
         fail_config(exc)
-    if failed:
+    if failed and write_baseline is None:
         raise typer.Exit(1)
 
 
@@ -141,9 +155,22 @@ def _shown(reports):
         yield report
 
 
-def _report(found, output_format: str, fail_on: str, write_baseline: Optional[Path]) -> bool:
-    """Write the findings as they come (and the baseline); whether one is at or above ``fail_on``."""
-    report = Report(output_format, fail_on, sys.stdout)
+_CODE = re.compile(r"RG\d{0,3}")
+
+
+def _codes(given: Optional[List[str]], option: str) -> tuple:
+    """Codes or prefixes from repeated, comma-separated values; anything else is a usage error."""
+    codes = tuple(c.strip().upper() for value in given or () for c in value.split(",") if c.strip())
+    wrong = [c for c in codes if not _CODE.fullmatch(c)]
+    if wrong:
+        typer.echo(f"remitgrammar: {option} takes finding codes or their prefixes (RG303, RG3), "
+                   f"not {', '.join(wrong)[:200]}", err=True)
+        raise typer.Exit(2)
+    return codes
+
+
+def _report(found, report: Report, write_baseline: Optional[Path]) -> bool:
+    """Write the findings as they come (and the baseline); whether one is at or above --fail-on."""
 
     def shown():
         for name, findings in found:

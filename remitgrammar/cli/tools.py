@@ -59,14 +59,18 @@ def rules(markdown: bool = typer.Option(False, "--markdown", help="Write docs/ru
 @app.command()
 def formats(formats_dir: Optional[List[Path]] = FORMATS_DIR) -> None:
     """List the known formats: where each came from, its grammar and the sample it was built from."""
+    from ..formats.lint import sample_path
     setup(formats_dir)
     try:
         specs = all_formats()
     except ConfigError as exc:
         fail_config(exc)
     for spec in specs:
+        sample = sample_path(spec)
+        shown = sample if sample is not None else \
+            f"(not on this machine: {spec.sample}, in the project's source)" if spec.sample else "(none)"
         typer.echo(f"{spec.name}  ({spec.origin})\n  {spec.description}\n  grammar: {spec.grammar_path}"
-                   f"\n  spec:    {spec.spec_path}\n  sample:  {spec.sample or '(none)'}")
+                   f"\n  spec:    {spec.spec_path}\n  sample:  {shown}")
 
 
 @app.command()

@@ -204,17 +204,26 @@ def _line_in(path: Path, message: str) -> int | None:
     return None
 
 
+def sample_path(spec) -> Path | None:
+    """Where the format's sample report is on this machine (None: not here, e.g. an installed wheel,
+    which carries the built-in formats but not the test corpus their samples live in)."""
+    if not spec.sample:
+        return None
+    for root in (Path(spec.spec_path).parent.parent.parent, Path.cwd()):
+        if (root / spec.sample).is_file():
+            return root / spec.sample
+    return None
+
+
 def lint_sample(spec) -> list:
     """A format must name a sample report that exists (its golden test).
 
-    An installed wheel carries the built-in formats but not the test corpus their
-    samples live in, so their samples are checked only in a source checkout.
+    Built-in formats are checked only in a source checkout (see sample_path).
     """
     root = Path(spec.spec_path).parent.parent.parent
     if spec.origin == "built-in" and not (root / "tests" / "corpus").is_dir():
         return []
-    roots = [root, Path.cwd()]
-    if spec.sample and any((root / spec.sample).is_file() for root in roots):
+    if sample_path(spec) is not None:
         return []
     return [(str(spec.spec_path), _finding("RG214", f"format {spec.name} has no sample report "
                                            f"('{spec.sample or 'sample:'}' not found)", _key_line(spec, "sample"),
