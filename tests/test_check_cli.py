@@ -124,6 +124,7 @@ def test_formats_shows_a_sample_only_where_it_is(runner, tmp_path, monkeypatch):
     (tmp_path / "tests" / "corpus" / "x").mkdir(parents=True)
     (tmp_path / "tests" / "corpus" / "x" / "y.txt").write_text("a report", encoding="utf-8")
     assert lint.sample_path(spec) == tmp_path / "tests" / "corpus" / "x" / "y.txt"
+    monkeypatch.chdir(ROOT)  # an installed (not editable) package finds the samples from a checkout's root
     here = runner.invoke(app, ["formats"]).stdout
     assert "tests/corpus/usbank-absc-2003/absc_2003-he2_2003-06-16.txt" in here and "not on this machine" not in here
     monkeypatch.setattr(lint, "sample_path", lambda spec: None)

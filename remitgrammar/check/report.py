@@ -107,12 +107,14 @@ def _title(code: str) -> str:
     return known.title if known else ""
 
 
-def selected(results, select: tuple = (), ignore: tuple = ()):
+def selected(results, select: tuple = (), ignore: tuple = (), per_path=None):
     """The results with only the findings whose code starts with one of ``select`` (all when empty)
-    and with none of ``ignore``: ``RG3`` is every arithmetic rule, ``RG303`` one."""
+    and with none of ``ignore``: ``RG3`` is every arithmetic rule, ``RG303`` one. ``per_path(path)``
+    gives more codes to leave out of one file's findings."""
     for path, findings in results:
+        left_out = ignore + (tuple(per_path(path)) if per_path else ())
         yield path, [f for f in findings if (not select or f.code.startswith(select)) and
-                     not (ignore and f.code.startswith(ignore))]
+                     not (left_out and f.code.startswith(left_out))]
 
 
 def _indented(text: str, prefix: str) -> str:

@@ -9,9 +9,10 @@ import sys
 
 import typer
 
+from ..config import find as find_config
 from ..corpus import Settings, default_jobs, run
 from ..errors import ConfigError
-from ..formats.search import ENV_VAR, configure, configured
+from ..formats.search import ENV_VAR, configure, configured as configured_dirs
 from ..intake.read import MAX_BYTES
 from ..intake.sources import expand
 
@@ -22,9 +23,9 @@ FORMATS_DIR = typer.Option(None, "--formats-dir", help=f"A formats directory to 
                                                        f"also {ENV_VAR}.")
 PATHS = typer.Argument(None, help="Report files, directories (walked for .txt .htm .html .gz and files "
                                   "without a suffix), or - for standard input.", show_default=False)
-JOBS = typer.Option(0, "--jobs", "-j", help="Worker processes for a corpus (default 0: one a core, never more "
-                                           "than the inputs); 1 runs in this process. Output keeps the order "
-                                           "of the inputs.")
+JOBS = typer.Option(None, "--jobs", "-j", metavar="N", show_default=False,
+                    help="Worker processes for a corpus (default 0, or `jobs` of the configuration: one a core, "
+                         "never more than the inputs); 1 runs in this process. Output keeps the order of the inputs.")
 FILES_FROM = typer.Option(None, "--files-from", help="A file listing report paths, one a line (- reads them "
                                                      "from standard input).")
 
@@ -61,6 +62,17 @@ def setup(formats_dir: Optional[List[Path]]) -> None:
     configure(formats_dir or ())
 
 
+def configured(formats_dir: Optional[List[Path]], jobs: Optional[int]):
+    """The project's configuration (config.py), and the formats directories and worker count it gives
+    where the command line does not."""
+    try:
+        config = find_config()
+    except ConfigError as exc:
+        fail_config(exc)
+    setup(formats_dir or list(config.formats_dirs))
+    return config, jobs if jobs is not None else (config.jobs if config.jobs is not None else 0)
+
+
 def fail_config(exc: Exception) -> None:
     """A usage or configuration error: one line on stderr, exit 2."""
     typer.echo(f"remitgrammar: configuration error: {exc}", err=True)
@@ -77,7 +89,7 @@ def results(paths, files_from, work, format_name=None, repair=True, jobs: int = 
         fail_config(exc)
     if jobs < 0:
         fail_config(f"--jobs takes 0 (one worker a core), 1 (this process) or more, not {jobs}")
-    settings = Settings(format_name, repair, Limits.max_bytes, Limits.timeout, configured())
+    settings = Settings(format_name, repair, Limits.max_bytes, Limits.timeout, configured_dirs())
     progress = Progress(len(inputs))
     try:
         for done in run(inputs, work, settings, jobs or default_jobs()):

@@ -17,7 +17,8 @@ from ..emit.json_record import to_json
 from ..errors import ConfigError, RemitError
 from ..pipeline import check_corpus
 from .payloads import checked, context_month, parsed
-from .app import FILES_FROM, FORMATS_DIR, JOBS, PATHS, Limits, app, fail_config, outcomes, results, setup
+from .app import (FILES_FROM, FORMATS_DIR, JOBS, PATHS, Limits, app, configured, fail_config, outcomes, results,
+                  setup)
 
 OUTPUT_FORMATS = ("human", "json", "github", "junit", "sarif")
 
@@ -30,7 +31,7 @@ def parse(
     provenance: bool = typer.Option(False, "--provenance", help="Add each value's line, column and text."),
     compact: bool = typer.Option(False, "--compact", help="Write one report's record on one line."),
     no_repair: bool = typer.Option(False, "--no-repair", help="Keep values under shifted labels as printed."),
-    jobs: int = JOBS,
+    jobs: Optional[int] = JOBS,
     files_from: Optional[Path] = FILES_FROM,
     formats_dir: Optional[List[Path]] = FORMATS_DIR,
 ) -> None:
@@ -40,7 +41,7 @@ def parse(
     An EDGAR submission gives one report per deal it reports on. Reports that
     cannot be parsed are reported on stderr and the exit code is 1.
     """
-    setup(formats_dir)
+    _, jobs = configured(formats_dir, jobs)
     out = _open_output(output)
     first, count, failures = None, 0, []
     work = functools.partial(parsed, provenance=provenance)
@@ -99,8 +100,9 @@ def check(
     paths: Optional[List[Path]] = PATHS,
     output_format: str = typer.Option("human", "--output-format", metavar="FORMAT",
                                       help="human, json, github, junit or sarif (SARIF 2.1.0)."),
-    fail_on: str = typer.Option("error", "--fail-on", metavar="SEVERITY",
-                                help="Exit 1 on findings at or above: info, warning, error."),
+    fail_on: Optional[str] = typer.Option(None, "--fail-on", metavar="SEVERITY", show_default=False,
+                                          help="Exit 1 on findings at or above: info, warning, error (default "
+                                               "error, or `fail-on` of the configuration)."),
     select: Optional[List[str]] = typer.Option(None, "--select", metavar="CODES", help="Report only these codes "
                                                "or prefixes (RG3 is every arithmetic rule); comma-separated, "
                                                "repeatable."),
@@ -117,7 +119,7 @@ def check(
     baseline: Optional[Path] = typer.Option(None, "--baseline", help="Report only findings not in this file."),
     write_baseline: Optional[Path] = typer.Option(None, "--write-baseline", help="Record today's findings here "
                                                   "(exit 0: recording them is not failing on them)."),
-    jobs: int = JOBS,
+    jobs: Optional[int] = JOBS,
     files_from: Optional[Path] = FILES_FROM,
     formats_dir: Optional[List[Path]] = FORMATS_DIR,
 ) -> None:
@@ -127,17 +129,23 @@ def check(
     month (RG4xx); --history adds reports that are compared but not reported.
     Exit 0 when no finding is at or above --fail-on, 1 otherwise, 2 for usage errors.
     """
-    setup(formats_dir)
+    config, jobs = configured(formats_dir, jobs)
+    fail_on = fail_on or config.fail_on or "error"
     if output_format not in OUTPUT_FORMATS or fail_on not in SEVERITIES:
         typer.echo(f"remitgrammar: --output-format takes {', '.join(OUTPUT_FORMATS)}; "
                    f"--fail-on takes {', '.join(SEVERITIES)}", err=True)
         raise typer.Exit(2)
-    codes = _codes(select, "--select"), _codes(ignore, "--ignore")
+    where = f"in {config.source}" if config.source else ""
+    codes = (_codes(select, "--select") or _codes(config.select, f"select {where}"),
+             _codes(ignore, "--ignore") or _codes(config.ignore, f"ignore {where}"))
+    _codes([c for _, listed in config.per_path_ignores for c in listed], f"per-path-ignores {where}")
+    if baseline is None and write_baseline is None:  # a baseline being rewritten starts from every finding
+        baseline = config.baseline
     report = Report(output_format, fail_on, sys.stdout, quiet, statistics)
     try:
         reports = results(paths, files_from, checked, format_name, not no_repair, jobs)
         found = selected(check_corpus(_shown(reports), lambda names: _context_months(
-            history, format_name, not no_repair, names, jobs)), *codes)
+            history, format_name, not no_repair, names, jobs)), *codes, per_path=config.ignored_at)
         if baseline is not None:
             found = baselines.only_new(found, baselines.load(baseline))
         failed = _report(found, report, write_baseline)
