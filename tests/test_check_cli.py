@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
@@ -70,7 +71,9 @@ def test_baseline_reports_only_new_findings(runner, tmp_path):
     assert again.stdout.strip() == "1 file(s): 0 error(s), 0 warning(s), 0 info"
     drifted = tmp_path / QUIRKY.name
     drifted.write_text(QUIRKY.read_text().replace("124074387.46", "124074387.56"))
-    base.write_text(base.read_text().replace(str(QUIRKY), str(drifted)))
+    assert "RG305" in runner.invoke(app, ["check", str(drifted)]).stdout
+    old_name = os.path.relpath(QUIRKY, tmp_path).replace(os.sep, "/")
+    base.write_text(base.read_text().replace(json.dumps(old_name), json.dumps(drifted.name)))
     new = runner.invoke(app, ["check", str(drifted), "--baseline", str(base)])
     assert new.exit_code == 1 and "RG301" in new.stdout and "RG305" not in new.stdout
 
@@ -170,3 +173,40 @@ def test_sarif_gives_a_rule_per_code_and_located_results(runner):
     assert {r["level"] for r in run["results"]} == {"error", "warning", "note"}
     empty = json.loads(runner.invoke(app, ["check", str(CLEAN), "--output-format", "sarif", "--select", "RG9"]).stdout)
     assert empty["runs"][0]["results"] == [] and empty["runs"][0]["tool"]["driver"]["rules"] == []
+
+
+def test_a_baseline_survives_a_moved_corpus_and_says_what_was_fixed(runner, tmp_path):
+    """Entries know their report by its sha256 and their file relative to the baseline file."""
+    first = tmp_path / "one"
+    (first / "filings").mkdir(parents=True)
+    (first / "filings" / QUIRKY.name).write_bytes(QUIRKY.read_bytes())
+    written = runner.invoke(app, ["check", str(first / "filings"), "--write-baseline", str(first / "known.json")])
+    entries = json.loads((first / "known.json").read_text(encoding="utf-8"))["findings"]
+    assert written.exit_code == 0 and {e["file"] for e in entries} == {f"filings/{QUIRKY.name}"}
+    assert all(len(e["report"]) == 64 for e in entries)
+    moved = tmp_path / "two" / "deeper"
+    moved.mkdir(parents=True)
+    (first / "filings").rename(moved / "renamed")
+    (first / "known.json").rename(tmp_path / "two" / "known.json")
+    again = runner.invoke(app, ["check", str(moved / "renamed"), "--baseline", str(tmp_path / "two" / "known.json"),
+                                "--statistics"])
+    assert again.exit_code == 0 and again.stdout.splitlines()[-2:] == [
+        "       0  fixed: findings of the baseline that no longer occur", "1 file(s): 0 error(s), 0 warning(s), 0 info"]
+    report = moved / "renamed" / QUIRKY.name  # edited in place: a new sha256, the same file
+    runner.invoke(app, ["check", str(moved / "renamed"), "--write-baseline", str(tmp_path / "two" / "known.json")])
+    report.write_text(report.read_text().replace("124074387.46", "124074387.56"))
+    edited = runner.invoke(app, ["check", str(moved / "renamed"), "--baseline", str(tmp_path / "two" / "known.json"),
+                                 "--statistics"])
+    assert edited.exit_code == 1 and "RG301" in edited.stdout and "RG305" not in edited.stdout
+
+
+def test_a_version_1_baseline_is_still_read(runner, tmp_path):
+    """Version 1 files named each file as given on the command line, with no report identity."""
+    written = runner.invoke(app, ["check", str(QUIRKY), "--write-baseline", str(tmp_path / "v2.json")])
+    assert written.exit_code == 0
+    entries = json.loads((tmp_path / "v2.json").read_text(encoding="utf-8"))["findings"]
+    old = {"version": 1, "findings": [{"file": str(QUIRKY), "code": e["code"], "path": e["path"],
+                                       "message": e["message"]} for e in entries]}
+    (tmp_path / "v1.json").write_text(json.dumps(old), encoding="utf-8")
+    again = runner.invoke(app, ["check", str(QUIRKY), "--baseline", str(tmp_path / "v1.json")])
+    assert again.exit_code == 0 and again.stdout.strip() == "1 file(s): 0 error(s), 0 warning(s), 0 info"

@@ -47,10 +47,11 @@ def test_a_corpus_gets_its_own_findings_and_those_across_months_in_order():
     reports = [checked(str(p), parse_path(p)) for p in paths]
     streamed = list(check_corpus(iter(reports)))
     across = check_months([month_of(str(p), parse_path(p), ref=i) for i, p in enumerate(paths)])
-    assert [name for name, _ in streamed] == [str(p) for p in paths]
+    assert [name for name, _, _ in streamed] == [str(p) for p in paths]
     assert across  # the repeated month and the months between them are noted
-    for index, (name, findings) in enumerate(streamed):
+    for index, (name, findings, identity) in enumerate(streamed):
         assert findings == reports[index].findings + across.get(index, [])
+        assert identity == reports[index].identity and len(identity) == 64
 
 
 def test_months_read_for_context_are_compared_not_reported():
@@ -58,7 +59,7 @@ def test_months_read_for_context_are_compared_not_reported():
     context = [month_of(str(NOVEMBER), parse_path(NOVEMBER), reported=False)]
     seen = []
     streamed = list(check_corpus(iter(reports), lambda names: seen.append(names) or context))
-    assert seen == [[str(NOVEMBER)]] and [n for n, _ in streamed] == [str(NOVEMBER)]
+    assert seen == [[str(NOVEMBER)]] and [n for n, _, _ in streamed] == [str(NOVEMBER)]
     assert "RG406" in {f.code for f in streamed[0][1]}  # the same month twice
 
 
@@ -67,9 +68,10 @@ def test_a_baseline_is_written_as_findings_come(tmp_path):
     count = baselines.write(tmp_path / "b.json", iter(results))
     doc = json.loads((tmp_path / "b.json").read_text(encoding="utf-8"))
     assert count == len(doc["findings"]) == sum(len(f) for _, f in results)
-    assert baselines.load(tmp_path / "b.json") == {baselines.fingerprint(p, f) for p, fs in results for f in fs}
+    known = baselines.load(tmp_path / "b.json")
+    assert all(known.known(p, f, None) for p, fs in results for f in fs) and known.fixed() == 0
     assert baselines.write(tmp_path / "empty.json", iter([])) == 0
-    assert json.loads((tmp_path / "empty.json").read_text(encoding="utf-8")) == {"version": 1, "findings": []}
+    assert json.loads((tmp_path / "empty.json").read_text(encoding="utf-8")) == {"version": 2, "findings": []}
 
 
 def test_an_interrupted_baseline_leaves_the_old_one(tmp_path):

@@ -41,6 +41,7 @@ class Report:
         self.fail_on, self.out, self.quiet = fail_on, out, quiet
         self.files, self.counts, self.failed = 0, {s: 0 for s in SEVERITIES}, False
         self.per_code: dict | None = {} if statistics and output_format in ("human", "github") else None
+        self.fixed = None  # with a baseline: how many of its findings the run did not meet
         self.sarif = None
         if output_format == "sarif":
             from .sarif import SarifLog  # here: it loads the rule registry for the rules' descriptions
@@ -74,6 +75,8 @@ class Report:
         else:
             for (code, severity), count in sorted((self.per_code or {}).items()):
                 self.out.write(f"{count:8d}  {code}  {severity:7s}  {_title(code)}\n")
+            if self.per_code is not None and self.fixed is not None:
+                self.out.write(f"{self.fixed():8d}  fixed: findings of the baseline that no longer occur\n")
             if not self.quiet:
                 self.out.write(tail + "\n")
 
@@ -111,10 +114,10 @@ def selected(results, select: tuple = (), ignore: tuple = (), per_path=None):
     """The results with only the findings whose code starts with one of ``select`` (all when empty)
     and with none of ``ignore``: ``RG3`` is every arithmetic rule, ``RG303`` one. ``per_path(path)``
     gives more codes to leave out of one file's findings."""
-    for path, findings in results:
+    for path, findings, *rest in results:
         left_out = ignore + (tuple(per_path(path)) if per_path else ())
-        yield path, [f for f in findings if (not select or f.code.startswith(select)) and
-                     not (left_out and f.code.startswith(left_out))]
+        yield (path, [f for f in findings if (not select or f.code.startswith(select)) and
+                      not (left_out and f.code.startswith(left_out))], *rest)
 
 
 def _indented(text: str, prefix: str) -> str:

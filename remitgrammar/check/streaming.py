@@ -16,9 +16,10 @@ from .spill import Spill, findings_in, findings_out, month_in, month_out
 
 
 def check_corpus(reports: Iterable, context: Callable | None = None) -> Iterator[tuple]:
-    """(name, findings) of each report, in order.
+    """(name, findings, identity) of each report, in order.
 
-    ``reports`` yields objects with ``name``, ``findings`` and ``month`` (a Month or None);
+    ``reports`` yields objects with ``name``, ``findings``, ``month`` (a Month or None) and optionally
+    ``identity`` (what baselines know the report by);
     ``context``, given the names of the reports, yields the months of reports read only for
     comparison (``reported`` False).
     """
@@ -27,7 +28,7 @@ def check_corpus(reports: Iterable, context: Callable | None = None) -> Iterator
         names, offsets, deals = [], [], {}
         for index, report in enumerate(reports):
             names.append(report.name)
-            offsets.append(spill.add(findings_out(report.findings)))
+            offsets.append(spill.add([getattr(report, "identity", None), findings_out(report.findings)]))
             if report.month is not None:  # the deals of a submission share its name: findings come back by index
                 _keep(spill, deals, replace(report.month, ref=index))
         for month in context(names) if context is not None else ():
@@ -35,7 +36,8 @@ def check_corpus(reports: Iterable, context: Callable | None = None) -> Iterator
                 _keep(spill, deals, month)
         across = _across(spill, deals)
         for index, name in enumerate(names):
-            yield name, findings_in(spill.get(offsets[index])) + across.get(index, [])
+            identity, findings = spill.get(offsets[index])
+            yield name, findings_in(findings) + across.get(index, []), identity
     finally:
         spill.close()
 

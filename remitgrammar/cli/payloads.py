@@ -31,6 +31,7 @@ class Checked:
     findings: list
     month: object
     debug: str | None = None
+    identity: str | None = None  # the sha256 of the report's text: baselines follow a report that moves
 
 
 def parsed(name: str, outcome, provenance: bool = False) -> Parsed:
@@ -45,7 +46,10 @@ def parsed(name: str, outcome, provenance: bool = False) -> Parsed:
 
 def checked(name: str, outcome) -> Checked:
     """The part of a parse outcome that `check` reports."""
-    return Checked(name, check_result(outcome), month_of_outcome(name, outcome), getattr(outcome, "debug", None))
+    result = outcome.result if isinstance(outcome, RemitError) else outcome
+    identity = (result.record.get("source") or {}).get("sha256") if result is not None else None
+    return Checked(name, check_result(outcome), month_of_outcome(name, outcome), getattr(outcome, "debug", None),
+                   identity)
 
 
 def context_month(name: str, outcome) -> tuple:

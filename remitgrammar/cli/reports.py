@@ -147,7 +147,8 @@ def check(
         found = selected(check_corpus(_shown(reports), lambda names: _context_months(
             history, format_name, not no_repair, names, jobs)), *codes, per_path=config.ignored_at)
         if baseline is not None:
-            found = baselines.only_new(found, baselines.load(baseline))
+            known = baselines.load(baseline)
+            found, report.fixed = baselines.only_new(found, known), known.fixed
         failed = _report(found, report, write_baseline)
     except ConfigError as exc:
         fail_config(exc)
@@ -181,9 +182,9 @@ def _report(found, report: Report, write_baseline: Optional[Path]) -> bool:
     """Write the findings as they come (and the baseline); whether one is at or above --fail-on."""
 
     def shown():
-        for name, findings in found:
+        for name, findings, *identity in found:
             report.add(name, findings)
-            yield name, findings
+            yield (name, findings, *identity)
         report.close()
 
     if write_baseline is None:
