@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..emit.json_record import to_json
+from ..emit.tables import rows
 from ..errors import RemitError
 from ..pipeline import check_result, month_of_outcome
 
@@ -55,3 +57,22 @@ def checked(name: str, outcome) -> Checked:
 def context_month(name: str, outcome) -> tuple:
     """(name, month) of a report read for context (--history): compared, never reported."""
     return name, month_of_outcome(name, outcome, reported=False)
+
+
+@dataclass
+class Exported:
+    """A report for `export`: its table rows and its record as one JSON line (None when it failed)."""
+
+    name: str
+    tables: dict | None
+    record_json: str | None
+    error: str | None = None
+    debug: str | None = None
+
+
+def exported(name: str, outcome) -> Exported:
+    """The rows `export` writes of a report that parsed in full; of one that did not, why."""
+    if isinstance(outcome, RemitError):
+        return Exported(name, None, None, outcome.render(), getattr(outcome, "debug", None))
+    record = {**outcome.record, "provenance": outcome.provenance}
+    return Exported(name, rows(record, check_result(outcome)), to_json(record, indent=None))
