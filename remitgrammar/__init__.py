@@ -4,16 +4,22 @@ Python API:
     parse_text(text, name=...) -> dict   the canonical record (Decimal numbers)
     parse_file(path) -> dict
 Both raise RemitError for input that cannot be read as a report.
+    check_file(path, history=None) -> Report     parsed, checked (and compared with other months)
+    iter_reports(paths, jobs=1) -> Report...     every report of files and directories, in order
+A Report has ``record``, ``provenance``, ``findings`` (code, severity, message, path, line,
+column), ``to_json()`` and ``rows(table)`` (the export tables; see docs/export.md).
 """
 
 from __future__ import annotations
 
-from .errors import ConfigError, RemitError
+from .api import Report, check_file, iter_reports
+from .errors import ConfigError, Finding, RemitError
 from .pipeline import parse_path as _parse_path
 from .pipeline import parse_text as _parse_text
 
 from .version import VERSION as __version__
-__all__ = ["parse_text", "parse_file", "RemitError", "ConfigError", "__version__"]
+__all__ = ["parse_text", "parse_file", "check_file", "iter_reports", "Report", "Finding", "RemitError",
+           "ConfigError", "__version__"]
 
 
 def parse_text(text: str, name: str = "<text>", format: str | None = None,
