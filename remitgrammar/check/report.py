@@ -74,7 +74,7 @@ class Report:
             self.out.write("</testsuites>\n" if self.files else '<testsuites name="remitgrammar check" />\n')
         else:
             for (code, severity), count in sorted((self.per_code or {}).items()):
-                self.out.write(f"{count:8d}  {code}  {severity:7s}  {_title(code)}\n")
+                self.out.write(f"{count:8d}  {code}  {severity:7s}  {_title(code)}".rstrip() + "\n")
             if self.per_code is not None and self.fixed is not None:
                 self.out.write(f"{self.fixed():8d}  fixed: findings of the baseline that no longer occur\n")
             if not self.quiet:

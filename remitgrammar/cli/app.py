@@ -19,14 +19,14 @@ from ..intake.sources import expand
 app = typer.Typer(add_completion=False, no_args_is_help=True, context_settings={"help_option_names": ["-h", "--help"]},
                   help="Parse trustee remittance reports (SEC Form 8-K exhibits) into canonical records.")
 
-FORMATS_DIR = typer.Option(None, "--formats-dir", help=f"A formats directory to search (repeatable); "
+FORMATS_DIR = typer.Option(None, "--formats-dir", metavar="DIR", help=f"A formats directory to search (repeatable); "
                                                        f"also {ENV_VAR}.")
-PATHS = typer.Argument(None, help="Report files, directories (walked for .txt .htm .html .gz and files "
+PATHS = typer.Argument(None, metavar="PATHS...", help="Report files, directories (walked for .txt .htm .html .gz and files "
                                   "without a suffix), or - for standard input.", show_default=False)
 JOBS = typer.Option(None, "--jobs", "-j", metavar="N", show_default=False,
                     help="Worker processes for a corpus (default 0, or `jobs` of the configuration: one a core, "
                          "never more than the inputs); 1 runs in this process. Output keeps the order of the inputs.")
-FILES_FROM = typer.Option(None, "--files-from", help="A file listing report paths, one a line (- reads them "
+FILES_FROM = typer.Option(None, "--files-from", metavar="FILE", help="A file listing report paths, one a line (- reads them "
                                                      "from standard input).")
 
 

@@ -27,8 +27,8 @@ OUTPUT_FORMATS = ("human", "json", "github", "junit", "sarif")
 @app.command()
 def parse(
     paths: Optional[List[Path]] = PATHS,
-    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write JSON here instead of stdout."),
-    format_name: Optional[str] = typer.Option(None, "--format", help="Force a format (see `formats`)."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", metavar="FILE", help="Write JSON here instead of stdout."),
+    format_name: Optional[str] = typer.Option(None, "--format", metavar="NAME", help="Force a format (see `formats`)."),
     provenance: bool = typer.Option(False, "--provenance", help="Add each value's line, column and text."),
     compact: bool = typer.Option(False, "--compact", help="Write one report's record on one line."),
     no_repair: bool = typer.Option(False, "--no-repair", help="Keep values under shifted labels as printed."),
@@ -73,7 +73,7 @@ def export(
     to: Path = typer.Option(..., "--to", metavar="OUT", help="A .sqlite or .db database (rows of a report "
                                                             "exported again are replaced), a .jsonl file, or a "
                                                             "directory for one CSV file per table."),
-    format_name: Optional[str] = typer.Option(None, "--format", help="Force a format (see `formats`)."),
+    format_name: Optional[str] = typer.Option(None, "--format", metavar="NAME", help="Force a format (see `formats`)."),
     no_repair: bool = typer.Option(False, "--no-repair", help="Keep values under shifted labels as printed."),
     jobs: Optional[int] = JOBS,
     files_from: Optional[Path] = FILES_FROM,
@@ -154,13 +154,13 @@ def check(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Leave out the summary line (human, github)."),
     statistics: bool = typer.Option(False, "--statistics", help="A count per code instead of each finding "
                                                                 "(human, github)."),
-    format_name: Optional[str] = typer.Option(None, "--format", help="Force a format (see `formats`)."),
+    format_name: Optional[str] = typer.Option(None, "--format", metavar="NAME", help="Force a format (see `formats`)."),
     no_repair: bool = typer.Option(False, "--no-repair", help="Keep values under shifted labels as printed."),
     history: Optional[List[Path]] = typer.Option(
-        None, "--history", help="Reports (files or directories) read as context for the month-to-month rules, "
+        None, "--history", metavar="PATH", help="Reports (files or directories) read as context for the month-to-month rules, "
                                 "not reported. Repeatable."),
-    baseline: Optional[Path] = typer.Option(None, "--baseline", help="Report only findings not in this file."),
-    write_baseline: Optional[Path] = typer.Option(None, "--write-baseline", help="Record today's findings here "
+    baseline: Optional[Path] = typer.Option(None, "--baseline", metavar="FILE", help="Report only findings not in this file."),
+    write_baseline: Optional[Path] = typer.Option(None, "--write-baseline", metavar="FILE", help="Record today's findings here "
                                                   "(exit 0: recording them is not failing on them)."),
     jobs: Optional[int] = JOBS,
     files_from: Optional[Path] = FILES_FROM,
@@ -301,7 +301,7 @@ def _explain(report, explain) -> bool:
 @app.command()
 def labels(paths: Optional[List[Path]] = PATHS,
            unmapped: bool = typer.Option(False, "--unmapped", help="Show only labels no spec maps."),
-           format_name: Optional[str] = typer.Option(None, "--format", help="Force a format."),
+           format_name: Optional[str] = typer.Option(None, "--format", metavar="NAME", help="Force a format."),
            files_from: Optional[Path] = FILES_FROM,
            formats_dir: Optional[List[Path]] = FORMATS_DIR) -> None:
     """List every label and column heading with the canonical field it maps to, or UNMAPPED."""
@@ -320,8 +320,8 @@ def labels(paths: Optional[List[Path]] = PATHS,
 @app.command()
 def coverage(paths: Optional[List[Path]] = PATHS,
              as_json: bool = typer.Option(False, "--json", help="One JSON object per report, one a line."),
-             min_canonical: float = typer.Option(0.0, "--min-canonical", help="Exit 1 below this percentage."),
-             format_name: Optional[str] = typer.Option(None, "--format", help="Force a format."),
+             min_canonical: float = typer.Option(0.0, "--min-canonical", metavar="PERCENT", help="Exit 1 below this percentage."),
+             format_name: Optional[str] = typer.Option(None, "--format", metavar="NAME", help="Force a format."),
              files_from: Optional[Path] = FILES_FROM,
              formats_dir: Optional[List[Path]] = FORMATS_DIR) -> None:
     """Account for every printed number: how many became canonical fields, went to extra, or were lost.

@@ -33,8 +33,8 @@ def lint(formats_dir: Optional[List[Path]] = FORMATS_DIR) -> None:
 
 @app.command("new-format")
 def new_format(name: str = typer.Argument(..., help="The new format's name, e.g. acme-trust-2004."),
-               source: str = typer.Option(..., "--from", help="The format to start from."),
-               into: Path = typer.Option(Path("formats"), "--into", help="The formats directory to write into."),
+               source: str = typer.Option(..., "--from", metavar="FORMAT", help="The format to start from."),
+               into: Path = typer.Option(Path("formats"), "--into", metavar="DIR", help="The formats directory to write into."),
                formats_dir: Optional[List[Path]] = FORMATS_DIR) -> None:
     """Copy a format's grammar and spec as the start of a new format, under a formats directory."""
     from ..formats.scaffold import new_format as scaffold
