@@ -55,7 +55,7 @@ class Report:
 
 def _report(name: str, outcome) -> Report:
     result = outcome.result if isinstance(outcome, RemitError) else outcome
-    record = result.record if result is not None else {}
+    record = result.record if result is not None else {"source": {"path": name}}
     provenance = result.provenance if result is not None else {}
     return Report(name, record, provenance, check_result(outcome), not isinstance(outcome, RemitError))
 

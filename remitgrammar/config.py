@@ -76,8 +76,10 @@ def find(start: Path | None = None) -> Config:
 def _table(path: Path, own: bool):
     try:
         import tomllib
-    except ImportError:  # Python 3.10
-        raise ConfigError(f"{path}: reading a configuration file needs Python 3.11 or newer") from None
+    except ImportError:  # Python 3.10: only a file that configures remitgrammar is an error
+        if own or b"[tool.remitgrammar" in path.read_bytes()[:MAX_BYTES]:
+            raise ConfigError(f"{path}: reading a configuration file needs Python 3.11 or newer") from None
+        return None
     try:
         if path.stat().st_size > MAX_BYTES:
             raise ConfigError(f"{path}: larger than {MAX_BYTES // 1024} kB; not a configuration file")

@@ -129,10 +129,11 @@ def test_formats_shows_a_sample_only_where_it_is(runner, tmp_path, monkeypatch):
     assert lint.sample_path(spec) == tmp_path / "tests" / "corpus" / "x" / "y.txt"
     monkeypatch.chdir(ROOT)  # an installed (not editable) package finds the samples from a checkout's root
     here = runner.invoke(app, ["formats"]).stdout
-    assert "tests/corpus/usbank-absc-2003/absc_2003-he2_2003-06-16.txt" in here and "not on this machine" not in here
+    assert "tests/corpus/usbank-absc-2003/absc_2003-he2_2003-06-16.txt" in here and "not installed" not in here
     monkeypatch.setattr(lint, "sample_path", lambda spec: None)
     elsewhere = runner.invoke(app, ["formats"]).stdout
-    assert "sample:  (not on this machine: tests/corpus/usbank-absc-2003/" in elsewhere
+    assert "sample:  (not installed: samples are in the project's source tree)" in elsewhere
+    assert "tests/corpus" not in elsewhere
 
 
 def test_select_and_ignore_take_codes_and_prefixes(runner):
@@ -210,3 +211,41 @@ def test_a_version_1_baseline_is_still_read(runner, tmp_path):
     (tmp_path / "v1.json").write_text(json.dumps(old), encoding="utf-8")
     again = runner.invoke(app, ["check", str(QUIRKY), "--baseline", str(tmp_path / "v1.json")])
     assert again.exit_code == 0 and again.stdout.strip() == "1 file(s): 0 error(s), 0 warning(s), 0 info"
+
+
+def test_a_moved_deal_keeps_its_month_to_month_baseline(runner, tmp_path):
+    """RG404 names the other month's file: by its name, which a move keeps, not its path."""
+    june = CLEAN.with_name("absc_2003-he2_2003-06-16.txt")
+    (tmp_path / "a").mkdir()
+    for report in (june, CLEAN):
+        (tmp_path / "a" / report.name).write_bytes(report.read_bytes())
+    base = tmp_path / "known.json"
+    runner.invoke(app, ["check", str(tmp_path / "a"), "--write-baseline", str(base)])
+    (tmp_path / "a").rename(tmp_path / "b")
+    moved = runner.invoke(app, ["check", str(tmp_path / "b"), "--baseline", str(base), "--statistics"])
+    assert moved.exit_code == 0 and moved.stdout.splitlines()[0].endswith("0  fixed: findings of the baseline "
+                                                                          "that no longer occur")
+
+
+def test_each_baseline_entry_is_met_once_and_selection_does_not_fix_it(runner, tmp_path):
+    from remitgrammar.check import baseline as baselines
+    from remitgrammar.errors import Finding
+
+    twice = [Finding("RG207", "info", "again", path="pool.x")] * 2
+    baselines.write(tmp_path / "b.json", iter([("r.txt", twice, "sha")]))
+    known = baselines.load(tmp_path / "b.json")
+    thrice = [Finding("RG207", "info", "again", path="pool.x")] * 3
+    (_, new, _), = list(baselines.only_new(iter([("r.txt", thrice, "sha")]), known))
+    assert len(new) == 1 and known.fixed() == 0
+    base = tmp_path / "quirky.json"
+    runner.invoke(app, ["check", str(QUIRKY), "--write-baseline", str(base)])
+    selected = runner.invoke(app, ["check", str(QUIRKY), "--baseline", str(base), "--select", "RG3", "--statistics"])
+    assert "       0  fixed" in selected.stdout
+
+
+def test_the_most_specific_code_decides_between_select_and_ignore():
+    from remitgrammar.check.report import _kept
+
+    assert _kept("RG303", ("RG303",), ("RG3",)) and not _kept("RG305", ("RG303",), ("RG3",))
+    assert not _kept("RG303", ("RG3",), ("RG303",)) and _kept("RG305", ("RG3",), ("RG303",))
+    assert _kept("RG101", (), ()) and not _kept("RG101", ("RG3",), ()) and not _kept("RG3", ("RG3",), ("RG3",))

@@ -82,3 +82,9 @@ def test_rows_keep_decimals_for_pandas_when_asked():
     assert all(isinstance(r["number"], (Decimal, int)) for r in exact if r["number"] is not None)
     assert any(isinstance(r["number"], Decimal) for r in exact)
     assert json.dumps(rows(result.record)["pool"])  # floats: what pandas and to_sql take
+
+
+def test_exact_is_the_number_as_printed_not_in_exponent_form():
+    record = parse_path(CORPUS / "usbank-absc-2002" / "absc_2002-he1_2002-11-15.txt").record
+    factors = [r for r in rows(record)["classes"] if r["field"] == "per_1000.interest_shortfall"]
+    assert factors and {r["exact"] for r in factors} == {"0.00000000"}

@@ -98,10 +98,12 @@ class Known:
 
     def __init__(self, entries: list, directory: Path, version: int):
         self.directory, self.version = directory, version
-        self.by_report = {(e["report"], e["code"], e["path"], e["message"]): i for i, e in enumerate(entries)
-                          if e.get("report")}
-        self.by_file = {(self._file(e["file"]), e["code"], e["path"], e["message"]): i
-                        for i, e in enumerate(entries)}
+        self.by_report: dict = {}  # fingerprint -> entry indices: a finding printed three times is three entries
+        self.by_file: dict = {}
+        for i, e in enumerate(entries):
+            if e.get("report"):
+                self.by_report.setdefault((e["report"], e["code"], e["path"], e["message"]), []).append(i)
+            self.by_file.setdefault((self._file(e["file"]), e["code"], e["path"], e["message"]), []).append(i)
         self.total, self.met = len(entries), set()
 
     def _file(self, name: str) -> str:
@@ -111,10 +113,11 @@ class Known:
         return os.path.normpath(os.path.join(base, name))
 
     def known(self, path: str, finding, identity: str | None) -> bool:
+        """Whether the baseline holds this finding, an entry not yet met (each entry is met once)."""
         key = (finding.code, finding.path or "", finding.message)
-        index = self.by_report.get((identity, *key)) if identity else None
-        if index is None:
-            index = self.by_file.get((self._file(path) if path == "-" else os.path.abspath(path), *key))
+        candidates = (self.by_report.get((identity, *key), []) if identity else []) + \
+            self.by_file.get((self._file(path) if path == "-" else os.path.abspath(path), *key), [])
+        index = next((i for i in candidates if i not in self.met), None)
         if index is not None:
             self.met.add(index)
         return index is not None

@@ -112,12 +112,19 @@ def _title(code: str) -> str:
 
 def selected(results, select: tuple = (), ignore: tuple = (), per_path=None):
     """The results with only the findings whose code starts with one of ``select`` (all when empty)
-    and with none of ``ignore``: ``RG3`` is every arithmetic rule, ``RG303`` one. ``per_path(path)``
-    gives more codes to leave out of one file's findings."""
+    and with none of ``ignore`` (see _kept): ``RG3`` is every arithmetic rule, ``RG303`` one.
+    ``per_path(path)`` gives more codes to leave out of one file's findings."""
     for path, findings, *rest in results:
         left_out = ignore + (tuple(per_path(path)) if per_path else ())
-        yield (path, [f for f in findings if (not select or f.code.startswith(select)) and
-                      not (left_out and f.code.startswith(left_out))], *rest)
+        yield (path, [f for f in findings if _kept(f.code, select, left_out)], *rest)
+
+
+def _kept(code: str, select: tuple, ignore: tuple) -> bool:
+    """The most specific prefix that matches decides (as ruff's do): ``--select RG303`` keeps RG303
+    under ``ignore = ["RG3"]``; on a tie, ignore wins. No select at all selects every code."""
+    chosen = max((len(s) for s in select if code.startswith(s)), default=-1 if select else 0)
+    dropped = max((len(i) for i in ignore if code.startswith(i)), default=-1)
+    return chosen >= 0 and chosen > dropped
 
 
 def _indented(text: str, prefix: str) -> str:

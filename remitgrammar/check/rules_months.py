@@ -4,6 +4,8 @@ shows between two neighbours, so a deal's history is checked in linear time."""
 
 from __future__ import annotations
 
+import os
+
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -45,7 +47,9 @@ def _show(value) -> str:
 
 
 def _at(month: Month) -> str:
-    return f"{month.name} ({month.date.isoformat()})"
+    # the file's name, not its path: a message is part of what a baseline knows a finding by, and a
+    # corpus that moves keeps its file names
+    return f"{os.path.basename(month.name) or month.name} ({month.date.isoformat()})"
 
 
 def _carries(deal: Deal, code: str, a: Month, b: Month, path: str, before, after, what: str) -> None:

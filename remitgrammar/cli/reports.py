@@ -187,11 +187,12 @@ def check(
     report = Report(output_format, fail_on, sys.stdout, quiet, statistics)
     try:
         reports = results(paths, files_from, checked, format_name, not no_repair, jobs)
-        found = selected(check_corpus(_shown(reports), lambda names: _context_months(
-            history, format_name, not no_repair, names, jobs)), *codes, per_path=config.ignored_at)
-        if baseline is not None:
+        found = check_corpus(_shown(reports), lambda names: _context_months(
+            history, format_name, not no_repair, names, jobs))
+        if baseline is not None:  # before selecting: an entry of a code left out is not fixed
             known = baselines.load(baseline)
             found, report.fixed = baselines.only_new(found, known), known.fixed
+        found = selected(found, *codes, per_path=config.ignored_at)
         failed = _report(found, report, write_baseline)
     except ConfigError as exc:
         fail_config(exc)
@@ -266,7 +267,7 @@ def detect(paths: Optional[List[Path]] = PATHS, files_from: Optional[Path] = FIL
     from ..intake.read import read_bytes, reports_in
     from ..intake.sources import expand
     from ..pipeline import is_statement
-    setup(formats_dir)
+    configured(formats_dir, None)  # the configuration's formats-dirs where --formats-dir is not given
     matched = True
     try:
         for source in expand(paths, files_from):
@@ -306,7 +307,7 @@ def labels(paths: Optional[List[Path]] = PATHS,
            formats_dir: Optional[List[Path]] = FORMATS_DIR) -> None:
     """List every label and column heading with the canonical field it maps to, or UNMAPPED."""
     from ..formats.labels import label_rows, render as render_labels
-    setup(formats_dir)
+    configured(formats_dir, None)  # the configuration's formats-dirs where --formats-dir is not given
     failures: list = []
     bad = False
     for _, result in _results(outcomes(paths, files_from, format_name), failures):
@@ -332,7 +333,7 @@ def coverage(paths: Optional[List[Path]] = PATHS,
     import json
 
     from ..check.coverage import coverage as account
-    setup(formats_dir)
+    configured(formats_dir, None)  # the configuration's formats-dirs where --formats-dir is not given
     failures: list = []
     bad = False
     for name, result in _results(outcomes(paths, files_from, format_name), failures):

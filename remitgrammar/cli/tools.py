@@ -10,7 +10,7 @@ import typer
 from .. import __version__
 from ..errors import ConfigError
 from ..formats.search import all_formats
-from .app import FORMATS_DIR, app, fail_config, setup
+from .app import FORMATS_DIR, app, configured, fail_config
 
 
 @app.command()
@@ -18,7 +18,7 @@ def lint(formats_dir: Optional[List[Path]] = FORMATS_DIR) -> None:
     """Check the format files: spec schema, alias targets, duplicate labels, grammars, samples."""
     from ..formats.search import search_path
     from ..formats.lint import lint_all
-    setup(formats_dir)
+    configured(formats_dir, None)  # the configuration's formats-dirs where --formats-dir is not given
     try:
         problems = lint_all()
     except ConfigError as exc:
@@ -32,13 +32,13 @@ def lint(formats_dir: Optional[List[Path]] = FORMATS_DIR) -> None:
 
 
 @app.command("new-format")
-def new_format(name: str = typer.Argument(..., help="The new format's name, e.g. acme-trust-2004."),
+def new_format(name: str = typer.Argument(..., metavar="NAME", help="The new format's name, e.g. acme-trust-2004."),
                source: str = typer.Option(..., "--from", metavar="FORMAT", help="The format to start from."),
                into: Path = typer.Option(Path("formats"), "--into", metavar="DIR", help="The formats directory to write into."),
                formats_dir: Optional[List[Path]] = FORMATS_DIR) -> None:
     """Copy a format's grammar and spec as the start of a new format, under a formats directory."""
     from ..formats.scaffold import new_format as scaffold
-    setup(formats_dir)
+    configured(formats_dir, None)  # the configuration's formats-dirs where --formats-dir is not given
     try:
         written = scaffold(name, source, into)
     except ConfigError as exc:
@@ -60,15 +60,15 @@ def rules(markdown: bool = typer.Option(False, "--markdown", help="Write docs/ru
 def formats(formats_dir: Optional[List[Path]] = FORMATS_DIR) -> None:
     """List the known formats: where each came from, its grammar and the sample it was built from."""
     from ..formats.lint import sample_path
-    setup(formats_dir)
+    configured(formats_dir, None)  # the configuration's formats-dirs where --formats-dir is not given
     try:
         specs = all_formats()
     except ConfigError as exc:
         fail_config(exc)
     for spec in specs:
         sample = sample_path(spec)
-        shown = sample if sample is not None else \
-            f"(not on this machine: {spec.sample}, in the project's source)" if spec.sample else "(none)"
+        shown = sample if sample is not None else "(not installed: samples are in the project's source tree)" \
+            if spec.sample else "(none)"
         typer.echo(f"{spec.name}  ({spec.origin})\n  {spec.description}\n  grammar: {spec.grammar_path}"
                    f"\n  spec:    {spec.spec_path}\n  sample:  {shown}")
 

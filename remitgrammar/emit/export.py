@@ -10,6 +10,7 @@ once. JSON lines: one record a line, with its provenance.
 from __future__ import annotations
 
 import csv
+import re
 import sqlite3
 from pathlib import Path
 
@@ -63,11 +64,14 @@ class SqliteSink:
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
+_NUMBER_TEXT = re.compile(r"[-+(]?[\d.,]+\)?%?|-")
+
+
 def _safe(row: dict) -> dict:
     """A row a spreadsheet opens without running it: a text that would start a formula (a label or a
-    message from a hostile filing) is written after an apostrophe. Numbers keep their sign."""
-    return {k: "'" + v if isinstance(v, str) and v.startswith(_FORMULA) and not (k == "exact" and
-                                                                                   row.get("number") is not None)
+    message from a hostile filing) is written after an apostrophe. A number as printed (-1,234.00,
+    (4,179)) and '-' (standard input) are left as they are."""
+    return {k: "'" + v if isinstance(v, str) and v.startswith(_FORMULA) and not _NUMBER_TEXT.fullmatch(v)
             else v for k, v in row.items()}
 
 

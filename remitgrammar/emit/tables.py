@@ -37,7 +37,9 @@ def report_id(record: dict) -> str:
     source = record.get("source") or {}
     edgar = source.get("edgar") or {}
     part = edgar.get("document") or edgar.get("sequence")
-    return f"{source.get('sha256', '')}" + (f":{part}" if part not in (None, "") else "")
+    if not source.get("sha256"):  # a report that did not parse: known by its name
+        return f"path:{source.get('path', '')}"
+    return source["sha256"] + (f":{part}" if part not in (None, "") else "")
 
 
 def rows(record: dict, findings: list = (), numbers: str = "float") -> dict:
@@ -75,7 +77,8 @@ def _number_maker(numbers: str):
     def value(v) -> dict:
         if isinstance(v, bool) or not isinstance(v, (Decimal, int)):
             return {"number": None, "exact": None if v is None else str(v)}
-        return {"number": v if numbers == "decimal" else float(v), "exact": str(v)}
+        # format "f": the digits as printed (0.00000000, not str()'s 0E-8)
+        return {"number": v if numbers == "decimal" else float(v), "exact": format(v, "f")}
     return value
 
 
