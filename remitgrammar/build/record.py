@@ -37,6 +37,20 @@ def render_path(path: tuple) -> str:
     return out
 
 
+def value_at(record: dict, path: tuple):
+    """The value at a record path (``('classes', Key('A-1'), 'ending_balance')``) of a finished record,
+    whose classes are a list found by name; None where there is none."""
+    node = record
+    for segment in path:
+        if isinstance(node, list):
+            node = next((e for e in node if isinstance(e, dict) and e.get("class") == segment), None)
+        elif isinstance(node, dict):
+            node = node.get(segment)
+        else:
+            return None
+    return node
+
+
 @dataclass(frozen=True)
 class Accounting:
     """Where a report's printed cells went, beside the provenance of its values.

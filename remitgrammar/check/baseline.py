@@ -20,11 +20,6 @@ from ..errors import ConfigError
 VERSION = 2
 
 
-def fingerprint(path: str, finding) -> tuple:
-    """What identifies a finding within its report."""
-    return (path, finding.code, finding.path or "", finding.message)
-
-
 def _relative(name: str, directory: Path) -> str:
     """A reported file's name relative to the baseline's directory ('-', standard input, as is)."""
     if name == "-":

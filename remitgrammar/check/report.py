@@ -15,15 +15,6 @@ def at_or_above(severity: str, threshold: str) -> bool:
     return SEVERITIES.index(severity) >= SEVERITIES.index(threshold)
 
 
-def summary(results: list) -> str:
-    """``4 files, 2 errors, 6 warnings, 9 info``."""
-    counts = {s: 0 for s in SEVERITIES}
-    for _, findings in results:
-        for finding in findings:
-            counts[finding.severity] += 1
-    return _summary(len(results), counts)
-
-
 def _summary(files: int, counts: dict) -> str:
     return (f"{files} file(s): {counts['error']} error(s), {counts['warning']} warning(s), "
             f"{counts['info']} info")
@@ -103,10 +94,9 @@ class Report:
 
 
 def _title(code: str) -> str:
-    from .across import ACROSS
-    from .engine import RULES
+    from .rulesdoc import rule_of  # here: it loads the rule registry
 
-    known = RULES.get(code) or ACROSS.get(code)
+    known = rule_of(code)
     return known.title if known else ""
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from ..build.record import Key, render_path
+from ..build.record import Key, render_path, value_at
 from ..build.shift import half_unit
 from .registry import Context, number, rule
 
@@ -33,7 +33,7 @@ def declared(ctx: Context) -> None:
 
 def _check(ctx: Context, identity, key) -> None:
     paths = {path: _bind(path, key) for path in identity.paths()}
-    values = {path: _value(ctx.record, bound) for path, bound in paths.items()}
+    values = {path: value_at(ctx.record, bound) for path, bound in paths.items()}
     if not all(number(v) for v in values.values()):
         return
     result_path = paths[identity.value]
@@ -99,7 +99,7 @@ def _keys(record: dict, value_path: tuple) -> list:
     """The keys a ``[*]`` in the value path takes: those its section prints (one pass: no key)."""
     if _WILD not in value_path:
         return [None]
-    node = _value(record, value_path[:value_path.index(_WILD)])
+    node = value_at(record, value_path[:value_path.index(_WILD)])
     if isinstance(node, dict):
         return [k for k in node if isinstance(node[k], dict)]
     if isinstance(node, list):
@@ -111,18 +111,6 @@ def _bind(path: tuple, key) -> tuple:
     """The path as the record renders it: keys as Key, ``[*]`` replaced by ``key``."""
     return tuple(Key(key if segment == _WILD else segment[1:-1]) if segment.startswith("[") else segment
                  for segment in path)
-
-
-def _value(record: dict, path: tuple):
-    node = record
-    for segment in path:
-        if isinstance(node, list):  # the classes: found by name
-            node = next((e for e in node if isinstance(e, dict) and e.get("class") == segment), None)
-        elif isinstance(node, dict):
-            node = node.get(segment)
-        else:
-            return None
-    return node
 
 
 def _range(low: Decimal, high: Decimal, places: Decimal) -> str:

@@ -6,6 +6,11 @@ from .across import ACROSS
 from .engine import RULES
 
 
+def rule_of(code: str):
+    """The registered rule of a code (one report or across months), or None (a parse or spec code)."""
+    return RULES.get(code) or ACROSS.get(code)
+
+
 def _registry() -> list:
     return [RULES[code] for code in sorted(RULES)] + [ACROSS[code] for code in sorted(ACROSS)]
 

@@ -11,8 +11,7 @@ import json
 from urllib.parse import quote
 
 from ..version import VERSION
-from .across import ACROSS
-from .engine import RULES
+from .rulesdoc import rule_of
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
@@ -62,7 +61,7 @@ def uri(path: str) -> str:
 
 def _rule(code: str, severity: str) -> dict:
     """A rule entry: from the registry for the rules of `check`, else the code (parse and spec findings)."""
-    known = RULES.get(code) or ACROSS.get(code)
+    known = rule_of(code)
     if known is None:
         return {"id": code, "shortDescription": {"text": f"{code}: see docs/findings.md"},
                 "defaultConfiguration": {"level": LEVELS[severity]}}

@@ -18,8 +18,7 @@ from ..emit.json_record import to_json
 from ..errors import ConfigError, RemitError
 from ..pipeline import check_corpus
 from .payloads import checked, context_month, exported, parsed
-from .app import (FILES_FROM, FORMATS_DIR, JOBS, PATHS, Limits, app, configured, fail_config, outcomes, results,
-                  setup)
+from .app import FILES_FROM, FORMATS_DIR, JOBS, PATHS, Limits, app, configured, fail_config, outcomes, results
 
 OUTPUT_FORMATS = ("human", "json", "github", "junit", "sarif")
 
@@ -173,15 +172,7 @@ def check(
     Exit 0 when no finding is at or above --fail-on, 1 otherwise, 2 for usage errors.
     """
     config, jobs = configured(formats_dir, jobs)
-    fail_on = fail_on or config.fail_on or "error"
-    if output_format not in OUTPUT_FORMATS or fail_on not in SEVERITIES:
-        typer.echo(f"remitgrammar: --output-format takes {', '.join(OUTPUT_FORMATS)}; "
-                   f"--fail-on takes {', '.join(SEVERITIES)}", err=True)
-        raise typer.Exit(2)
-    where = f"in {config.source}" if config.source else ""
-    codes = (_codes(select, "--select") or _codes(config.select, f"select {where}"),
-             _codes(ignore, "--ignore") or _codes(config.ignore, f"ignore {where}"))
-    _codes([c for _, listed in config.per_path_ignores for c in listed], f"per-path-ignores {where}")
+    fail_on, codes = _choices(config, output_format, fail_on, select, ignore)
     if baseline is None and write_baseline is None:  # a baseline being rewritten starts from every finding
         baseline = config.baseline
     report = Report(output_format, fail_on, sys.stdout, quiet, statistics)
@@ -198,6 +189,21 @@ def check(
         fail_config(exc)
     if failed and write_baseline is None:
         raise typer.Exit(1)
+
+
+def _choices(config, output_format: str, fail_on: Optional[str], select, ignore) -> tuple:
+    """--fail-on and the (select, ignore) codes, the command line's over the configuration's; a value
+    that is not one is a usage error (exit 2)."""
+    fail_on = fail_on or config.fail_on or "error"
+    if output_format not in OUTPUT_FORMATS or fail_on not in SEVERITIES:
+        typer.echo(f"remitgrammar: --output-format takes {', '.join(OUTPUT_FORMATS)}; "
+                   f"--fail-on takes {', '.join(SEVERITIES)}", err=True)
+        raise typer.Exit(2)
+    where = f"in {config.source}" if config.source else ""
+    codes = (_codes(select, "--select") or _codes(config.select, f"select {where}"),
+             _codes(ignore, "--ignore") or _codes(config.ignore, f"ignore {where}"))
+    _codes([c for _, listed in config.per_path_ignores for c in listed], f"per-path-ignores {where}")
+    return fail_on, codes
 
 
 def _shown(reports):

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 import re
 
-from ..build.record import Key
+from ..build.record import Key, value_at
 
 TABLES = {
     "reports": ("report_id", "source", "sha256", "accession", "registrant", "series", "distribution_date",
@@ -113,24 +113,12 @@ def _delinquency(rid: str, groups: dict, value):
 def _facts(rid: str, record: dict, value):
     """Every value the report printed, with its record path, printed text, line and column."""
     for path, where in (record.get("provenance") or {}).items():
-        yield {"report_id": rid, "path": path, **value(_at(record, path)), "printed": where.get("text"),
+        yield {"report_id": rid, "path": path, **value(value_at(record, tuple(_parts(path)))), "printed": where.get("text"),
                "line": where.get("line"), "col": where.get("column")}
 
 
-def _at(record: dict, path: str):
-    """The value at a rendered record path (``classes[A-1].per_1000.interest``), or None."""
-    node = record
-    for part in _parts(path):
-        if isinstance(node, list):
-            node = next((e for e in node if isinstance(e, dict) and e.get("class") == part), None)
-        elif isinstance(node, dict):
-            node = node.get(part)
-        else:
-            return None
-    return node
-
-
 def _parts(path: str) -> list:
+    """A rendered path split back into its segments, keys as Key."""
     parts, text = [], path
     while text:
         if text.startswith("["):
