@@ -30,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from remitgrammar.build.record import render_path  # noqa: E402
+from remitgrammar.assemble.record import render_path  # noqa: E402
 from remitgrammar.errors import RemitError  # noqa: E402
 from remitgrammar.formats.specs import field_info  # noqa: E402
 from remitgrammar.pipeline import check_result, parse_reports  # noqa: E402

@@ -1,4 +1,4 @@
-"""The public pipeline: intake, detect, parse, build, then (for ``check``) the rules.
+"""The public pipeline: intake, detect, parse, assemble, then (for ``check``) the rules.
 
 Pure functions: nothing here prints or exits; bad input raises RemitError.
 """
@@ -19,9 +19,9 @@ from .detect.detection import detect, resolve_format
 from .intake.edgar import describe
 from .intake.read import MAX_BYTES, ReportText, limited, read_bytes, reports_in
 from .parse.tree import parse_tree
-from .build.record import Builder
+from .assemble.record import Builder
 from .formats.specs import FormatSpec
-from .build.transform import RecordTransformer
+from .assemble.transform import RecordTransformer
 
 
 @dataclass
@@ -35,7 +35,7 @@ class ParseResult:
         spec: the format used.
         labels: (scope, label, field or None, line, column) for every printed label and heading.
         lines: the file's lines, for findings that quote the source.
-        accounting: where the roles put each printed cell (build.record.Accounting), for ``coverage``.
+        accounting: where the roles put each printed cell (assemble.record.Accounting), for ``coverage``.
         line_map: for each line of the parsed text, its line in the file (None: the same).
     """
 

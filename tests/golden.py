@@ -25,7 +25,7 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
-from remitgrammar.build.record import Key
+from remitgrammar.records import DATA_SECTIONS, Key, field_names, parse_rendered
 from remitgrammar.formats.search import get_format
 from remitgrammar.formats.specs import field_info
 from remitgrammar.parse.values import convert
@@ -70,13 +70,8 @@ def relative(report: Path) -> str:
     return report.resolve().relative_to(ROOT).as_posix()
 
 
-SECTIONS = ("filing", "classes", "class_totals", "tier_totals", "collateral", "delinquency", "pool")
-_SEGMENT = re.compile(r"\[([^\]]*)\]|\.?([^.\[]+)")
-
-
-def parse_path(rendered: str) -> tuple:
-    """``classes[A-1].per_1000.interest`` -> ('classes', Key('A-1'), 'per_1000', 'interest')."""
-    return tuple(name if name else Key(key) for key, name in _SEGMENT.findall(rendered))
+SECTIONS = DATA_SECTIONS
+parse_path = parse_rendered
 
 
 def value_at(record: dict, path: tuple):
@@ -103,17 +98,9 @@ def count_leaves(record: dict) -> int:
 
 def kind_of(path: tuple, spec) -> str:
     """The type of a value path, from the format's own fields and canonical.yaml."""
-    section, names = path[0], [s for s in path[1:] if not isinstance(s, Key)]
-    if section == "distribution_date":
+    if path[0] == "distribution_date":
         return "date"
-    if names and names[0] in ("prior", "next", "threshold"):
-        names = names[1:]
-    if section in ("class_totals", "tier_totals"):
-        section = "classes"
-    if section == "delinquency":
-        names = names[-1:]
-    info = field_info(spec, section, ".".join(names))
-    return info["type"]
+    return field_info(spec, *field_names(path))["type"]
 
 
 def verify(record: dict, provenance: dict, source_text: str) -> list[str]:

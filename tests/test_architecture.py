@@ -96,6 +96,6 @@ def test_no_import_circle():
 
 
 def test_stages_are_folders_in_pipeline_order():
-    for stage in ("intake", "detect", "parse", "build", "check", "emit", "formats"):
+    for stage in ("intake", "detect", "parse", "assemble", "check", "emit", "formats"):
         assert (PACKAGE / stage / "__init__.py").is_file(), stage
     assert (ROOT / "docs" / "architecture.md").is_file()

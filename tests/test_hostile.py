@@ -91,7 +91,7 @@ def test_the_left_out_class_search_is_polynomial():
 
 
 def test_an_internal_error_is_a_finding_and_the_run_goes_on(monkeypatch, runner, tmp_path):
-    from remitgrammar.build.roles import status_matrix
+    from remitgrammar.assemble.roles import status_matrix
 
     def broken(self, rule, params, items):
         raise ZeroDivisionError("boom")
@@ -182,7 +182,7 @@ def test_output_paths_that_cannot_be_written_are_usage_errors(tmp_path, runner, 
 
 
 def test_a_report_that_runs_too_long_is_abandoned(monkeypatch, runner):
-    from remitgrammar.build.roles import status_matrix
+    from remitgrammar.assemble.roles import status_matrix
 
     def slow(self, rule, params, items):
         time.sleep(5)

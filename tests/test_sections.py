@@ -11,9 +11,9 @@ from decimal import Decimal
 import pytest
 
 from remitgrammar.parse.grammar import parser_for
-from remitgrammar.build.record import Builder
+from remitgrammar.assemble.record import Builder
 from remitgrammar.formats.search import get_format
-from remitgrammar.build.transform import RecordTransformer
+from remitgrammar.assemble.transform import RecordTransformer
 
 SUMMARY_2003 = """\
 DISTRIBUTION SUMMARY

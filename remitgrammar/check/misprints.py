@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from .registry import Context, rule
-from ..build.record import render_path
+from ..records import render_path
 
 
 @rule("RG399", "likely misprint", "error",

@@ -7,7 +7,7 @@ import datetime as _dt
 import re
 from dataclasses import dataclass, field
 
-from ..build.record import Key, render_path
+from ..records import Key, render_path
 from .registry import Context, number
 
 CLASS_FIELDS = ("original_balance", "beginning_balance", "ending_balance", "cusip", "realized_loss",

@@ -17,8 +17,8 @@ from typing import Callable, Iterable
 
 from ..errors import Finding
 from ..formats.specs import field_info
-from ..build.record import Key, render_path
-from ..build.shift import half_unit
+from ..records import Key, render_path
+from ..records import half_unit
 
 RULES: dict[str, "Rule"] = {}    # rules over one report
 ACROSS: dict[str, "Rule"] = {}   # rules over the months of one deal (RG4xx)

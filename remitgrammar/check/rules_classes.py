@@ -7,8 +7,9 @@ from collections import Counter
 from decimal import Decimal
 
 from .registry import Context, Identity, class_path, number, rule, slack
-from ..build.record import Key, render_path
-from ..build.shift import FACTOR_SOURCES, expected_factor, factor_matches, half_unit
+from ..records import Key, render_path
+from ..assemble.shift import FACTOR_SOURCES, expected_factor, factor_matches
+from ..records import half_unit
 
 TOTALLED_FIELDS = ("original_balance", "beginning_balance", "principal_distribution", "interest_distribution",
                    "realized_loss", "total_distribution", "interest_shortfall", "deferred_interest",

@@ -5,8 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from .registry import Context, number, rule
-from ..build.record import Key, render_path
-from ..build.shift import half_unit
+from ..records import Key, render_path
+from ..records import half_unit, leaves
 
 PRINCIPAL_PARTS = ("scheduled_principal", "prepayments", "curtailments", "net_liquidation_proceeds",
                    "loan_purchase_price")
@@ -139,11 +139,8 @@ def _sum_measures(ctx: Context, group: str, status: str, total: dict, parts: lis
 
 
 def _leaves(node: dict, keys: tuple):
-    for key, value in node.items():
-        if isinstance(value, dict):
-            yield from _leaves(value, keys + (key,))
-        elif number(value) and not key.endswith("_pct"):
-            yield keys + (key,), value
+    """The amounts and counts below a mapping (percentages are not summed)."""
+    return ((path, value) for path, value in leaves(node, keys) if number(value) and not path[-1].endswith("_pct"))
 
 
 def _at(node, keys: tuple):

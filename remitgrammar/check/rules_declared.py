@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from ..build.record import Key, render_path, value_at
-from ..build.shift import half_unit
+from ..records import Key, render_path, value_at
+from ..records import half_unit
 from .registry import Context, number, rule
 
 _WILD = "[*]"

@@ -7,8 +7,8 @@ from collections import Counter
 from decimal import Decimal
 
 from .registry import Context, class_path, number, rule, slack
-from ..build.record import Key, render_path
-from ..build.shift import half_unit
+from ..records import Key, render_path
+from ..records import half_unit
 
 THIRTY_360 = "30/360"
 DAYS = range(26, 36)  # an actual/360 accrual period: one month, from one distribution date to the next

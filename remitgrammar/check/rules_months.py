@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from .months import Month
 from .registry import ACROSS, number, rule, slack
-from ..build.record import render_path
+from ..records import render_path
 from ..errors import Finding
 
 STATIC_FIELDS = ("original_balance", "cusip")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..build.record import Key, render_path
-from ..build.shift import half_unit
+from ..records import Key, render_path
+from ..records import half_unit
 from .registry import Context, number, rule, slack
 
 

@@ -14,7 +14,7 @@ import json
 import tempfile
 from decimal import Decimal
 
-from ..build.record import Key
+from ..records import Key
 from ..errors import Finding
 from .months import Month
 

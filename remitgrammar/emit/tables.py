@@ -14,7 +14,7 @@ from decimal import Decimal
 
 import re
 
-from ..build.record import Key, value_at
+from ..records import Key, value_at
 
 TABLES = {
     "reports": ("report_id", "source", "sha256", "accession", "registrant", "series", "distribution_date",

@@ -2,7 +2,7 @@
 
 A format's YAML says, under ``sections``, which of its grammar rules hold data
 and what they mean: ``summary: {role: class_table, scope: summary}``. Python
-implements the roles (remitgrammar/build/roles/); this table is their contract,
+implements the roles (remitgrammar/assemble/roles/); this table is their contract,
 checked when a spec is loaded and by ``remitgrammar lint``.
 """
 

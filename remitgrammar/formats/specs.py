@@ -16,9 +16,7 @@ SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 from .resources import data_dir
 
 
-# Value columns other than the current period put their values under these keys
-# (pool.prior.<field>); rows.periods aliases name them.
-PERIODS = ("prior", "next", "threshold")
+from ..records import PERIODS  # noqa: F401 (re-exported: the period columns of value tables)
 
 
 def normalize_label(text: str) -> str:

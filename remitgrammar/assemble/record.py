@@ -2,53 +2,21 @@
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 
 from ..errors import Findings
 from ..errors import ConfigError
-from ..formats.specs import PERIODS, FormatSpec
+from ..formats.specs import FormatSpec
 from ..parse.lines import expand
 from ..parse.values import Cell, ValueError_, convert, text_cache
+from ..records import SCHEMA_ID, Key, field_names, render_path, value_at  # noqa: F401 (Key, value_at: re-exported)
 
-SCHEMA_ID = "remitgrammar/1"
-
-
-
-class Key(str):
-    """A path segment that is a data key (a class, a loan group), shown as ``[key]``."""
 
 
 @text_cache  # the same labels and headings recur on many rows
 def _spaced(text: str) -> str:
     """Runs of white space as one space."""
     return " ".join(text.split())
-
-
-@functools.lru_cache(maxsize=8192)
-def render_path(path: tuple) -> str:
-    """``('classes', Key('A-1'), 'ending_balance')`` -> ``classes[A-1].ending_balance``."""
-    out = ""
-    for segment in path:
-        if isinstance(segment, Key):
-            out += f"[{segment}]"
-        else:
-            out += ("." if out else "") + segment
-    return out
-
-
-def value_at(record: dict, path: tuple):
-    """The value at a record path (``('classes', Key('A-1'), 'ending_balance')``) of a finished record,
-    whose classes are a list found by name; None where there is none."""
-    node = record
-    for segment in path:
-        if isinstance(node, list):
-            node = next((e for e in node if isinstance(e, dict) and e.get("class") == segment), None)
-        elif isinstance(node, dict):
-            node = node.get(segment)
-        else:
-            return None
-    return node
 
 
 @dataclass(frozen=True)
@@ -200,16 +168,10 @@ class Builder:
         return found
 
     def _lookup_kind(self, path: tuple) -> str:
-        section, names = path[0], [s for s in path[1:] if not isinstance(s, Key)]
-        if names and names[0] in PERIODS:
-            names = names[1:]  # pool.prior.<field>: the field's value for another period
-        if section == "class_totals" or section == "tier_totals":
-            section = "classes"
-        if section == "collateral" and not self.spec_has("collateral", names):
+        section, name = field_names(path)
+        if section == "collateral" and not self.spec_has("collateral", name.split(".")):
             section = "pool"  # a deal-level fact printed per group keeps its pool name
-        if section == "delinquency":
-            names = names[-1:]
-        return self.spec.field_type(section, ".".join(names))
+        return self.spec.field_type(section, name)
 
     def spec_has(self, section: str, names: list) -> bool:
         try:

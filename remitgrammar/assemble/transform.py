@@ -1,7 +1,7 @@
 """The lark Transformer that hands each section of a report to the role its format gives it.
 
 Shared building blocks (class blocks, key-value rows, headings, cover lines:
-rules of ``grammars/shared.lark``) become items (build/items.py). A rule of the
+rules of ``grammars/shared.lark``) become items (assemble/items.py). A rule of the
 format's own grammar either has a role in the format spec (``sections``), which
 maps its items into the record, or has none, and its items pass up to the
 section around it. Python never names a format's own rules or terminals.

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ..records import half_unit
+
 # The summary amount each factor is computed from.
 FACTOR_SOURCES = {
     "per_1000.principal": "principal_distribution",
@@ -19,25 +21,6 @@ FACTOR_SOURCES = {
     "per_1000.ending_balance": "ending_balance",
 }
 MAX_SHIFT = 2
-
-
-_HALVES: dict = {}  # id(value) -> (value, half unit); `check` asks again and again about the same figures
-MAX_HALVES = 8192
-
-
-def half_unit(value: Decimal) -> Decimal:
-    """Half a unit of the last printed digit: 0.5 for ``5,019,904``, 0.005 for ``3692057.39``."""
-    # Keyed by identity, not value: 1.0 and 1.00 are equal but printed to different digits. The
-    # cache holds the value itself, so no other object can take its id while it is cached.
-    known = _HALVES.get(id(value))
-    if known is not None and known[0] is value:
-        return known[1]
-    exponent = value.as_tuple().exponent
-    half = Decimal(5).scaleb(exponent - 1) if isinstance(exponent, int) else Decimal(0)
-    if len(_HALVES) >= MAX_HALVES:
-        _HALVES.clear()
-    _HALVES[id(value)] = (value, half)
-    return half
 
 
 def expected_factor(summary: dict, field: str, source: str | None = None) -> tuple[Decimal, Decimal] | None:
