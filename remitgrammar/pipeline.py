@@ -8,7 +8,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from lark import Tree
@@ -37,6 +37,7 @@ class ParseResult:
         lines: the file's lines, for findings that quote the source.
         accounting: where the roles put each printed cell (assemble.record.Accounting), for ``coverage``.
         line_map: for each line of the parsed text, its line in the file (None: the same).
+        ignored: the line tokens the grammar ``%ignore``s (rules, page furniture), in text lines.
     """
 
     record: dict
@@ -47,6 +48,7 @@ class ParseResult:
     lines: list
     accounting: object = None
     line_map: list | None = None
+    ignored: list = field(default_factory=list)
 
 
 def parse_text(text: str, name: str = "<text>", format_name: str | None = None,
@@ -101,14 +103,18 @@ def _parse(text: str, name: str, format_name: str | None, source: dict | None, r
         spec = resolve_format(text, format_name, name)
     except RemitError as exc:
         raise lines.error(exc) from None
-    tree, errors = parse_tree(text, spec)
-    errors = too_long + errors
-    if tree is None:
+    parsed = parse_tree(text, spec)
+    errors = too_long + parsed.findings
+    if parsed.tree is None:
         raise lines.error(RemitError(errors[0], name, findings=limit_findings(errors)))
+    tree = parsed.tree
     builder = Builder(spec, text.splitlines(), repair=repair)
     builder.column_starts = report.column_starts if report is not None else {}
+    builder.file_line = lines.line
     for finding in errors:
         builder.findings.keep(finding)
+    builder.skipped_lines(parsed.skipped)
+    builder.ignored_lines(parsed.ignored)
     _transform(builder, tree, name, lines)
     if source is None:
         data = text.encode("utf-8")
@@ -116,8 +122,8 @@ def _parse(text: str, name: str, format_name: str | None, source: dict | None, r
     source = {**source, "format": spec.name}
     lines.remap(builder)
     result = ParseResult(builder.record(source), builder.provenance, tree, spec, builder.labels, lines.file_lines,
-                         builder.accounting(), lines.line_map)
-    if errors:
+                         builder.accounting(), lines.line_map, parsed.ignored)
+    if any(f.severity == "error" for f in errors):
         raise RemitError(errors[0], name, findings=limit_findings(errors), result=result)
     return result
 

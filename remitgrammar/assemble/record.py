@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from ..errors import Findings
 from ..errors import ConfigError
-from ..formats.specs import FormatSpec
+from ..formats.specs import FormatSpec, field_info
 from ..parse.lines import expand
-from ..parse.values import Cell, ValueError_, convert, text_cache
+from ..parse.values import BLANK, Cell, ValueError_, convert, split_row, text_cache
 from ..records import SCHEMA_ID, Key, field_names, render_path, value_at  # noqa: F401 (Key, value_at: re-exported)
 
 
@@ -29,6 +29,8 @@ class Accounting:
         label_cells: (line, column) of cells read as part of a label (``Grp 1``).
         label_lines: lines that are titles or column headings.
         sections: (rule, role) of every section mapped, in order.
+        skipped_lines: lines the parser skipped because they fit nowhere (RG101).
+        ignored_lines: lines the grammar ignores (rules, page numbers, running heads).
     """
 
     extra_cells: frozenset
@@ -36,6 +38,8 @@ class Accounting:
     label_cells: frozenset
     label_lines: frozenset
     sections: tuple
+    skipped_lines: frozenset = frozenset()
+    ignored_lines: frozenset = frozenset()
 
 
 class Builder:
@@ -72,6 +76,23 @@ class Builder:
         self.heading: str | None = None  # the nearest heading above the lines a role is reading
         self.column_starts: dict = {}  # line -> where its table's <C> columns start (EDGAR markup)
         self.tiers: list[str] = []
+        self.file_line = lambda number: number  # a line of the text -> the file's (messages name the file's)
+        self.skipped: set = set()
+        self.ignored: set = set()
+
+    def skipped_lines(self, skipped: list) -> None:
+        """Lines the parser skipped (RG101): their figures are kept in ``extra`` under ``skipped``."""
+        for number, text in skipped:
+            self.skipped.add(number)
+            labels, cells = split_row(text, number)
+            if cells:
+                label = " ".join(p.text for p in labels) or "(no label)"
+                self.add_extra("skipped", label, cells, number)
+
+    def ignored_lines(self, tokens: list) -> None:
+        """Lines the grammar ignores (rules, page numbers, running heads): named, not read."""
+        for token in tokens:
+            self.ignored.update(row.line for row in expand(token))
 
     def source_line(self, line: int) -> str:
         """The text of a 1-based source line."""
@@ -111,8 +132,12 @@ class Builder:
                                   source_line=self.source_line(cell.line), path=rendered)
                 self.add_extra(path[0], rendered, [cell], cell.line)
                 return False
+            if value is BLANK:  # "-" printed for nothing: the key stays absent
+                return False
             if negate and value is not None:
                 value = -value
+            elif value is not None and not isinstance(value, (bool, str)) and value < 0 and self._never_negative(path):
+                value, negate = -value, True  # "(142,607.33)" in a roll-forward: the deduction of the field
         if first is not None:
             self._twice(path, rendered, cell, first, value)
             return False
@@ -140,7 +165,7 @@ class Builder:
             self._agrees(rendered, cell, first)
             return
         self.add_extra(path[0], rendered, [cell], cell.line)
-        self.warn("RG206", f"{rendered} is printed twice: line {first['line']} gave {first['text']}, "
+        self.warn("RG206", f"{rendered} is printed twice: line {self.file_line(first['line'])} gave {first['text']}, "
                   f"this line gives {cell.text}; the record keeps the first", cell, path=rendered,
                   expected=first["text"], actual=cell.text,
                   hint="if both are right, they are different fields: give one its own label or column alias")
@@ -152,13 +177,24 @@ class Builder:
             self.findings.count("RG207", "info", cell.line)
             return
         self.findings.add("RG207", "info", f"{rendered} is printed again ({cell.text}), agreeing with "
-                          f"line {first['line']}", cell, source_line=self.source_line(cell.line), path=rendered)
+                          f"line {self.file_line(first['line'])}", cell, source_line=self.source_line(cell.line),
+                          path=rendered)
 
     def _value_at(self, path: tuple):
         node = self.distribution_date if path[0] == "distribution_date" else self.data
         for segment in path[1:] if path[0] == "distribution_date" else path:
             node = node.get(segment) if isinstance(node, dict) else None
         return node
+
+    def _never_negative(self, path: tuple) -> bool:
+        """A field that a roll-forward subtracts and is never negative (canonical.yaml ``never_negative``)."""
+        key = ("never_negative",) + path
+        found = self.spec.kinds.get(key)
+        if found is None:
+            section, name = field_names(path)
+            sections = (section, "pool") if section == "collateral" else (section,)
+            found = self.spec.kinds[key] = any(field_info(self.spec, s, name).get("never_negative") for s in sections)
+        return found
 
     def kind(self, path: tuple) -> str:
         """The field type of a record path (cached: the same paths recur in every report)."""
@@ -219,7 +255,8 @@ class Builder:
     def accounting(self) -> Accounting:
         """Where the printed cells went (for ``coverage``)."""
         return Accounting(frozenset(self.extra_cells), frozenset(self.repeat_cells), frozenset(self.label_cells),
-                          frozenset(self.label_lines), tuple(self.sections))
+                          frozenset(self.label_lines), tuple(self.sections), frozenset(self.skipped),
+                          frozenset(self.ignored))
 
     def record(self, source: dict) -> dict:
         """The finished record in SCHEMA.md's shape."""

@@ -12,7 +12,9 @@ from __future__ import annotations
 from lark import Token
 from lark.visitors import Transformer_NonRecursive
 
+from ..errors import ConfigError
 from ..parse.grammar import short_name
+from ..parse.values import Cell
 from ..parse.lines import expand_all
 from .items import Block, CoverStep, Heading, Rows, Subsection
 from .record import Builder
@@ -55,12 +57,25 @@ class RecordTransformer(Transformer_NonRecursive):
         section = self.builder.spec.section(name)
         if section is not None:
             role, params = section
-            self.roles.run(role, name, params, flatten(children))
+            self._run(role, name, params, flatten(children))
             return None
         if name in ROW_KINDS:
             return Rows(ROW_KINDS[name], expand_all(children))
         handler = getattr(self, "on_" + name, None)
         return handler(flatten(children)) if handler is not None else flatten(children)
+
+    def _run(self, role: str, name: str, params: dict, items: list) -> None:
+        """Map one section; a section whose shape its role cannot read costs that section (RG105)."""
+        try:
+            self.roles.run(role, name, params, items)
+        except (ConfigError, TimeoutError, MemoryError):
+            raise
+        except Exception as exc:  # noqa: BLE001 - one section, never the report
+            line = next((t.line for t in _tokens(items) if t.line), 1)
+            self.builder.findings.add("RG105", "error", f"cannot map the {name} section ({role}): "
+                                      f"{type(exc).__name__}: {str(exc)[:200]}", Cell("", line, 1),
+                                      source_line=self.builder.source_line(line),
+                                      hint="the rest of the report was read; report it, with the file")
 
     def on_class_heading(self, children):
         headings = [c for c in children if isinstance(c, Heading)]
@@ -73,14 +88,18 @@ class RecordTransformer(Transformer_NonRecursive):
 
     def on_class_block(self, children):
         heading, rows = children[0], _tokens(children[1:])
-        has_total = short_name(rows[-1].type) in ("TOTAL_ROW", "VALUE_ROWS")
+        if not isinstance(heading, Heading):  # a block closed before its heading was complete
+            heading, rows = Heading([]), _tokens(children)
+        has_total = bool(rows) and short_name(rows[-1].type) in ("TOTAL_ROW", "TOTALS_ROW", "VALUE_ROWS")
         return Block(heading.tokens, expand_all(rows), labelled=True, has_total=has_total)
 
     def on_unlabelled_block(self, children):
-        return Block(children[0].tokens, expand_all(_tokens(children[1:])), labelled=False, has_total=False)
+        heading = children[0] if children and isinstance(children[0], Heading) else Heading([])
+        return Block(heading.tokens, expand_all(_tokens(children[1:] if children else [])), labelled=False,
+                     has_total=False)
 
     def on_subsection(self, children):
-        return Subsection(children[0], children[1:])
+        return Subsection(children[0], children[1:]) if children else None
 
     def on_note(self, children):
         return None

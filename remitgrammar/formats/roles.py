@@ -36,9 +36,14 @@ ROLES: dict[str, dict] = {
         "status": (str, "the status, with status_from: fixed"),
         "base_status": (str, "the status whose buckets sit directly under the group (default: delinquent)"),
     },
-    "info_box": {},
+    "info_box": {
+        "continuation": (("auto", "append", "extra"), "what a line under a value does to it: append (a name that "
+                         "wraps), extra (an address under a name), auto (append to an empty value or one that ends "
+                         "in 'and', 'of', a comma; keep apart otherwise)"),
+    },
     "title_block": {
         "fields": (list, "the filing field each title line fills, line by line (null skips a line)"),
+        "find": (dict, "filing field -> words: the first title line holding one of them (any case) fills it"),
         "series": (bool, "take the series (Series 2003-7) from the first line that prints one"),
     },
     "cover": {},

@@ -19,7 +19,7 @@ from ..errors import ConfigError
 from .resources import data_dir
 from .identities import parse_identities
 from .roles import check_sections
-from .specs import FormatSpec, build_alias_tables, load_yaml
+from .specs import FormatSpec, build_alias_tables, load_yaml, merge_alias_tables
 
 ENV_VAR = "REMITGRAMMAR_PATH"
 _extra_dirs: tuple = ()
@@ -97,7 +97,7 @@ def load_format(path: Path, root: Path, origin: str) -> FormatSpec:
         for alias_file in doc.get("aliases", ()):
             alias_path = _first_existing([root / "specs" / "aliases" / _inside(alias_file, path),
                                           data_dir("specs") / "aliases" / alias_file])
-            spec.aliases.update(build_alias_tables(load_yaml(alias_path), str(alias_path)))
+            merge_alias_tables(spec.aliases, build_alias_tables(load_yaml(alias_path), str(alias_path)))
     except (KeyError, TypeError, AttributeError) as exc:
         raise ConfigError(f"{path}: malformed format spec (missing or wrong {exc})") from exc
     return spec

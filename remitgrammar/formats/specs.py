@@ -19,9 +19,13 @@ from .resources import data_dir
 from ..records import PERIODS  # noqa: F401 (re-exported: the period columns of value tables)
 
 
+_NOISE = str.maketrans({".": None, ":": None, "&": " and "})
+
+
 def normalize_label(text: str) -> str:
-    """The form in which labels are compared: case folded, white space collapsed."""
-    return " ".join(text.split()).casefold().rstrip(":")
+    """The form in which labels are compared: case folded, white space collapsed, periods and
+    colons left out ("No. of Loans:" is "no of loans"), "&" read as "and"."""
+    return " ".join(text.casefold().translate(_NOISE).split())
 
 
 @dataclass(frozen=True)
@@ -57,8 +61,9 @@ class AliasTable:
         for pattern, target in self.templates:
             match = pattern.fullmatch(key)
             if match:
-                start, end = match.span(1)
-                return target, " ".join(label.split())[start:end]
+                printed = " ".join(label.split())
+                at = printed.casefold().find(match.group(1))
+                return target, (printed[at:at + len(match.group(1))] if at >= 0 else match.group(1).upper())
         return None, None
 
 
@@ -131,6 +136,17 @@ def build_alias_tables(doc: dict, source: str) -> dict:
                     exact[key] = target
             tables[name] = AliasTable(name, exact, tuple(templates))
     return tables
+
+
+def merge_alias_tables(into: dict, more: dict) -> None:
+    """Add one alias file's tables to a format's: a later file adds labels to a scope, and where
+    both give a label, the later one's field wins (a family's own file over a shared vocabulary)."""
+    for scope, table in more.items():
+        known = into.get(scope)
+        if known is None:
+            into[scope] = table
+        else:
+            into[scope] = AliasTable(scope, {**known.exact, **table.exact}, table.templates + known.templates)
 
 
 def load_yaml(path: Path) -> dict:

@@ -8,6 +8,7 @@ row may leave cells blank, and a value belongs to the column it sits under.
 from __future__ import annotations
 
 import functools
+import re
 
 from dataclasses import dataclass, field
 
@@ -30,6 +31,8 @@ class Column:
     end: int
     anchor: Cell
     parts: list = field(default_factory=list)
+    span: str = ""  # a heading printed over this column and its neighbours ("30-59 Days" over Count, Balance)
+    span_parts: list = field(default_factory=list)
 
 
 def heading_columns(tokens) -> list[Column]:
@@ -120,3 +123,47 @@ def snap(columns: list[Column], starts: list[int] | None) -> None:
     for index, column in enumerate(ordered):
         column.start = starts[index]
         column.end = starts[index + 1] - 1 if index + 1 < len(starts) else max(column.end, starts[index] + 1)
+
+
+_DECORATION = re.compile(r"[-=_*~.]{2,}|\(\d+\)(?:=[-+=()\d]*)?")
+
+
+def heading_words(tokens) -> list[list[Cell]]:
+    """The words of each heading line, top to bottom, with their columns; rules drawn into a
+    heading ("_____ 1 PAYMENT ______") and formula marks under it ("(1)", "(4)=(2)+(3)") are left out."""
+    from .lines import expand
+    from .values import words
+
+    out = []
+    for token in tokens:
+        for row in expand(token):
+            kept = [w for w in words(row.text, row.line, row.column) if not _DECORATION.fullmatch(w.text)]
+            if kept:
+                out.append(kept)
+    return out
+
+
+def column_of(cell: Cell, columns: list[Column]) -> Column | None:
+    """The column a cell stands in: the one it overlaps most (the nearest when it overlaps none)."""
+    best, best_key = None, None
+    for column in columns:
+        overlap = min(cell.end, column.end) - max(cell.column, column.start)
+        key = (-max(overlap, 0), max(column.start - cell.end, cell.column - column.end, 0))
+        if best_key is None or key < best_key:
+            best, best_key = column, key
+    return best
+
+
+def column_title(column: Column) -> str:
+    """A column's heading as a reader sees it: its span (if any) over its name."""
+    return " ".join(part for part in (column.span, column.name) if part)
+
+
+def lookup_column(table, column: Column):
+    """The field an alias table gives a column: by its whole title, by its own name, by its span."""
+    for text in dict.fromkeys((column_title(column), column.name, column.span)):
+        if text:
+            target, _ = table.lookup(text)
+            if target is not None:
+                return target
+    return None

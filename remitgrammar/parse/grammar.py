@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 from pathlib import Path
 
 from lark import Lark
+from lark import lexer as lark_lexer
 from lark.exceptions import GrammarError
 
 from ..formats.resources import data_dir
@@ -33,6 +35,32 @@ TERMINAL_WORDS = {
 }
 
 
+class IgnoredLines:
+    """Collects the line tokens a grammar ``%ignore``s (rules, page numbers, running heads) while a
+    report is parsed: lark drops them from the tree, and ``coverage`` and the line accounting still
+    need to know that those lines were read. A lexer callback of every parser, set on one object
+    because parsers are built once per process and shared by the reports it parses."""
+
+    def __init__(self):
+        self.tokens: list | None = None
+
+    def __call__(self, token):
+        if self.tokens is not None:
+            self.tokens.append(token)
+        return token
+
+    @contextlib.contextmanager
+    def collecting(self):
+        saved, self.tokens = self.tokens, []
+        try:
+            yield self.tokens
+        finally:
+            self.tokens = saved
+
+
+IGNORED = IgnoredLines()
+
+
 def short_name(name: str) -> str:
     """A rule or terminal name without the namespace lark gives imported ones."""
     return name.rsplit("__", 1)[-1]
@@ -53,7 +81,8 @@ def _parser(grammar_path: str, stamp: tuple) -> Lark:
     # in the package as JSON instead (tables.py).
     grammar = Path(grammar_path)
     options = options_for(grammar)
-    return tables.load(grammar, options) or build(grammar, options)
+    callbacks = {name: IGNORED for name in _ignored_terminals(grammar)}
+    return tables.load(grammar, options, callbacks) or build(grammar, options, callbacks)
 
 
 def options_for(grammar: Path) -> dict:
@@ -62,10 +91,28 @@ def options_for(grammar: Path) -> dict:
                 start=_start_rules(grammar))
 
 
-def build(grammar: Path, options: dict) -> Lark:
+def build(grammar: Path, options: dict, callbacks: dict | None = None) -> Lark:
     """Build a grammar's parser. `%import shared (...)` finds the format directory's own
     shared.lark first, then the built-in one."""
-    options = {**options, "import_paths": [str(grammar.parent), str(data_dir("grammars"))]}
+    options = {**options, "import_paths": [str(grammar.parent), str(data_dir("grammars"))],
+               "lexer_callbacks": callbacks or {}}
+    with _without_collision_check():
+        return _open(grammar, options)
+
+
+@contextlib.contextmanager
+def _without_collision_check():
+    """lark compares every pair of terminals for overlap when the optional package interegular is
+    installed: minutes for a family grammar. ``lint`` runs that check (with a budget); a parse never does."""
+    saved = lark_lexer.has_interegular
+    lark_lexer.has_interegular = False
+    try:
+        yield
+    finally:
+        lark_lexer.has_interegular = saved
+
+
+def _open(grammar: Path, options: dict) -> Lark:
     try:
         return Lark.open(str(grammar), **options)
     except GrammarError:  # a rule name the text scan got wrong: ask lark, at the cost of a second build
@@ -75,6 +122,12 @@ def build(grammar: Path, options: dict) -> Lark:
 
 
 _RULE = re.compile(r"^\??([a-z][a-z0-9_]*)\s*:", re.M)
+_IGNORE = re.compile(r"^%ignore[ \t]+([A-Z][A-Z0-9_]*)[ \t]*$", re.M)
+
+
+def _ignored_terminals(path: Path) -> list[str]:
+    """The terminals a grammar ``%ignore``s by name (their tokens are collected, see IgnoredLines)."""
+    return _IGNORE.findall(path.read_text(encoding="utf-8"))
 _IMPORT = re.compile(r"^%import\s+\S+\s*\(([^)]*)\)", re.M)
 
 

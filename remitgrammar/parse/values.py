@@ -13,6 +13,9 @@ from typing import NamedTuple
 from decimal import Decimal
 
 NULL_TEXTS = frozenset({"N/A", "n/a", "NA"})
+BLANK_TEXTS = frozenset({"-"})  # printed for nothing: the cell is blank, its key absent (SCHEMA.md)
+BLANK = object()  # what ``convert`` gives for a blank cell
+_DATE_CELL = re.compile(r"(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\d|3[01])/(?:\d{4}|\d{2})|\d{1,2}-[A-Z][a-z]{2}-\d{2,4}")
 FLAG_TEXTS = {"YES": True, "NO": False, "Yes": True, "No": False}
 _MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
@@ -115,7 +118,9 @@ def too_long(text: str) -> bool:
 @text_cache
 def is_cell(text: str) -> bool:
     """Tell whether a whitespace-free piece is a value cell (not a label word)."""
-    if text in NULL_TEXTS or text in FLAG_TEXTS:
+    if text in NULL_TEXTS or text in FLAG_TEXTS or text in BLANK_TEXTS:
+        return True
+    if _DATE_CELL.fullmatch(text):
         return True
     if text.endswith("%"):
         return parse_number(text[:-1]) is not None or too_long(text)
@@ -162,6 +167,8 @@ def convert(text: str, kind: str):
     """
     if text in NULL_TEXTS:
         return None
+    if text in BLANK_TEXTS:
+        return BLANK
     if too_long(text):
         raise ValueError_(f"'{text[:40]}...' has more than {MAX_DIGITS} digits", code="RG106")
     if kind in ("amount", "factor") and not text.endswith("%"):  # the common case first
@@ -220,6 +227,11 @@ def _unglue(piece: Cell) -> list[Cell]:
         return [Cell(piece.text[:cut], piece.line, piece.column),
                 Cell(piece.text[cut:], piece.line, piece.column + cut)]
     return [piece]
+
+
+def words(text: str, line: int, column: int = 1) -> list[Cell]:
+    """The whitespace-free pieces of a line, each with its column."""
+    return _pieces(text, line, column)
 
 
 def phrases(pieces: list[Cell]) -> list[Cell]:

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 
 from ...formats.specs import normalize_label
-from ...parse.columns import assign, heading_columns, snap, spans, widen
+from ...parse.columns import column_of, column_title, heading_words, lookup_column, snap
+from ...parse.layout import lay_out
 from ...parse.values import Cell, parse_number, split_row, text_cache
 from ..groups import phrase_cell
 from ..items import Block
@@ -73,43 +74,48 @@ class ClassTables:
 
     def _split(self, token, labelled: bool) -> tuple[Cell | None, list[Cell]]:
         labels, cells = split_row(str(token), token.line, token.column)
-        label = labels[0] if labels and (labelled or token.type.endswith("TOTAL_ROW")) else None
+        label = labels[0] if labels and (labelled or "TOTAL" in token.type) else None
         # The class name is the row's first phrase: words after it are cells of text
         # columns (a CUSIP followed by a class type: "A-1  96147WAA9  SEN  5.25000%").
         return label, (labels[1:] if label is not None else labels) + cells
 
     def _block(self, scope: str, params: dict, tier, block: Block, rows: list, names: list) -> None:
-        columns = heading_columns(block.heading)
         self.b.heading_lines(block.heading)
-        table = self.b.spec.table(f"columns.{scope}")
-        targets = {id(c): table.lookup(c.name)[0] for c in columns}
-        fields = {key: tuple(t.split(".")) for key, t in targets.items() if t not in (None, "extra")}
-        kinds = {key: self.b.spec.field_type("classes", targets[key]) for key in fields}  # once per column
-        value_columns = [c for c in columns if targets[id(c)] != "class"]
-        widen(value_columns, [cells for _, cells in rows])
-        snap(value_columns, self.b.column_starts.get(block.rows[0].line) if block.rows else None)
-        for column in value_columns:
-            self.b.note_label(f"columns.{scope}", column.name, targets[id(column)], column.anchor)
-            if targets[id(column)] is None:  # "extra" columns go to extra without a warning
-                self.b.warn("RG202", f"column heading '{column.name}' maps to no canonical field",
-                            column.anchor, hint=f"add it under columns.{scope} in the alias spec")
-        positions = spans(value_columns)
-        placed = [assign(cells, value_columns, positions) for _, cells in rows]
+        label_end = max((label.end for label, _ in rows if label is not None), default=0)
+        columns = lay_out(heading_words(block.heading), [cells for _, cells in rows], label_end)
+        snap(columns, self.b.column_starts.get(block.rows[0].line) if block.rows else None)
+        fields, kinds = self._targets(scope, columns)
+        placed = [[(column_of(cell, columns), cell) for cell in cells] for _, cells in rows]
         if params.get("realign_labels") and block.labelled:
             names = self._shifted(block, rows, names, placed, fields)
         for (label, cells), name, pairs in zip(rows, names, placed):
             owner = self._owner(scope, params, tier, name, label, cells)
             if owner is None:
                 continue
-            if pairs is None:
-                self._unassigned(scope, name, cells)
-                continue
             for column, cell in pairs:
                 field = fields.get(id(column))
                 if field is None:
-                    self.b.add_extra(scope, f"{name} / {column.name}", [cell], cell.line, [column.name])
+                    self.b.add_extra(scope, f"{name} / {column_title(column)}", [cell], cell.line,
+                                     [column_title(column)])
                 else:
                     self.b.put(owner + field, cell, kinds[id(column)])
+
+    def _targets(self, scope: str, columns: list) -> tuple[dict, dict]:
+        """The field each column names ({id: field path}) and its type; unknown headings reported."""
+        table = self.b.spec.table(f"columns.{scope}")
+        fields, kinds = {}, {}
+        for column in columns:
+            target = lookup_column(table, column)
+            self.b.note_label(f"columns.{scope}", column_title(column), target, column.anchor)
+            if target is None:  # "extra" columns go to extra without a warning
+                what = f"column heading '{column_title(column)}'" if column_title(column) else \
+                    "a column of values with no heading over it"
+                self.b.warn("RG202", f"{what} maps to no canonical field", column.anchor,
+                            hint=f"add it under columns.{scope} in the alias spec")
+            elif target not in ("extra", "class"):
+                fields[id(column)] = tuple(target.split("."))
+                kinds[id(column)] = self.b.spec.field_type("classes", target)
+        return fields, kinds
 
     def _shifted(self, block: Block, rows: list, names: list, placed: list, fields: dict) -> list:
         """Names re-aligned when the block's labels are printed rows off (see shift.py)."""
@@ -129,7 +135,7 @@ class ClassTables:
         if shift is None:
             self.b.findings.add(
                 "RG322", "error",
-                f"AMOUNTS PER $1,000 UNIT rows {first.line}-{last.line}: {result.checked - result.matched} of "
+                f"AMOUNTS PER $1,000 UNIT rows {self.b.file_line(first.line)}-{self.b.file_line(last.line)}: {result.checked - result.matched} of "
                 f"{result.checked} rows contradict their class labels, and no shift of the labels explains them",
                 where, source_line=self.b.source_line(first.line), path="classes[*].per_1000",
                 hint="kept as printed; check the report")
@@ -140,7 +146,7 @@ class ClassTables:
         applied = "moved to the classes they belong to" if self.b.repair else "kept as printed (--no-repair)"
         self.b.findings.add(
             "RG320", "warning",
-            f"AMOUNTS PER $1,000 UNIT rows {first.line}-{last.line} carry their class labels {abs(shift)} "
+            f"AMOUNTS PER $1,000 UNIT rows {self.b.file_line(first.line)}-{self.b.file_line(last.line)} carry their class labels {abs(shift)} "
             f"row(s) off: each row's values belong to the class printed {abs(shift)} row(s) {moved} "
             f"({result.matched} of {result.checked} rows agree that way); values {applied}",
             where, source_line=self.b.source_line(first.line), path="classes[*].per_1000",

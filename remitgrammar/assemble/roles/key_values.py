@@ -16,12 +16,22 @@ of 23,418.77. Parameters: ``sum_line`` (the field an unlabelled line of values f
 from __future__ import annotations
 
 from ...parse.columns import Column, assign
+from ...parse.lines import expand
 from ...parse.values import Cell, split_phrases, split_row
 from ..groups import group_key, is_group_name, phrase_cell
 from ..items import Rows, Subsection
 from ..record import Builder, Key
 
 COLLATERAL, POOL = "rows.collateral", "rows.pool"
+
+
+def _holds_values(token) -> bool:
+    first = expand(token)[0]
+    return bool(split_row(first.text, first.line, first.column)[1])
+
+
+def _spaced(text: str) -> str:
+    return " ".join(text.split())
 
 
 class KeyValues:
@@ -33,6 +43,7 @@ class KeyValues:
 
     def run(self, rule: str, params: dict, items: list) -> None:
         self.params = params
+        self.title = self.previous_title = None  # the heading over the rows, for a sum line under them
         self.columns = None  # each section sets its own value columns
         heading = None
         for item in items:
@@ -43,6 +54,8 @@ class KeyValues:
                 heading = None
             elif isinstance(item, Rows):
                 self._rows(rule, item, heading)
+            elif hasattr(item, "type") and _holds_values(item):  # a label row no rule of the grammar wrapped
+                self._rows(rule, Rows("kv", expand(item)), heading)
             elif hasattr(item, "type"):
                 heading = self._heading(item)
 
@@ -55,6 +68,7 @@ class KeyValues:
         """
         self.b.heading_lines([token])
         self.b.heading = phrase_cell(token).text
+        self.previous_title, self.title = self.title, phrase_cell(token).text
         phrases = split_phrases(str(token), token.line, token.column)
         for skip in (0, 1):
             columns = self._columns(phrases[skip:])
@@ -91,10 +105,12 @@ class KeyValues:
     def _lookup(self, label: Cell, heading: Cell | None) -> tuple:
         """(alias table, field, class name, label as looked up); the heading-qualified label first."""
         tried = ([f"{heading.text} {label.text}"] if heading is not None else []) + [label.text]
-        for text in tried:
+        for index, text in enumerate(tried):
             for scope in (COLLATERAL, POOL):
                 target, class_name = self.b.spec.table(scope).lookup(text)
                 if target is not None:
+                    if heading is not None and index == 0 and self.title == heading.text:
+                        self.title = self.previous_title  # the heading was the label's first line
                     return scope, target, class_name, text
         return None, None, None, tried[-1]
 
@@ -152,16 +168,30 @@ class KeyValues:
 
 
     def _sum(self, section: str, row, heading) -> None:
+        """An unlabelled line of values: the sum of the rows above it. The title over those rows
+        names it through ``rows.sums`` ("INTEREST" -> interest_remittance); else the ``sum_line``
+        parameter does; else it is kept in ``extra`` under its title."""
         _, cells = split_row(row.text, row.line, row.column)
-        label = Cell("unlabelled sum line", cells[0].line, cells[0].column)
-        target = self.params.get("sum_line")
+        title = _spaced(self.title or "")
+        target = self.b.spec.table("rows.sums").lookup(title)[0] if title else None
+        target = target or self.params.get("sum_line")
+        self.b.note_label("rows.sums", title or "(unlabelled sum line)", target, cells[0])
+        label = Cell(f"sum of {title}" if title else "unlabelled sum line", cells[0].line, cells[0].column)
         if target is None:
-            self.b.unmapped(section, label, cells, f"the sum_line parameter of section '{section}'")
+            self.b.unmapped(section, label, cells, "rows.sums (the title over the rows it sums)"
+                            + (f", or the sum_line parameter of section '{section}'" if not title else ""))
             return
+        if target == "extra":
+            self.b.add_extra(section, label.text, cells, label.line)
+            return
+        field = tuple(target.lstrip("-").split("."))
+        scope = COLLATERAL if self.b.spec_has("collateral", list(field)) else POOL
         if self.columns:
-            self._by_column(section, label, (target,), cells, COLLATERAL)
+            self._by_column(section, label, field, cells, scope, target.startswith("-"))
+        elif scope == COLLATERAL:
+            self._single(label, field, cells, ("collateral", Key(self._single_group())), target.startswith("-"))
         else:
-            self._single(label, (target,), cells, ("collateral", Key(self._single_group())))
+            self._single(label, field, cells, ("pool",), target.startswith("-"))
 
     def _group(self, section: str, row, heading) -> None:
         heading_text = heading.text if heading is not None else ""

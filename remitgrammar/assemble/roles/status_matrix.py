@@ -1,42 +1,36 @@
 """Role ``status_matrix``: delinquency, foreclosure, REO and bankruptcy tables into ``delinquency``.
 
-A matrix has row labels, column headings and values. Its parameters
-(formats/roles.py) say what each axis names: ``rows`` (bucket, group or
-measure) and ``columns`` (measure or bucket); where the loan group comes from
-(``groups_from``: a line of group names whose columns it splits evenly, the
-title naming one group, or a fixed ``group``); and the status of the whole
-table (``status_from: title`` or a fixed ``status``). Lines before the column
-headings are its title; a labelled line after the rows with no values is kept
-in ``extra``. Buckets, statuses and groups map through the format's aliases
-(``rows.buckets``, ``rows.groups``); measures through ``columns.delinquency``.
+Families print these tables every way there is: buckets as rows and measures as columns,
+groups as rows under bucket headings spanning Count/Balance pairs, one block per group and
+status with the measures as rows, headings printed once over several blocks whose group is
+named in the first cell of their first row ("GROUP 1 DELINQ  PRINCIPAL BALANCE ..."). So the
+role does not fix what rows and columns name: every value is read with all the text that
+stands over it, beside it and above its block (the column heading and the heading spanning
+it, the row label, the caption of its row or block, the section's title), and each of those
+texts is interpreted by what it says, through the format's aliases: a loan group
+(``rows.groups``, or a numbered group), a status or bucket (``rows.buckets``), a measure
+(``columns.delinquency``). A text that can name two things ("Total": the group total or the
+bucket total) names whichever the others leave open. Parameters (formats/roles.py):
+``groups_from: header`` takes a heading's unknown phrases (servicers' names) for groups;
+``group`` and ``status`` fix what the whole table is about; ``base_status``.
 """
 
 from __future__ import annotations
 
 import re
 
-from ...parse.columns import Column, assign, heading_columns, snap, widen
+from ...parse.columns import Column, column_of, column_title, heading_words, snap
+from ...parse.layout import lay_out, value_spans
 from ...parse.lines import expand
-from ...parse.values import Cell, split_row
-from ..groups import group_columns, group_key, is_group_name, phrase_cell
+from ...parse.values import Cell, split_phrases, split_row, words
+from ..groups import group_key, is_group_name
 from ..items import Heading
 from ..record import Builder, Key
 
-_TITLE_PARTS = re.compile(r"\s+-\s+|\s*:\s*|\s{2,}")
-
-
-def _has_values(token) -> bool:
-    first = expand(token)[0]
-    return bool(split_row(first.text, first.line, first.column)[1])
-
-
-def _holding_values(columns: list[Column], rows: list) -> list[Column]:
-    """The columns some value sits under: a heading over the row labels ("Status") is not one."""
-    used = set()
-    for cells in rows:
-        for column, _ in assign(cells, columns) or ():
-            used.add(id(column))
-    return [c for c in columns if id(c) in used] or columns
+GROUP_MARK = "\x00group:"  # a column's group, taken from a line of group names, marked as such
+STATUSES = frozenset({"delinquent", "foreclosure", "bankruptcy", "reo", "outstanding"})
+_PARTS = re.compile(r"\s+-\s+|\s*:\s*|\s{2,}")
+_GROUP_PREFIX = re.compile(r"(?i)((?:loan\s+)?(?:group|grp|pool)\s+(?:\d+|[ivx]+)\b|total(?:\s+pool)?\b)")
 
 
 class StatusMatrix:
@@ -46,91 +40,141 @@ class StatusMatrix:
         self.b = builder
 
     def run(self, rule: str, params: dict, items: list) -> None:
-        titles, heading, rows = [], None, []
-        has_heading = any(isinstance(item, Heading) for item in items)
-        for item in items:
-            if isinstance(item, Heading):
-                heading = item.tokens
-            elif hasattr(item, "type"):
-                if not rows and (heading is None if has_heading else not _has_values(item)):
-                    titles.append(item)
-                else:
-                    rows.extend(expand(item))
-        if heading is None and titles:
-            heading = [titles.pop()]  # the line right above the rows names their columns
-        if heading is None:
-            return
-        self.b.heading_lines(titles + heading)
-        self.b.heading = phrase_cell(titles[0]).text if titles else None
-        columns = heading_columns(heading)
-        split = [(row, *split_row(row.text, row.line, row.column)) for row in rows]
-        widen(columns, [cells for _, _, cells in split])
-        snap(columns, self.b.column_starts.get(rows[0].line) if rows else None)
-        columns = _holding_values(columns, [cells for _, _, cells in split])
-        context = self._context(params, titles, columns)
-        for row, labels, cells in split:
-            if not labels:
-                continue
-            label = Cell(" ".join(p.text for p in labels), labels[0].line, labels[0].column)
+        lines = [row for item in items for token in (item.tokens if isinstance(item, Heading) else [item])
+                 if hasattr(token, "type") for row in expand(token)]
+        self.params, self.cache = params, {}
+        split = [(row, *split_row(row.text, row.line, row.column)) for row in lines]
+        split = [(row, labels, [] if self._names_groups(row) else cells) for row, labels, cells in split]
+        for headings, captions, rows in _blocks(split):
+            self._block(headings, captions, rows)
+
+    def _block(self, headings: list, captions: list, rows: list) -> None:
+        """One block: its column headings (carried from the block above when it prints none), the
+        captions over it, and its rows."""
+        self.b.heading_lines([h for h in headings] + [c for c in captions])
+        label_end = max((labels[-1].end for _, labels, _ in rows if labels), default=0)
+        group_line, headings = self._group_line(headings)
+        columns = lay_out(heading_words(headings), [cells for _, _, cells in rows], label_end)
+        snap(columns, self.b.column_starts.get(rows[0][0].line) if rows else None)
+        if group_line:
+            _spread(group_line, columns)
+        context = [c.text for caption in captions for c in _caption_parts(caption)]
+        inner = _label_column(rows)
+        caption = None
+        for row, labels, cells in rows:
+            row_caption, label = _row_label(labels, inner)
+            caption = row_caption or caption
             if not cells:
-                self.b.add_extra("delinquency", label.text, cells, row.line)
                 continue
-            self._row(params, context, label, cells, columns)
+            texts = [label.text if label else None, caption] + context
+            for cell in cells:
+                column = column_of(cell, columns)
+                self._cell(cell, self._column_texts(column) + texts, label or cell, column)
 
-    def _context(self, params: dict, titles: list, columns: list[Column]) -> dict:
-        """The group(s) and status the whole table shares."""
-        context = {"status": params.get("status"), "group": params.get("group"), "owners": None}
-        source = params.get("groups_from", "fixed")
-        if source == "header" and titles:
-            groups = group_columns(titles[0], self.b.spec, skip=params.get("title_skip", 0))
-            share = max(len(columns) // max(len(groups), 1), 1)
-            context["owners"] = [groups[min(i // share, len(groups) - 1)].name for i in range(len(columns))]
-        parts = [Cell(p, t.line, t.column) for t in titles for p in _TITLE_PARTS.split(phrase_cell(t).text) if p]
-        if source == "title":
-            named = [p for p in parts if is_group_name(p.text, self.b.spec)]
-            context["group"] = group_key(named[0].text, self.b.spec) if named else None
-        if params.get("status_from") == "title":
-            found = [self.b.spec.table("rows.buckets").lookup(p.text)[0] for p in parts]
-            context["status"] = next((s for s in found if s), None)
-            if context["status"] is None and parts:
-                self.b.unmapped("delinquency", parts[-1], [], "rows.buckets (the table's status)")
-        return context
+    def _names_groups(self, row) -> bool:
+        """A line of group names ("GROUP 1   GROUP 2"): a heading, though its numbers read as values."""
+        phrases = split_phrases(row.text, row.line, row.column)
+        return bool(phrases) and all(any("group" in o for o in self._meanings(p.text)) for p in phrases)
 
-    def _row(self, params: dict, context: dict, label: Cell, cells: list[Cell], columns: list[Column]) -> None:
-        pairs = assign(cells, columns)
-        if pairs is None:
-            self.b.add_extra("delinquency", label.text, cells, label.line)
-            self.b.warn("RG104", f"values of '{label.text}' do not line up with the column headings", label)
-            return
-        row_kind = params.get("rows", "bucket")
-        row_key = self._key(row_kind, label, cells)
-        if row_key is None:
-            return
-        index = {id(column): i for i, column in enumerate(columns)}
-        for column, cell in pairs:
-            col_key = self._key(params.get("columns", "measure"), Cell(column.name, cell.line, cell.column),
-                                [cell], column.anchor)
-            if col_key is None:
+    def _group_line(self, headings: list) -> tuple[list, list]:
+        """A heading line that names only groups (or, with ``groups_from: header``, any names after
+        the title's ``title_skip`` phrases): its phrases head runs of columns, not single ones."""
+        for index, line in enumerate(headings):
+            phrases = split_phrases(line.text, line.line, line.column)[self.params.get("title_skip", 0):]
+            free = self.params.get("groups_from") == "header"
+            named = phrases and all(any("group" in o for o in self._meanings(p.text)) for p in phrases)
+            unknown = free and len(phrases) > 1 and not any(self._meanings(p.text) for p in phrases)
+            if named or unknown:
+                return [Cell(group_key(p.text, self.b.spec), p.line, p.column) for p in phrases], \
+                    headings[:index] + headings[index + 1:]
+        return [], headings
+
+    def _column_texts(self, column: Column | None) -> list:
+        """What stands over a value: its column's heading (whole, else line by line from the bottom,
+        for a heading that stacks a qualifier over the name), then the heading spanning it."""
+        if column is None:
+            return []
+        texts = [column.name]
+        if not self._meanings(column.name) and len(column.parts) > 1:
+            texts += [p.text for p in reversed(column.parts)]
+        spans = [p.text for p in reversed(column.span_parts)] if len(column.span_parts) > 1 else []
+        return texts + [column.span] + spans + [getattr(column, "group", None)]
+
+    def _cell(self, cell: Cell, texts: list, label: Cell, column: Column | None) -> None:
+        """Place one value by every text around it, innermost first."""
+        fixed, open_ = {}, []
+        for text in texts:
+            if not text:
                 continue
-            keys = {row_kind: row_key, params.get("columns", "measure"): col_key}
-            group = keys.get("group") or context["group"]
-            if group is None and context["owners"]:
-                group = context["owners"][index[id(column)]]
-            self._put(params, group or "total", context["status"], keys.get("bucket"), keys["measure"], cell)
+            options = self._meanings(text)
+            if len(options) == 1:
+                for dim, key in options[0].items():
+                    fixed.setdefault(dim, key)
+            elif options:
+                open_.append(options)
+        for options in open_:
+            for option in options:
+                if not any(dim in fixed for dim in option):
+                    fixed.update(option)
+                    break
+        fixed.setdefault("group", self.params.get("group", "total"))
+        fixed.setdefault("status", self.params.get("status"))
+        measure, group = fixed.get("measure"), fixed["group"]
+        if measure is None or (fixed.get("status") is None and fixed.get("bucket") is None):
+            where = " / ".join(t for t in texts if t)
+            self.b.unmapped("delinquency", Cell(where or "(no label)", label.line, label.column), [cell],
+                            "rows.buckets, rows.groups or columns.delinquency",
+                            [column_title(column)] if column is not None else None)
+            return
+        self._put(group, fixed.get("status"), fixed.get("bucket"), measure, cell)
 
-    def _key(self, kind: str, label: Cell, cells: list[Cell], anchor: Cell | None = None) -> str | None:
-        """What a row label or column heading names, or None (kept in extra) when nothing maps it."""
-        if kind == "group":
-            return group_key(label.text, self.b.spec)
-        scope = "rows.buckets" if kind == "bucket" else "columns.delinquency"
-        target, _ = self.b.spec.table(scope).lookup(label.text)
-        self.b.note_label(scope, label.text, target, anchor or label)
-        if target is None:
-            self.b.unmapped("delinquency", label, cells, scope, [anchor.text] if anchor is not None else None)
-        return target
+    def _meanings(self, text: str) -> list[dict]:
+        """What a printed text can name: each a {dimension: key} (a text may name a group and a
+        status at once: "TOTAL DELINQ", "FIXED GROUP - FORECLOSURE")."""
+        found = self.cache.get(text)
+        if found is None:
+            found = self.cache[text] = self._interpret(text)
+        return found
 
-    def _put(self, params: dict, group: str, status, bucket, measure: str, cell: Cell) -> None:
-        base = params.get("base_status", "delinquent")
+    def _interpret(self, text: str) -> list[dict]:
+        spec, options = self.b.spec, []
+        if text.startswith(GROUP_MARK):  # a group named by a line of groups
+            return [{"group": text[len(GROUP_MARK):]}]
+        measure, _ = spec.table("columns.delinquency").lookup(text)
+        if measure is not None:
+            options.append({"measure": measure})
+        bucket, _ = spec.table("rows.buckets").lookup(text)
+        if bucket is not None:
+            options.append({"status": bucket} if bucket in STATUSES else {"bucket": bucket})
+        if is_group_name(text, spec):
+            options.append({"group": group_key(text, spec)})
+        if options:
+            return options
+        return self._composite(text)
+
+    def _composite(self, text: str) -> list[dict]:
+        """A text that names a group and what follows it ("GROUP 1 DELINQ", "FIXED GROUP - REO")."""
+        parts = [p for p in _PARTS.split(text.strip()) if p]
+        if len(parts) > 1:
+            merged: dict = {}
+            for part in parts:
+                for option in self._meanings(part)[:1]:
+                    for dim, key in option.items():
+                        merged.setdefault(dim, key)
+            if merged:
+                return [merged]
+        match = _GROUP_PREFIX.match(text.strip()) or _named_group_prefix(text, self.b.spec)
+        if match:
+            rest = text.strip()[match.end():].strip(" -:")
+            found = {"group": group_key(match.group(0), self.b.spec)}
+            for option in self._meanings(rest)[:1] if rest else ():
+                for dim, key in option.items():
+                    found.setdefault(dim, key)
+            return [found]
+        return []
+
+    def _put(self, group: str, status, bucket, measure: str, cell: Cell) -> None:
+        base = self.params.get("base_status", "delinquent")
         if bucket == "total" and status == base:
             bucket = base  # the total column of the base status: all its buckets together
         if status is None or status == base:
@@ -140,3 +184,93 @@ class StatusMatrix:
         else:
             path = (Key(status), "by_bucket", Key(bucket))
         self.b.put(("delinquency", Key(group)) + path + (measure,), cell)
+
+
+def _named_group_prefix(text: str, spec):
+    """A group the format names (``rows.groups``) at the start of a text."""
+    pieces = text.split()
+    for size in range(len(pieces) - 1, 0, -1):
+        head = " ".join(pieces[:size])
+        if spec.table("rows.groups").lookup(head)[0] is not None:
+            return re.match(re.escape(pieces[0]) + r".*?" + re.escape(pieces[size - 1]), text.strip())
+    return None
+
+
+def _spread(groups: list, columns: list) -> None:
+    """Give each column the group of a line of group names over it: the columns divided evenly
+    among the groups when they divide evenly, else each to the nearest group name."""
+    if not columns:
+        return
+    share = len(columns) // len(groups) if len(columns) % len(groups) == 0 else 0
+    for index, column in enumerate(columns):
+        if share:
+            group = groups[index // share]
+        else:
+            middle = column.start + column.end
+            group = min(groups, key=lambda g: abs(g.column * 2 + len(g.text) - middle))
+        column.group = GROUP_MARK + group.text
+
+
+def _blocks(split: list):
+    """(column heading lines, caption lines, rows) of each block: a run of lines without values,
+    then the rows under it. A line standing left of all the values is a caption; the others are
+    column headings, which carry over to the blocks below until new ones are printed."""
+    headings: list = []
+    pending: list = []
+    rows: list = []
+    for row, labels, cells in split + [(None, [], [])]:
+        if row is not None and cells:
+            rows.append((row, labels, cells))
+            continue
+        if rows:
+            headings, captions = _sort_headings(pending, headings, rows)
+            yield headings, captions, rows
+            pending, rows = [], []
+        if row is not None:
+            pending.append(row)
+
+
+def _sort_headings(pending: list, carried: list, rows: list) -> tuple[list, list]:
+    """Split the lines above a block into column headings and captions."""
+    spans = value_spans([cells for _, _, cells in rows])
+    first = spans[0][0] if spans else 0
+    captions = [line for line in pending if _end_of(line) <= first]
+    headings = [line for line in pending if _end_of(line) > first]
+    return (headings or carried), captions
+
+
+def _end_of(line) -> int:
+    pieces = words(line.text, line.line, line.column)
+    return pieces[-1].end if pieces else 0
+
+
+def _label_column(rows: list) -> int:
+    """Where most rows' labels start (a first row may print a caption left of it)."""
+    starts = [labels[-1].column for _, labels, _ in rows if labels]
+    return max(set(starts), key=starts.count) if starts else 0
+
+
+def _row_label(labels: list, inner: int) -> tuple[str | None, Cell | None]:
+    """(caption, label) of a row: the text left of the label column is the caption of the rows
+    from here on ("Loan Group 1" before "30-59 Days"; "GROUP 1 DELINQ" before "PRINCIPAL BALANCE")."""
+    if not labels:
+        return None, None
+    before = [p for p in labels if p.end <= inner]
+    after = [p for p in labels if p.end > inner]
+    if not before and after and after[0].column < inner:  # one phrase over both: split its words
+        pieces = words(after[0].text, after[0].line, after[0].column)
+        left = [p for p in pieces if p.column < inner]
+        right = [p for p in pieces if p.column >= inner]
+        if left and right:
+            caption = " ".join(p.text for p in left)
+            return caption, Cell(" ".join(p.text for p in right), right[0].line, right[0].column)
+        return None, after[0]
+    caption = " ".join(p.text for p in before) or None
+    label = Cell(" ".join(p.text for p in after), after[0].line, after[0].column) if after else None
+    return caption, label
+
+
+def _caption_parts(line) -> list[Cell]:
+    text = line.text.strip()
+    start = line.column + len(line.text) - len(line.text.lstrip())
+    return [Cell(text, line.line, start)]

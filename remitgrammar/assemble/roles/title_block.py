@@ -1,10 +1,13 @@
 """Role ``title_block``: a statement's own title lines (deal name, certificates) into ``filing``.
 
-Reports filed as exhibits have no Form 8-K cover; their first lines name the
-trust and the certificates. Parameter ``fields`` lists, line by line, the
-``filing`` field each title line fills (``null`` skips a line); ``series``
-takes the series (``Series 2003-7``, or the ``2003-7`` ending a trust's name)
-from the first line that prints one.
+Reports filed as exhibits have no Form 8-K cover; their first lines name the trust and the
+certificates, among lines that vary from deal to deal (an exhibit caption, the depositor, a
+sub-title). Parameters (formats/roles.py): ``find`` maps a ``filing`` field to words, any of
+which (in any case) marks the line that fills it; a trust's name broken over two lines
+("TOLLAND RIDGE HOME EQUITY" over "LOAN TRUST 1998-C") is joined. ``fields`` lists, line by
+line, the field each title line fills (``null`` skips a line), for a format whose title lines
+never vary. ``series`` takes the series (``Series 2003-7``, ``SERIES 1998-C``, or the ``2003-7``
+ending a trust's name) from the first line that prints one.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from ...parse.values import Cell
 from ..groups import phrase_cell
 from ..record import Builder
 
-_SERIES = re.compile(r"(?:Series|Trust) ([0-9]{4}-[0-9A-Z]{1,8})\b")
+_SERIES = re.compile(r"(?:Series|Trust) ([0-9]{4}-[0-9A-Z]{1,8})\b", re.IGNORECASE)
 
 
 class TitleBlock:
@@ -26,15 +29,34 @@ class TitleBlock:
         self.b = builder
 
     def run(self, rule: str, params: dict, items: list) -> None:
-        lines = [phrase_cell(row) for item in items if hasattr(item, "type") for row in expand(item)]
-        self.b.heading_lines([item for item in items if hasattr(item, "type")])
+        tokens = [item for item in items if hasattr(item, "type")]
+        rows = [row for token in tokens for row in expand(token)]
+        lines = [phrase_cell(row) for row in rows]
+        self.b.heading_lines(tokens)
         for field, cell in zip(params.get("fields", []), lines):
             if field:
                 self.b.put(("filing", field), cell, kind="text")
+        for field, words in (params.get("find") or {}).items():
+            self._find(field, [str(w).casefold() for w in words], lines, rows)
         if params.get("series"):
             for cell in lines:
                 found = _SERIES.search(cell.text)
                 if found:
-                    self.b.put(("filing", "series"), Cell(found.group(1), cell.line, cell.column + found.start(1)),
+                    self.b.put(("filing", "series"), Cell(found.group(1).upper(), cell.line, cell.column + found.start(1)),
                                kind="text")
                     break
+
+    def _find(self, field: str, words: list, lines: list, rows: list) -> None:
+        for index, cell in enumerate(lines):
+            text = cell.text.casefold()
+            hit = next((w for w in words if w in text), None)
+            if hit is None:
+                continue
+            before = text[:text.index(hit)].split()
+            if index and len(before) < 2 and rows[index - 1].line == rows[index].line - 1:
+                above = lines[index - 1]  # the name broken over two lines
+                self.b.put(("filing", field), above, kind="text", value=f"{above.text} {cell.text}",
+                           end_line=cell.line)
+            else:
+                self.b.put(("filing", field), cell, kind="text")
+            return
