@@ -21,7 +21,7 @@ from .intake.read import MAX_BYTES, ReportText, limited, read_bytes, reports_in
 from .parse.tree import parse_tree
 from .assemble.record import Builder
 from .formats.specs import FormatSpec
-from .assemble.transform import RecordTransformer
+from .assemble.transform import RecordTransformer, check_required
 
 
 @dataclass
@@ -49,6 +49,7 @@ class ParseResult:
     accounting: object = None
     line_map: list | None = None
     ignored: list = field(default_factory=list)
+    debug: str | None = None  # tracebacks of sections a role failed on (RG900), for --debug
 
 
 def parse_text(text: str, name: str = "<text>", format_name: str | None = None,
@@ -122,9 +123,12 @@ def _parse(text: str, name: str, format_name: str | None, source: dict | None, r
     source = {**source, "format": spec.name}
     lines.remap(builder)
     result = ParseResult(builder.record(source), builder.provenance, tree, spec, builder.labels, lines.file_lines,
-                         builder.accounting(), lines.line_map, parsed.ignored)
-    if any(f.severity == "error" for f in errors):
-        raise RemitError(errors[0], name, findings=limit_findings(errors), result=result)
+                         builder.accounting(), lines.line_map, parsed.ignored, "".join(builder.tracebacks) or None)
+    failed = [f for f in builder.findings.listed() if f.severity == "error" and f.code.startswith(("RG1", "RG9"))]
+    if failed:  # lines or sections that could not be read: the record of the rest rides along
+        error = RemitError(failed[0], name, findings=failed, result=result)
+        error.debug = result.debug
+        raise error
     return result
 
 
@@ -148,6 +152,7 @@ def _long_lines(text: str) -> tuple[str, list]:
 def _transform(builder: Builder, tree, name: str, lines: "LineMap") -> None:
     try:
         RecordTransformer(builder).transform(tree)
+        check_required(builder)
     except VisitError as exc:
         inner = exc.orig_exc
         if isinstance(inner, (RemitError, ConfigError)):
@@ -199,9 +204,10 @@ class LineMap:
             counted[2:] = [self.line(counted[2]), self.line(counted[3])]
 
 
-def is_statement(text: str) -> bool:
-    """True when a text is a complete report in a known format (an exhibit that stands alone)."""
-    return detect(text) is not None
+def is_statement(text: str):
+    """The format of a text that is a complete report in a known format (an exhibit that stands
+    alone), or None."""
+    return detect(text)
 
 
 def parse_reports(path: str | Path, format_name: str | None = None, repair: bool = True,

@@ -42,7 +42,7 @@ def test_adding_a_format_with_grammar_and_yaml_only(tmp_path, monkeypatch):
     forced = run("parse", report, "--format", "usbank-absc-2003")
     assert forced.exit_code == 1
     first = forced.stderr.splitlines()[0]
-    assert first.startswith(f"{report}:270:1: RG101 error:") and "in section delinquency" in first
+    assert first.startswith(f"{report}:270:1: RG101 error:") and "in section status_table" in first
     assert "the shortfall title (SHORTFALL_TITLE)" in forced.stderr
 
     # 3. Start a format from the closest one.

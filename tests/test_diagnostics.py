@@ -34,7 +34,7 @@ def test_every_bad_line_is_reported_in_one_run_and_the_rest_still_parses():
     error = info.value
     assert [(f.code, f.line) for f in error.findings] == [("RG101", 82), ("RG101", 225)]
     assert "in section distribution_summary" in error.findings[0].message
-    assert "in section remittance" in error.findings[1].message
+    assert "in section remittance_table" in error.findings[1].message
     record = error.result.record
     assert record["pool"]["wam_months"] == 349  # the footer parsed
     assert record["classes"][0]["ending_balance"] == 390080095
@@ -68,7 +68,7 @@ def test_cli_parse_prints_every_error_and_still_writes_the_partial_record(tmp_pa
     bad.write_text(broken())
     result = CliRunner().invoke(app, ["parse", str(bad)])
     assert result.exit_code == 1
-    assert f"{bad}:82:1: RG101" in result.stderr and f"{bad}:225:1: RG101" in result.stderr
+    assert f"{bad}:82:7: RG101" in result.stderr and f"{bad}:225:1: RG101" in result.stderr
     record = json.loads(result.stdout)
     assert record["pool"]["wam_months"] == 349
     assert [f["line"] for f in record["findings"] if f["code"] == "RG101"] == [82, 225]
@@ -82,15 +82,23 @@ def test_check_runs_the_rules_on_the_sections_that_parsed(tmp_path):
     assert codes.count("RG101") == 2 and "RG303" in codes and result.exit_code == 1
 
 
-def test_a_report_cut_off_names_the_section_it_ends_in_and_keeps_the_sections_before():
+def test_a_report_cut_off_names_the_sections_it_lacks_and_keeps_the_sections_before():
     text = "".join(SEED.read_text().splitlines(keepends=True)[:85])
-    tree, findings = parse_tree(text + "\n", get_format("usbank-absc-2003"))
-    assert [t.data for t in tree.children] == ["cover", "statement_heading"]
-    (finding,) = findings
-    assert finding.code == "RG102" and "in section distribution_summary" in finding.message
-    assert "a class row" in finding.expected
+    parsed = parse_tree(text + "\n", get_format("usbank-absc-2003"))
+    assert [t.data for t in parsed.tree.children] == ["cover_page", "statement_heading", "distribution_summary"]
+    assert parsed.findings == []  # every line read fits: what is missing is the sections after them
     with pytest.raises(RemitError) as info:
         parse_text(text, name="cut.txt")
+    missing = [f for f in info.value.findings if f.code == "RG109"]
+    assert {f.message.split()[4] for f in missing} == {"per_unit", "shortfalls"} and {f.line for f in missing} == {85}
     record = info.value.result.record
     assert record["filing"]["series"] == "2003-HE2" and record["distribution_date"] == "2003-06-16"
-    assert record["classes"] == []
+    assert [c["class"] for c in record["classes"]][:2] == ["A-1", "A-2"]
+
+
+def test_a_text_that_ends_inside_a_section_title_is_cut_off():
+    text = "".join(SEED.read_text().splitlines(keepends=True)[:79]) + "AMOUNTS PER $1,000 UNIT\n"
+    parsed = parse_tree(text, get_format("usbank-absc-2003"))
+    assert [f.code for f in parsed.findings] == ["RG102"]
+    assert "inside section distribution_summary" in parsed.findings[0].message
+    assert "a class row" in parsed.findings[0].expected

@@ -269,7 +269,7 @@ Asset Backed Pass-Through Certificates, Series 2003-HE2
 
 
 def test_cover_page_fields_and_a_name_that_runs_over_two_lines():
-    record = run("usbank-absc-2002", ("cover", COVER_2002))
+    record = run("usbank-absc-2002", ("cover_page", COVER_2002))
     filing = record["filing"]
     assert filing["registrant"] == ("Asset Backed Securities Corporation Mortgage-Backed "
                                     "Pass-Through Certificates, Series 2002-HE1")
@@ -283,12 +283,12 @@ def test_cover_page_fields_and_a_name_that_runs_over_two_lines():
     assert filing["deficiencies_occurred"] is False
     labels = {e["label"]: e["values"] for e in record["extra"]}
     assert labels["Item 1: Legal Proceedings"] == ["NONE"]
-    assert labels["scheduled distribution made on"] == ["November 15, 2002"]
+    assert labels["On a scheduled distribution was made from the Trust"] == ["November 15, 2002"]
     assert labels["1.) Monthly Distribution Report Dated"] == ["15-Nov-02"]
 
 
 def test_signature_block():
-    record = run("usbank-absc-2003", ("signature", SIGNATURE_2003))
+    record = run("usbank-absc-2003", ("signature_block", SIGNATURE_2003))
     filing = record["filing"]
     assert (filing["signer_name"], filing["signer_title"], filing["trustee"]) == \
         ("Sheryl Christopherson", "Vice President", "US Bank, NA")

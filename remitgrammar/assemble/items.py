@@ -48,11 +48,3 @@ class Subsection:
 
     heading: object
     items: list = field(default_factory=list)
-
-
-@dataclass
-class CoverStep:
-    """One mapping step of the cover page or signature, run by the ``cover`` role."""
-
-    method: str
-    args: tuple

@@ -79,6 +79,7 @@ class Builder:
         self.file_line = lambda number: number  # a line of the text -> the file's (messages name the file's)
         self.skipped: set = set()
         self.ignored: set = set()
+        self.tracebacks: list = []  # of sections a role failed on (RG900), shown with --debug
 
     def skipped_lines(self, skipped: list) -> None:
         """Lines the parser skipped (RG101): their figures are kept in ``extra`` under ``skipped``."""
@@ -134,8 +135,9 @@ class Builder:
                 return False
             if value is BLANK:  # "-" printed for nothing: the key stays absent
                 return False
-            if negate and value is not None:
-                value = -value
+            if negate and value is not None and not isinstance(value, (bool, str)):
+                # printed as a deduction: "(23,418.77)" is the field 23,418.77; printed plain, it is itself
+                value, negate = (-value, True) if value < 0 else (value, False)
             elif value is not None and not isinstance(value, (bool, str)) and value < 0 and self._never_negative(path):
                 value, negate = -value, True  # "(142,607.33)" in a roll-forward: the deduction of the field
         if first is not None:

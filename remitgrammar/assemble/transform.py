@@ -1,6 +1,6 @@
 """The lark Transformer that hands each section of a report to the role its format gives it.
 
-Shared building blocks (class blocks, key-value rows, headings, cover lines:
+Shared building blocks (class blocks, key-value rows, headings:
 rules of ``grammars/shared.lark``) become items (assemble/items.py). A rule of the
 format's own grammar either has a role in the format spec (``sections``), which
 maps its items into the record, or has none, and its items pass up to the
@@ -9,6 +9,8 @@ section around it. Python never names a format's own rules or terminals.
 
 from __future__ import annotations
 
+import traceback
+
 from lark import Token
 from lark.visitors import Transformer_NonRecursive
 
@@ -16,15 +18,11 @@ from ..errors import ConfigError
 from ..parse.grammar import short_name
 from ..parse.values import Cell
 from ..parse.lines import expand_all
-from .items import Block, CoverStep, Heading, Rows, Subsection
+from .items import Block, Heading, Rows, Subsection
 from .record import Builder
 from .roles import Roles
 
 ROW_KINDS = {"kv": "kv", "sum_line": "sum", "group_kv": "group", "text_kv": "text", "two_line_kv": "two_line"}
-COVER_STEPS = {"form_heading": "form_heading", "registrant_name": "registrant", "id_block": "ids",
-               "address_block": "address", "phone_line": "phone", "answer": "answer",
-               "report_dated": "dated", "wrapped_date": "dated", "distribution_made": "distribution_made",
-               "events": "exhibits", "statement_heading": "distribution_date", "signature": "signature"}
 
 
 def flatten(children) -> list:
@@ -52,8 +50,6 @@ class RecordTransformer(Transformer_NonRecursive):
 
     def __default__(self, data, children, meta):
         name = short_name(str(data))
-        if name in COVER_STEPS:  # a shared cover rule: its step runs in the section's cover role
-            children = children + [CoverStep(COVER_STEPS[name], tuple(_tokens(children)))]
         section = self.builder.spec.section(name)
         if section is not None:
             role, params = section
@@ -72,10 +68,11 @@ class RecordTransformer(Transformer_NonRecursive):
             raise
         except Exception as exc:  # noqa: BLE001 - one section, never the report
             line = next((t.line for t in _tokens(items) if t.line), 1)
-            self.builder.findings.add("RG105", "error", f"cannot map the {name} section ({role}): "
-                                      f"{type(exc).__name__}: {str(exc)[:200]}", Cell("", line, 1),
-                                      source_line=self.builder.source_line(line),
-                                      hint="the rest of the report was read; report it, with the file")
+            self.builder.findings.add("RG900", "error", f"internal error: {type(exc).__name__}: {str(exc)[:200]} "
+                                      f"(while mapping section {name}, role {role}; the rest of the report was read)",
+                                      Cell("", line, 1), source_line=self.builder.source_line(line),
+                                      hint="please report it, with the file; --debug shows the traceback")
+            self.builder.tracebacks.append(traceback.format_exc())
 
     def on_class_heading(self, children):
         headings = [c for c in children if isinstance(c, Heading)]
@@ -107,3 +104,15 @@ class RecordTransformer(Transformer_NonRecursive):
 
 def _tokens(children) -> list:
     return [c for c in children if isinstance(c, Token)]
+
+
+def check_required(builder: Builder) -> None:
+    """RG109 for each section the format requires (``required: true``) that the report did not print."""
+    printed = {rule for rule, _ in builder.sections}
+    last = len(builder.lines)
+    for rule, (_, params) in builder.spec.sections.items():
+        if params.get("required") and rule not in printed:
+            builder.findings.add("RG109", "error", f"the report prints no {rule} section, which every report of "
+                                 f"{builder.spec.name} prints", Cell("", last, 1), source_line=builder.source_line(last),
+                                 hint="the text may be cut off (compare it with the filing on EDGAR), or print "
+                                      f"the section in words {builder.spec.grammar_path.name} does not know")

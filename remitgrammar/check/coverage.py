@@ -18,8 +18,9 @@ from lark import Tree
 from ..parse.grammar import short_name
 from ..parse.lines import expand
 from ..parse.values import split_row
+from ..formats.roles import ROLES, counted_roles
 
-UNCOUNTED_ROLES = ("cover", "ignored")
+UNCOUNTED_ROLES = frozenset(ROLES) - counted_roles()
 
 
 @dataclass

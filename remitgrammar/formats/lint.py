@@ -22,13 +22,13 @@ from .specs import PERIODS, canonical, field_info, normalize_label
 
 SPEC_KEYS = {"name": str, "description": str, "grammar": str, "aliases": list, "sample": str, "detect": dict,
              "single_column_group": str, "sections": dict, "fields": dict, "certificate_tier": str, "notional_classes": list,
-             "oc_excluded_classes": list, "errors": list, "deal_key": list,
+             "oc_excluded_classes": list, "errors": list, "deal_key": list, "reads_cover": bool,
              "identities": list}
 REQUIRED_KEYS = ("name", "grammar", "aliases", "detect")
 SCOPE_SECTIONS = {"columns.summary": "classes", "columns.per_1000": "classes", "columns.shortfall": "classes",
                   "columns.delinquency": "delinquency", "rows.collateral": "collateral", "rows.pool": "pool",
                   "rows.group_headings": "collateral", "rows.buckets": None, "cover.answers": "filing",
-                  "rows.info": "filing"}
+                  "rows.info": "filing", "rows.sums": "collateral"}
 # Scopes whose targets are keys of the format's own choosing, not canonical fields.
 FREE_SCOPES = {"rows.groups", "rows.tiers", "rows.periods"}
 SPECIAL_TARGETS = {"class", "extra"}
@@ -128,7 +128,7 @@ def _colon_label(scope: str, label) -> Finding:
 
 
 def _target_exists(scope: str, target: str, fields: dict | None = None) -> bool:
-    if scope in ("rows.collateral", "rows.pool"):
+    if scope in ("rows.collateral", "rows.pool", "rows.sums"):
         target = target.removeprefix("-")  # printed as a deduction of that field
         period, _, rest = target.partition(".")
         target = rest if period in PERIODS and rest else target  # pool.prior.<field>

@@ -90,6 +90,7 @@ def load_format(path: Path, root: Path, origin: str) -> FormatSpec:
             oc_excluded_classes=tuple(doc.get("oc_excluded_classes", ())), origin=origin,
             sections=check_sections(doc.get("sections"), str(path)),
             fields=doc.get("fields") or {}, certificate_tier=doc.get("certificate_tier"),
+            reads_cover=doc.get("reads_cover") is True,
             deal_key=tuple(doc.get("deal_key", ())), identities=parse_identities(doc.get("identities"), str(path)))
         spec.error_examples = tuple(
             _first_existing([root / "specs" / "errors" / _inside(name, path), data_dir("specs") / "errors" / name])

@@ -87,6 +87,7 @@ class FormatSpec:
     sections: dict = field(default_factory=dict)
     fields: dict = field(default_factory=dict)
     certificate_tier: str | None = None
+    reads_cover: bool = False  # the layout prints the Form 8-K cover ahead of its statement, and reads it
     deal_key: tuple = ()  # record paths naming the deal ("filing.series"); registrant and series by default
     identities: tuple = ()  # DeclaredIdentity: arithmetic among printed figures that check evaluates (RG330)
     # record path -> field type, filled as reports are built (the same paths recur in every report)

@@ -1,9 +1,11 @@
 """EDGAR's forms of a filing, unwrapped into the text of each report with a map back to the file's lines.
 
 A full submission (optional PEM wrapper, ``<SEC-DOCUMENT>``, ``<SEC-HEADER>``,
-``<DOCUMENT>``s) gives the 8-K body and its statement exhibits (EX-99*, EX-20*,
-EX-28*) as one report in sequence order, or one report per exhibit when two or
-more exhibits are complete statements of their own (two deals in one filing);
+``<DOCUMENT>``s) gives one report per statement exhibit (EX-99*, EX-20*, EX-28*)
+that is a complete statement of its own, with the 8-K cover read by its captions
+into ``source.edgar.cover`` (or, for a format that reads the cover itself, printed
+ahead of the statement); when no exhibit stands alone, the 8-K body and its
+exhibits in sequence order are one report (the statement printed in the 8-K);
 other documents (and exhibits with no rows of figures: an officer's
 certificate) are skipped and named in ``source.edgar.skipped``. Inside a document, EDGAR's page markup
 (``<PAGE>``, ``<TABLE>``, ``<CAPTION>``, ``<FN>``, the ``<S>``/``<C>`` column
@@ -17,6 +19,8 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+
+from .cover import read_cover
 
 STATEMENT_TYPES = re.compile(r"^(?:8-K|EX-99|EX-20|EX-28)", re.I)
 _SUBMISSION = re.compile(r"^<(?:SEC-DOCUMENT|DOCUMENT)>", re.M)
@@ -68,7 +72,8 @@ def submission(text: str, is_statement) -> tuple[list[Extract], list[Document]]:
     """The reports of a full submission, and all its documents.
 
     Args:
-        is_statement: tells whether a text is a complete statement in a known format.
+        is_statement: the format of a text that is a complete statement (None: not one); a
+            format with ``reads_cover`` reads the 8-K cover printed ahead of its statement.
     """
     numbered = list(enumerate(text.split("\n"), 1))
     header, documents = _header(numbered), _documents(numbered)
@@ -77,14 +82,23 @@ def submission(text: str, is_statement) -> tuple[list[Extract], list[Document]]:
     skipped = [d for d in documents if d not in chosen]
     notes = [{"type": d.type, "sequence": d.sequence, "description": d.description} for d in skipped]
     exhibits = [d for d in chosen if not d.type.upper().startswith("8-K")]
-    whole = [d for d in exhibits if is_statement(_joined(_clean(d.lines)))]
-    groups = [[d] for d in whole] if len(whole) >= 2 else ([chosen] if chosen else [])
+    cover_doc = next((d for d in chosen if d.type.upper().startswith("8-K")), None)
+    whole = [(d, is_statement(_joined(_clean(d.lines)))) for d in exhibits]
+    whole = [(d, spec) for d, spec in whole if spec]
+    cover = read_cover([(n, t) for n, t, *_ in _clean(cover_doc.lines)]).summary() if cover_doc and whole else None
+    if whole:  # each statement exhibit is a report; the 8-K cover is read by its captions
+        inline = len(whole) == 1 and cover_doc is not None and getattr(whole[0][1], "reads_cover", False)
+        groups = [([cover_doc, d], None) if inline else ([d], cover) for d, _ in whole]
+    else:  # the statement is in the 8-K's own body (with whatever exhibits continue it)
+        groups = [(chosen, None)] if chosen else []
     extracts = []
-    for group in groups:
+    for group, read in groups:
         edgar = dict(header, documents=[{"type": d.type, "sequence": d.sequence,
                                           "first_line": d.lines[0][0] if d.lines else None,
                                           "last_line": d.lines[-1][0] if d.lines else None} for d in group],
                      skipped=notes)
+        if read:
+            edgar["cover"] = read
         lines = [pair for d in group for pair in _clean(d.lines)]
         extracts.append(_extract(lines, edgar))
     return extracts, documents

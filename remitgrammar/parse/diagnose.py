@@ -58,18 +58,27 @@ class Describe:
         return [name for name in self.table.states[state.position] if name.isupper() or name == "$END"]
 
     def section(self, state) -> str | None:
-        """The section being read: the outermost construct open on the stack that the spec gives a
+        """The section being read: the innermost construct open on the stack that the spec gives a
         role (named by the rule whose first line kind began it), else the last one completed."""
-        stack, done = state.state_stack, None
-        for index in range(len(stack) - 1):
+        stack = state.state_stack
+        for index in range(len(stack) - 2, -1, -1):
             symbol = short_name(self.table.symbol(stack[index], stack[index + 1]) or "")
             if self.spec.section(symbol) is not None:
-                done = symbol
-            elif symbol.isupper():
+                return symbol
+            if symbol.isupper():
                 opened = self._started_by(stack[index], symbol)
                 if opened:
                     return opened
-        return done
+        return None
+
+    def open_section_at(self, state) -> int | None:
+        """Where on the stack the innermost open section with a role begins (its first line), or None."""
+        stack = state.state_stack
+        for index in range(len(stack) - 2, -1, -1):
+            symbol = short_name(self.table.symbol(stack[index], stack[index + 1]) or "")
+            if symbol.isupper() and self._started_by(stack[index], symbol):
+                return index
+        return None
 
     def _started_by(self, state, terminal: str) -> str | None:
         """The rule with a role that a line of kind ``terminal`` begins in parser state ``state``."""

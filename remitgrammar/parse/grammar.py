@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 from lark import Lark
+from lark.lark import PostLex
 from lark import lexer as lark_lexer
 from lark.exceptions import GrammarError
 
@@ -31,6 +32,15 @@ TERMINAL_WORDS = {
     "STATUS_ROWS": "a loan status row (Foreclosure, Bankruptcy, REO..., then values)",
     "NOTE_LINE": "the '*Note:' line",
     "TEXT_LINE": "a line of text",
+    "TITLE_TEXT": "a line of text",
+    "HEADINGS": "a line of column headings, a caption or a title",
+    "ROWS": "a label followed by values",
+    "STATEMENT_CLASS_ROWS": "a class row (class name, then values)",
+    "TOTALS_ROW": "the Total row",
+    "INFO_BOX": "a box of 'KEY: value' lines",
+    "GROUP_LINE": "a line of loan group names",
+    "PROSE_LINE": "a line of prose (a note)",
+    "DEAL_NAME_LINE": "a line naming the trust",
     "$END": "the end of the report",
 }
 
@@ -60,6 +70,22 @@ class IgnoredLines:
 
 IGNORED = IgnoredLines()
 
+TITLE_PRIORITY = 4  # a terminal of this priority starts a section: the lexer tries it on every line
+
+
+class TitlesEverywhere(PostLex):
+    """Makes the contextual lexer try a grammar's section titles (its terminals of priority
+    TITLE_PRIORITY) on every line, not only where the parser expects one: inside an open table a
+    title line would otherwise read as one more heading line, and the section it opens would be
+    taken for part of the table. A title where none fits is a line that does not fit, and the
+    careful parse closes what is open there (parse/recover.py). Tokens pass through unchanged."""
+
+    def __init__(self, names):
+        self.always_accept = tuple(names)
+
+    def process(self, stream):
+        return stream
+
 
 def short_name(name: str) -> str:
     """A rule or terminal name without the namespace lark gives imported ones."""
@@ -81,8 +107,9 @@ def _parser(grammar_path: str, stamp: tuple) -> Lark:
     # in the package as JSON instead (tables.py).
     grammar = Path(grammar_path)
     options = options_for(grammar)
-    callbacks = {name: IGNORED for name in _ignored_terminals(grammar)}
-    return tables.load(grammar, options, callbacks) or build(grammar, options, callbacks)
+    extras = {"lexer_callbacks": {name: IGNORED for name in _ignored_terminals(grammar)},
+              "postlex": TitlesEverywhere(_title_terminals(grammar))}
+    return tables.load(grammar, options, extras) or build(grammar, options, extras)
 
 
 def options_for(grammar: Path) -> dict:
@@ -91,11 +118,11 @@ def options_for(grammar: Path) -> dict:
                 start=_start_rules(grammar))
 
 
-def build(grammar: Path, options: dict, callbacks: dict | None = None) -> Lark:
+def build(grammar: Path, options: dict, extras: dict | None = None) -> Lark:
     """Build a grammar's parser. `%import shared (...)` finds the format directory's own
-    shared.lark first, then the built-in one."""
-    options = {**options, "import_paths": [str(grammar.parent), str(data_dir("grammars"))],
-               "lexer_callbacks": callbacks or {}}
+    shared.lark first, then the built-in one. ``extras``: lark options that are not part of the
+    tables (lexer callbacks, the postlexer)."""
+    options = {**options, "import_paths": [str(grammar.parent), str(data_dir("grammars"))], **(extras or {})}
     with _without_collision_check():
         return _open(grammar, options)
 
@@ -123,6 +150,14 @@ def _open(grammar: Path, options: dict) -> Lark:
 
 _RULE = re.compile(r"^\??([a-z][a-z0-9_]*)\s*:", re.M)
 _IGNORE = re.compile(r"^%ignore[ \t]+([A-Z][A-Z0-9_]*)[ \t]*$", re.M)
+
+
+_TITLE = re.compile(r"^([A-Z][A-Z0-9_]*)\.%d[ \t]*:" % TITLE_PRIORITY, re.M)
+
+
+def _title_terminals(path: Path) -> list[str]:
+    """The terminals of a grammar's own that open sections (priority TITLE_PRIORITY)."""
+    return _TITLE.findall(path.read_text(encoding="utf-8"))
 
 
 def _ignored_terminals(path: Path) -> list[str]:

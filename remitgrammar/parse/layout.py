@@ -21,13 +21,19 @@ NEAR = 3  # columns at most this far apart that no row fills both of are one rag
 SLACK = 2  # characters a spanning heading may fall short of the columns it spans, on either side
 
 
+WIDE = 24  # characters: a wider cell (a corrupted or padded value) does not shape the columns
+
+
 def value_spans(rows: list) -> list[list[int]]:
     """[first column, end] of each column: the cells of all rows, merged where they overlap, and
-    where two runs of cells stand close and no row prints in both (values printed ragged)."""
+    where two runs of cells stand close and no row prints in both (values printed ragged). A cell
+    wider than any value (``WIDE``) is left out, so that it cannot join two columns into one; it
+    is placed afterwards (``straddles`` tells when it stands over two)."""
     merged: list[list] = []
     for index, cells in enumerate(rows):
         for cell in cells:
-            merged.append([cell.column, cell.end, {index}])
+            if cell.end - cell.column <= WIDE:
+                merged.append([cell.column, cell.end, {index}])
     merged.sort(key=lambda m: (m[0], m[1]))
     out: list[list] = []
     for start, end, used in merged:
@@ -115,3 +121,8 @@ def _split_below(phrase: Cell, lower: list) -> bool:
         if len(inside) >= 2:
             return True
     return False
+
+
+def straddles(cell: Cell, columns: list[Column]) -> bool:
+    """Whether a value stands over two columns or more: it belongs to neither (a finding)."""
+    return len(_overlapped(cell, columns)) > 1

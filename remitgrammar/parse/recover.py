@@ -26,12 +26,11 @@ from lark.lexer import LexerState
 
 from ..errors import Finding
 from ..formats.specs import FormatSpec
-from .grammar import parser_for
+from .grammar import TITLE_PRIORITY, parser_for
 from .values import is_cell
 
 MAX_SKIPPED_FINDINGS = 200  # a file of garbage: the count goes on, the listing stops
 WINDOW = 6  # lines of lookahead when weighing a skip against closing the open constructs
-TITLE_PRIORITY = 4  # terminal priority of a section title: the most a line's fit can weigh
 LOSS = 10  # what a line weighs that closing a construct would drop rather than keep
 MAX_WEIGHED = 200  # recoveries weighed per report; past that (a file of garbage) the nearest fit is taken
 
@@ -56,7 +55,8 @@ class _Table:
 
     def __init__(self, parser):
         frontend = parser.parser
-        self.lexer = frontend.lexer  # the contextual lexer: one basic lexer per parser state
+        lexer = frontend.lexer
+        self.lexer = getattr(lexer, "lexer", lexer)  # the contextual lexer (under any postlexer): one per state
         self.states = frontend.parser.parser.parse_table.states
         self.priority = {t.name: t.priority for t in parser.terminals}
         self.rules: dict = {}
@@ -311,9 +311,13 @@ class Driver:
         except UnexpectedInput:
             pass
         cut = self.describe.cut_off(self.state)
-        innermost = self._settled(0).value_stack[-1:]
-        truncated = any(_has_values(token) or self.table.priority.get(token.type, 0) >= TITLE_PRIORITY
-                        for token in _tokens_of(innermost))
+        # Cut off when the section left open has read no row of values yet (its title, its headings);
+        # not when what is open is only a heading or prose under a section that read its rows.
+        start = getattr(self.describe, "open_section_at", lambda state: None)(self.state)
+        open_part = self.state.value_stack[start:] if start is not None else self._settled(0).value_stack[-1:]
+        truncated = not any(_has_values(token) for token in _tokens_of(open_part)) if start is not None else any(
+            _has_values(token) or self.table.priority.get(token.type, 0) >= TITLE_PRIORITY
+            for token in _tokens_of(open_part))
         stack = self.state.state_stack
         for depth in range(len(stack) - 2, -1, -1):
             if self._close_above(depth, None, end):

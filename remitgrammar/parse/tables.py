@@ -44,7 +44,7 @@ def fingerprint(grammar: Path, options: dict) -> str:
     return digest.hexdigest()
 
 
-def load(grammar: Path, options: dict, callbacks: dict | None = None) -> Lark | None:
+def load(grammar: Path, options: dict, extras: dict | None = None) -> Lark | None:
     """The parser of a built-in grammar from its tables; None when it has none or they are stale."""
     path = tables_path(grammar)
     if grammar.parent != data_dir("grammars") or not path.is_file() or path.stat().st_size > MAX_BYTES:
@@ -53,7 +53,7 @@ def load(grammar: Path, options: dict, callbacks: dict | None = None) -> Lark | 
         stored = json.loads(path.read_text(encoding="utf-8"), object_hook=_decode_pairs)
         if stored.get("fingerprint") != fingerprint(grammar, options):
             return None
-        return Lark._load_from_dict(stored["data"], stored["memo"], lexer_callbacks=callbacks or {})
+        return Lark._load_from_dict(stored["data"], stored["memo"], **(extras or {}))
     except TimeoutError:  # the per-report time limit (corpus.deadline) struck here: it is not damage
         raise
     except Exception:  # noqa: BLE001  (any damage to the file: build the parser instead)

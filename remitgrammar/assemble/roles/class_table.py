@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from ...formats.specs import normalize_label
 from ...parse.columns import column_of, column_title, heading_words, lookup_column, snap
-from ...parse.layout import lay_out
-from ...parse.values import Cell, parse_number, split_row, text_cache
+from ...parse.layout import lay_out, straddles
+from ...parse.values import MAX_DIGITS, Cell, parse_number, split_row, text_cache, too_long
 from ..groups import phrase_cell
 from ..items import Block
 from ..record import Builder, Key
@@ -53,13 +53,38 @@ class ClassTables:
                 names = [TOTAL if normalize_label(n) in totals else n for n in names]
                 if block.has_total:
                     names[-1] = TOTAL
-                previous_names = names
+                previous_names = self._with_skipped(block, names)
             elif len(rows) != len(previous_names):
                 self._misaligned(block, rows, previous_names, scope)
                 continue
             else:
                 names = previous_names
+                rows = self._drop_skipped(scope, rows, names)
+                names = [n for n in names if n is not None]
             self._block(scope, params, tier, block, rows, names)
+
+    def _with_skipped(self, block: Block, names: list) -> list:
+        """The block's row names with a None where the parser skipped a row line between them (a
+        misfit, RG101), so that a block printed without class names below still lines up."""
+        if not block.rows or not self.b.skipped:
+            return names
+        out, rows = [], block.rows
+        for index, (row, name) in enumerate(zip(rows, names)):
+            out.append(name)
+            following = rows[index + 1].line if index + 1 < len(rows) else row.line
+            out.extend(None for line in range(row.line + 1, following) if line in self.b.skipped)
+        return out
+
+    def _drop_skipped(self, scope: str, rows: list, names: list) -> list:
+        """The rows of an unlabelled block without those beside a skipped labelled row (kept in extra)."""
+        kept = []
+        for (label, cells), name in zip(rows, names):
+            if name is None:
+                if cells:
+                    self.b.add_extra(scope, "row beside a skipped line", cells, cells[0].line)
+            else:
+                kept.append((label, cells))
+        return kept
 
     def _tier(self, params: dict, titles: list) -> tuple | None:
         """(tier name, its cell) from the parameters or the section's title line."""
@@ -94,11 +119,25 @@ class ClassTables:
                 continue
             for column, cell in pairs:
                 field = fields.get(id(column))
-                if field is None:
+                if column is None or straddles(cell, columns):
+                    self._straddling(scope, name, cell, columns)
+                elif field is None:
                     self.b.add_extra(scope, f"{name} / {column_title(column)}", [cell], cell.line,
                                      [column_title(column)])
                 else:
                     self.b.put(owner + field, cell, kinds[id(column)])
+
+    def _straddling(self, scope: str, name: str, cell: Cell, columns: list) -> None:
+        """A value standing over two columns (or none) belongs to neither: kept in extra, reported."""
+        over = [column_title(c) for c in columns if min(cell.end, c.end) > max(cell.column, c.start)]
+        self.b.add_extra(scope, f"{name} / {' | '.join(over) or '(no column)'}", [cell], cell.line)
+        if too_long(cell.text):
+            self.b.findings.add("RG106", "error", f"'{cell.text[:40]}...' has more than {MAX_DIGITS} digits (row "
+                                f"'{name}')", cell, source_line=self.b.source_line(cell.line))
+            return
+        self.b.warn("RG104", f"the value '{cell.text[:40]}' of row '{name}' stands over "
+                    f"{' and '.join(over) if over else 'no column'}: it is read as neither", cell,
+                    hint="kept in extra; check the report's columns")
 
     def _targets(self, scope: str, columns: list) -> tuple[dict, dict]:
         """The field each column names ({id: field path}) and its type; unknown headings reported."""

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 
 from ...parse.columns import Column, column_of, column_title, heading_words, snap
-from ...parse.layout import lay_out, value_spans
+from ...parse.layout import lay_out, straddles, value_spans
 from ...parse.lines import expand
 from ...parse.values import Cell, split_phrases, split_row, words
 from ..groups import group_key, is_group_name
@@ -69,6 +69,11 @@ class StatusMatrix:
             texts = [label.text if label else None, caption] + context
             for cell in cells:
                 column = column_of(cell, columns)
+                if column is None or straddles(cell, columns):
+                    self.b.add_extra("delinquency", label.text if label else "(no label)", [cell], cell.line)
+                    self.b.warn("RG104", f"the value '{cell.text[:40]}' stands over two columns (or none): it is "
+                                "read as neither", cell, hint="kept in extra; check the report's columns")
+                    continue
                 self._cell(cell, self._column_texts(column) + texts, label or cell, column)
 
     def _names_groups(self, row) -> bool:

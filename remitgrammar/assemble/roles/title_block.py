@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from ...parse.lines import expand
-from ...parse.values import Cell
+from ...parse.values import Cell, split_row
 from ..groups import phrase_cell
 from ..record import Builder
 
@@ -33,6 +33,11 @@ class TitleBlock:
         rows = [row for token in tokens for row in expand(token)]
         lines = [phrase_cell(row) for row in rows]
         self.b.heading_lines(tokens)
+        for row in rows:  # a title line that ends in a value: no title field takes it, it is kept
+            labels, cells = split_row(row.text, row.line, row.column)
+            if cells and labels:
+                label = Cell(" ".join(p.text for p in labels), labels[0].line, labels[0].column)
+                self.b.unmapped(rule, label, cells, "the title block (a line of values among the title lines)")
         for field, cell in zip(params.get("fields", []), lines):
             if field:
                 self.b.put(("filing", field), cell, kind="text")
