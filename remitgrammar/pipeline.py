@@ -101,11 +101,11 @@ def _parse(text: str, name: str, format_name: str | None, source: dict | None, r
     lines = LineMap(text.splitlines(), report)
     text, too_long = _long_lines(text)
     try:
-        spec = resolve_format(text, format_name, name)
+        spec, chosen = resolve_format(text, format_name, name)
     except RemitError as exc:
         raise lines.error(exc) from None
     parsed = parse_tree(text, spec)
-    errors = too_long + parsed.findings
+    errors = too_long + chosen + parsed.findings
     if parsed.tree is None:
         raise lines.error(RemitError(errors[0], name, findings=limit_findings(errors)))
     tree = parsed.tree
@@ -198,6 +198,8 @@ class LineMap:
                 where["end_line"] = self.line(where["end_line"])
         for entry in builder.extra:
             entry["line"] = self.line(entry["line"])
+        builder.labels = [(scope, label, target, self.line(line), column)
+                          for scope, label, target, line, column in builder.labels]
         for finding in builder.findings.items:
             self.finding(finding)
         for counted in builder.findings.overflow.values():  # the map keeps line order: the span stays a span

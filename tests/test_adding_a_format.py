@@ -55,14 +55,15 @@ def test_adding_a_format_with_grammar_and_yaml_only(tmp_path, monkeypatch):
     assert all(p.suffix in (".lark", ".yaml") for p in formats.rglob("*") if p.is_file())
     assert run("lint", "--formats-dir", formats).exit_code == 1  # no sample yet: RG214
 
-    # 4. Recognise it, give it its sample, and put its sections in this layout's order.
+    # 4. Recognise it, give it its sample, and let the footer follow the delinquency tables.
     spec = formats / "specs" / "formats" / "acme-absc-2003.yaml"
     edit(spec, "  - Orig Bal\n", "  - Original Bal\n")
     (formats / "samples").mkdir()
     (formats / "samples" / report.name).write_text(report.read_text())
     edit(spec, "sample: ''", f"sample: samples/{report.name}")
-    edit(formats / "grammars" / "acme_absc_2003.lark", "remittance_table delinquency_info shortfalls footer signature",
-         "remittance_table delinquency_info footer shortfalls signature")
+    edit(formats / "grammars" / "acme_absc_2003.lark",
+         "delinquency_info: DELINQUENCY_TITLE delinquency_table+ status_table+\n",
+         "delinquency_info: DELINQUENCY_TITLE delinquency_table+ status_table+ footer?\n")
     detected = run("detect", report, "--formats-dir", formats)
     assert detected.exit_code == 0 and detected.stdout.startswith("MATCH acme-absc-2003")
 

@@ -96,9 +96,9 @@ def test_a_report_cut_off_names_the_sections_it_lacks_and_keeps_the_sections_bef
     assert [c["class"] for c in record["classes"]][:2] == ["A-1", "A-2"]
 
 
-def test_a_text_that_ends_inside_a_section_title_is_cut_off():
+def test_a_text_that_ends_after_a_section_title_is_cut_off():
     text = "".join(SEED.read_text().splitlines(keepends=True)[:79]) + "AMOUNTS PER $1,000 UNIT\n"
     parsed = parse_tree(text, get_format("usbank-absc-2003"))
     assert [f.code for f in parsed.findings] == ["RG102"]
-    assert "inside section distribution_summary" in parsed.findings[0].message
-    assert "a class row" in parsed.findings[0].expected
+    assert "inside section per_unit" in parsed.findings[0].message
+    assert "a line of column headings" in parsed.findings[0].expected

@@ -35,3 +35,13 @@ def test_benchmark_script_runs_and_prints_its_figures():
     out = subprocess.run([sys.executable, str(ROOT / "bench" / "bench_parse.py"), "--seconds", "0.05",
                           "--cold-runs", "1"], capture_output=True, text=True, check=True).stdout
     assert "docs/s" in out and "ratio baseline/remitgrammar" in out and "cold `remitgrammar parse" in out
+
+
+def test_the_role_parameter_tables_are_the_roles_declarations():
+    """docs/adding-a-format.md prints every role's parameters as roles.py declares them."""
+    from make_docs import DOC, marked_roles, rewritten
+
+    from remitgrammar.formats.roles import ROLES
+    text = DOC.read_text(encoding="utf-8")
+    assert sorted(marked_roles(text)) == sorted([*ROLES, "None"]), "a role's table is missing from the document"
+    assert rewritten(text) == text, "a parameter table is stale: run python tests/make_docs.py"

@@ -49,7 +49,7 @@ def test_coverage_names_the_lines_a_role_never_read(tmp_path, runner):
     formats = tmp_path / "formats"
     assert runner.invoke(app, ["new-format", "bare", "--from", "usbank-absc-2003", "--into", str(formats)]).exit_code == 0
     spec = formats / "specs" / "formats" / "bare.yaml"
-    text = spec.read_text().replace("  shortfalls:\n    role: class_table\n    scope: shortfall\n", "")
+    text = spec.read_text().replace("  shortfalls:\n    role: class_table\n    required: true\n    scope: shortfall\n", "")
     assert text != spec.read_text()
     spec.write_text(text.replace("sample: ''", f"sample: {SEED}"))
     done = runner.invoke(app, ["coverage", str(SEED), "--format", "bare", "--formats-dir", str(formats)])

@@ -47,8 +47,8 @@ sections:
   party_lines: {role: info_box}
   certificate_table: {role: class_table, scope: certs, defines_classes: true, tier: certificates}
   group_blocks: {role: key_values}
-  reo_table: {role: status_matrix, rows: group, columns: measure, status_from: fixed, status: reo}
-  delinquency_grid: {role: status_matrix, rows: bucket, columns: measure, groups_from: header}
+  reo_table: {role: status_matrix, status: reo}
+  delinquency_grid: {role: status_matrix, groups_from: header}
 """
 
 ALIASES = """columns:

@@ -17,7 +17,7 @@ from lark.visitors import Transformer_NonRecursive
 from ..errors import ConfigError
 from ..parse.grammar import short_name
 from ..parse.values import Cell
-from ..parse.lines import expand_all
+from ..parse.lines import expand_all, join_wrapped
 from .items import Block, Heading, Rows, Subsection
 from .record import Builder
 from .roles import Roles
@@ -88,7 +88,7 @@ class RecordTransformer(Transformer_NonRecursive):
         if not isinstance(heading, Heading):  # a block closed before its heading was complete
             heading, rows = Heading([]), _tokens(children)
         has_total = bool(rows) and short_name(rows[-1].type) in ("TOTAL_ROW", "TOTALS_ROW", "VALUE_ROWS")
-        return Block(heading.tokens, expand_all(rows), labelled=True, has_total=has_total)
+        return Block(heading.tokens, join_wrapped(expand_all(rows)), labelled=True, has_total=has_total)
 
     def on_unlabelled_block(self, children):
         heading = children[0] if children and isinstance(children[0], Heading) else Heading([])

@@ -4,9 +4,13 @@ A printed number is a value cell (digits, as ``split_row`` reads a line) on a
 line of a section whose role maps data (class tables, key values, status
 matrices, information boxes), or of a part of the tree no role claims. Lines a
 role read as titles or column headings, and cells it read as part of a label
-(``Grp 1``), name things and are not counted; cover pages and ``ignored``
-sections are counted apart. A number that prints again a value the record
-already holds, and agrees with it (RG207), counts as canonical and as a repeat.
+(``Grp 1``), name things and are not counted. Numbers in sections whose role
+reads no values (a cover page, an ``ignored`` section: ``Role.reads_values``) and
+on lines the grammar ignores (page numbers, running heads) are **ignored**, shown
+apart; numbers on lines the parser skipped (RG101) are **skipped**: kept in
+``extra``, but counted apart from it, as a line that did not fit is not a read
+one. A number that prints again a value the record already holds, and agrees with
+it (RG207), counts as canonical and as a repeat.
 """
 
 from __future__ import annotations
@@ -31,7 +35,8 @@ class Coverage:
         canonical: numbers that became canonical fields.
         extra: numbers kept in ``extra``.
         lost: (line, column, text) of numbers that gave the record nothing.
-        uncounted: numbers in cover and ignored sections.
+        skipped: numbers on lines the parser skipped (kept in ``extra``, counted apart).
+        ignored: numbers in sections of roles that read no values and on ignored lines (not printed values).
         repeats: of the canonical ones, numbers printing again a value the record holds (RG207).
     """
 
@@ -39,11 +44,12 @@ class Coverage:
     repeats: int = 0
     extra: int = 0
     lost: list = field(default_factory=list)
-    uncounted: int = 0
+    skipped: int = 0
+    ignored: int = 0
 
     @property
     def printed(self) -> int:
-        return self.canonical + self.extra + len(self.lost)
+        return self.canonical + self.extra + self.skipped + len(self.lost)
 
     @property
     def canonical_pct(self) -> float:
@@ -52,8 +58,8 @@ class Coverage:
     def as_dict(self) -> dict:
         return {"printed": self.printed, "canonical": self.canonical, "repeats": self.repeats, "extra": self.extra,
                 "lost": len(self.lost), "canonical_pct": round(self.canonical_pct, 1),
-                "lost_cells": [{"line": line, "column": column, "text": text} for line, column, text in self.lost],
-                "uncounted": self.uncounted}
+                "skipped": self.skipped, "ignored": self.ignored,
+                "lost_cells": [{"line": line, "column": column, "text": text} for line, column, text in self.lost]}
 
 
 def coverage(result) -> Coverage:
@@ -77,7 +83,7 @@ def coverage(result) -> Coverage:
                     continue
                 where = (cell.line, cell.column)
                 if role in UNCOUNTED_ROLES or where in accounting.label_cells:
-                    out.uncounted += role in UNCOUNTED_ROLES
+                    out.ignored += role in UNCOUNTED_ROLES
                 elif where in placed:
                     out.canonical += 1
                 elif where in accounting.repeat_cells:
@@ -87,7 +93,14 @@ def coverage(result) -> Coverage:
                     out.extra += 1
                 else:
                     out.lost.append((line_map[cell.line - 1] if line_map else cell.line, cell.column, cell.text))
+    out.skipped = sum(_figures(entry["values"]) for entry in result.record["extra"] if entry["section"] == "skipped")
+    for token in getattr(result, "ignored", ()):
+        out.ignored += sum(_figures(split_row(row.text, row.line, row.column)[1]) for row in expand(token))
     return out
+
+
+def _figures(cells) -> int:
+    return sum(1 for cell in cells if any(ch.isdigit() for ch in str(getattr(cell, "text", cell))))
 
 
 def _tokens_with_roles(tree: Tree, spec, role):

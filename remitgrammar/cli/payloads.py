@@ -74,5 +74,8 @@ def exported(name: str, outcome) -> Exported:
     """The rows `export` writes of a report that parsed in full; of one that did not, why."""
     if isinstance(outcome, RemitError):
         return Exported(name, None, None, outcome.render(), getattr(outcome, "debug", None))
+    from ..check.coverage import coverage
+
     record = {**outcome.record, "provenance": outcome.provenance}
-    return Exported(name, rows(record, check_result(outcome)), to_json(record, indent=None))
+    counts = coverage(outcome).as_dict()
+    return Exported(name, rows(record, check_result(outcome), counts=counts), to_json(record, indent=None))

@@ -15,7 +15,7 @@ import typer
 from ..check import baseline as baselines
 from ..check.report import SEVERITIES, Report, selected
 from ..emit.json_record import to_json
-from ..errors import ConfigError, RemitError
+from ..errors import visible, ConfigError, RemitError
 from ..pipeline import check_corpus
 from .payloads import checked, context_month, exported, parsed
 from .app import FILES_FROM, FORMATS_DIR, JOBS, PATHS, Limits, app, configured, fail_config, outcomes, results
@@ -302,7 +302,26 @@ def _explain(report, explain) -> bool:
     for candidate in ranked:
         verdict = "MATCH" if candidate.matches else "no"
         typer.echo(f"{verdict:5} {candidate.spec.name}: {candidate.why()}")
-    return bool(ranked and ranked[0].matches)
+    matching = [c for c in ranked if c.matches]
+    if len(matching) > 1:
+        typer.echo(f"note: {len(matching)} formats match; {matching[0].spec.name} is taken (the most evidence)")
+    if matching:
+        _first_line_fit(report, matching[0].spec)
+    return bool(matching)
+
+
+def _first_line_fit(report, spec) -> None:
+    """Say when the format taken does not read the report from its first line."""
+    from ..parse.tree import parse_tree
+
+    text = report.text if report.text.endswith("\n") else report.text + "\n"
+    first = next((n for n, line in enumerate(text.splitlines(), 1) if line.strip()), 1)
+    misfits = [f for f in parse_tree(text, spec).findings if f.code == "RG101"]
+    if misfits and misfits[0].line == first:
+        line = report.line_map[first - 1] if report.line_map else first
+        typer.echo(f"note: {spec.name} does not read the report from its first line (line {line} fits none of "
+                   f"its kinds of line: {visible(misfits[0].source_line or '')[:80]!r}); "
+                   f"{len(misfits)} line(s) do not fit it in all")
 
 
 @app.command()
@@ -350,7 +369,8 @@ def coverage(paths: Optional[List[Path]] = PATHS,
             continue
         typer.echo(f"{name}: {found.printed} printed numbers: {found.canonical} canonical "
                    f"({found.canonical_pct:.1f}%, {found.repeats} of them repeats), {found.extra} in extra, "
-                   f"{len(found.lost)} lost; {found.uncounted} more in cover and ignored sections")
+                   f"{len(found.lost)} lost, {found.skipped} on lines that did not fit (RG101); "
+                   f"{found.ignored} more ignored (cover, ignored sections and lines)")
         for line, column, text in found.lost:
             typer.echo(f"  lost: line {line} column {column}: {text}")
     if bad or failures:

@@ -1,7 +1,18 @@
-"""Which format a report is in, from the detection rules each format's spec declares, and why."""
+"""Which format a report is in, from the detection rules each format's spec declares, and why.
+
+A spec's ``detect`` lists texts a report of the format prints: ``require`` (every one; each entry
+a text or a list of alternatives, any one of which will do), ``forbid`` (none of them). Texts
+match in any case and with any run of spaces, since families print their titles in capitals one
+month and in title case the next. One scoring function ranks the formats for ``parse``, ``check``
+and ``detect`` alike: a format matches when every required text is there and no forbidden one;
+among the matching ones the one with the most evidence (required texts found, each weighing its
+length) wins. Two formats matching is reported (RG112) whichever is taken; only two formats that
+declare the very same texts tie, and the warning says the name then decided.
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ..errors import Finding, RemitError
@@ -15,10 +26,10 @@ class Candidate:
 
     Attributes:
         spec: the format.
-        found: required texts present.
+        found: required texts present (for a list of alternatives, the one found).
         missing: required texts absent.
         forbidden: forbidden texts present, each with the line it is on.
-        near: missing texts whose words all appear in the text (a renamed heading?).
+        near: missing texts whose words all appear in the text, if only inside longer words (renamed?).
     """
 
     spec: FormatSpec
@@ -30,7 +41,7 @@ class Candidate:
     @property
     def matches(self) -> bool:
         """All required texts present and no forbidden one."""
-        return not self.missing and not self.forbidden
+        return not self.missing and not self.forbidden and bool(self.found)
 
     @property
     def score(self) -> float:
@@ -40,6 +51,14 @@ class Candidate:
         found = len(self.found) + 0.5 * len(self.near)
         return (found / total if total else 0.0) - 0.5 * len(self.forbidden)
 
+    @property
+    def evidence(self) -> int:
+        """Among matching formats: how much of the text their required texts account for."""
+        return sum(len(text) for text in self.found)
+
+    def rank(self) -> tuple:
+        return (not self.matches, -self.score, -self.evidence)
+
     def why(self) -> str:
         """The reasons in words."""
         parts = []
@@ -47,47 +66,82 @@ class Candidate:
             parts.append("has " + ", ".join(repr(s) for s in self.found))
         if self.missing:
             parts.append("lacks " + ", ".join(
-                repr(s) + (" (its words are there: renamed?)" if s in self.near else "") for s in self.missing))
+                _shown(s) + (" (its words are there: renamed?)" if s in self.near else "") for s in self.missing))
         if self.forbidden:
             parts.append("has forbidden " + ", ".join(f"{s!r} (line {line})" for s, line in self.forbidden))
         return "; ".join(parts) or "declares no detection rules"
 
 
-def _line_of(text: str, needle: str) -> int:
-    return text.count("\n", 0, text.index(needle)) + 1
+def _shown(entry) -> str:
+    return " or ".join(repr(s) for s in entry) if isinstance(entry, (list, tuple)) else repr(entry)
+
+
+class _Text:
+    """A report's text as detection compares it: case folded, runs of spaces as one."""
+
+    def __init__(self, text: str):
+        self.original = text
+        self.folded = re.sub(r"[ \t]+", " ", text.casefold())
+
+    def find(self, needle: str) -> int:
+        return self.folded.find(re.sub(r"[ \t]+", " ", needle.casefold()))
+
+    def line_of(self, needle: str) -> int:
+        at = self.find(needle)
+        return self.folded.count("\n", 0, at) + 1 if at >= 0 else 0
+
+
+def candidate(spec: FormatSpec, text: _Text) -> Candidate:
+    found, missing, near = [], [], []
+    for entry in spec.require:
+        options = list(entry) if isinstance(entry, (list, tuple)) else [entry]
+        hit = next((option for option in options if text.find(option) >= 0), None)
+        if hit is not None:
+            found.append(hit)
+            continue
+        missing.append(entry)
+        # Substrings, not whole words: a renamed heading often spells a word out ("Orig" → "Original").
+        if any(all(word in text.folded for word in option.casefold().split()) for option in options):
+            near.append(entry)
+    forbidden = [(s, text.line_of(s)) for s in spec.forbid if text.find(s) >= 0]
+    return Candidate(spec, found, missing, forbidden, near)
 
 
 def explain(text: str) -> list[Candidate]:
-    """Every format's candidacy, best first."""
-    candidates = []
-    for spec in all_formats():
-        found = [s for s in spec.require if s in text]
-        missing = [s for s in spec.require if s not in text]
-        forbidden = [(s, _line_of(text, s)) for s in spec.forbid if s in text]
-        near = [s for s in missing if all(word in text for word in s.split())]
-        candidates.append(Candidate(spec, found, missing, forbidden, near))
-    return sorted(candidates, key=lambda c: (not c.matches, -c.score, c.spec.name))
+    """Every format's candidacy, best first (by ``Candidate.rank``; the name only orders the
+    output of formats that do not match)."""
+    folded = _Text(text)
+    return sorted((candidate(spec, folded) for spec in all_formats()), key=lambda c: (c.rank(), c.spec.name))
 
 
 def detect(text: str) -> FormatSpec | None:
-    """The format whose detection rules the text satisfies, or None."""
+    """The format whose detection rules the text satisfies best, or None."""
     best = explain(text)
     return best[0].spec if best and best[0].matches else None
 
 
-def resolve_format(text: str, name: str | None, path: str) -> FormatSpec:
-    """The forced format, or the detected one.
+def resolve_format(text: str, name: str | None, path: str) -> tuple[FormatSpec, list]:
+    """The forced format, or the detected one, and the findings of the choice.
+
+    Returns:
+        (format, findings): RG112 (warning) when another format matches the text too.
 
     Raises:
         RemitError: RG110 when no format matches, naming the closest one and what it missed.
     """
     if name:
-        return get_format(name)
-    # The common case first: a format that matches (explain() ranks matches by name).
-    for spec in sorted(all_formats(), key=lambda s: s.name):
-        if all(s in text for s in spec.require) and not any(s in text for s in spec.forbid):
-            return spec
+        return get_format(name), []
     ranked = explain(text)
+    if ranked and ranked[0].matches:
+        best, others = ranked[0], [c for c in ranked[1:] if c.matches]
+        if not others:
+            return best.spec, []
+        names = ", ".join(c.spec.name for c in others)
+        tie = " (as much evidence: the first by name)" if others[0].rank() == best.rank() else ""
+        return best.spec, [Finding("RG112", "warning", f"the report matches the formats {best.spec.name} and "
+                                   f"{names}; {best.spec.name} was chosen{tie}: it {best.why()}", line=1, column=1,
+                                   hint=f"force one with --format NAME; `remitgrammar detect {path}` explains "
+                                        "both; a format's detect.forbid tells it apart")]
     message = "not a report in any known format"
     hint = "force a format with --format NAME, or add one (docs/adding-a-format.md)"
     if ranked:

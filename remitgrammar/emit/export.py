@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .tables import NUMERIC, TABLES
 
-INTEGER = {"line", "col"}
+INTEGER = {"line", "col", "printed", "canonical", "extra", "skipped", "lost", "ignored"}
 
 
 def sink_for(target: Path):

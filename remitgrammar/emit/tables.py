@@ -18,7 +18,7 @@ from ..records import Key, value_at
 
 TABLES = {
     "reports": ("report_id", "source", "sha256", "accession", "registrant", "series", "distribution_date",
-                "format"),
+                "format", "printed", "canonical", "extra", "skipped", "lost", "ignored"),
     "classes": ("report_id", "class", "tier", "field", "number", "exact"),
     "class_totals": ("report_id", "tier", "field", "number", "exact"),
     "collateral": ("report_id", "grp", "field", "number", "exact"),
@@ -27,6 +27,7 @@ TABLES = {
     "findings": ("report_id", "code", "severity", "message", "path", "line", "col", "expected", "actual"),
     "facts": ("report_id", "path", "number", "exact", "printed", "line", "col"),
 }
+COUNTS = ("printed", "canonical", "extra", "skipped", "lost", "ignored")
 NUMERIC = {"number"}  # the columns that hold numbers (REAL in SQLite)
 _FIELD = re.compile(r"[a-z_][a-z0-9_]*")
 
@@ -42,8 +43,9 @@ def report_id(record: dict) -> str:
     return source["sha256"] + (f":{part}" if part not in (None, "") else "")
 
 
-def rows(record: dict, findings: list = (), numbers: str = "float") -> dict:
-    """{table: [row dict]} of one record (with its ``provenance`` for ``facts``) and its findings."""
+def rows(record: dict, findings: list = (), numbers: str = "float", counts: dict | None = None) -> dict:
+    """{table: [row dict]} of one record (with its ``provenance`` for ``facts``) and its findings;
+    ``counts``: the report's coverage (check/coverage.py), where the record's printed numbers went."""
     rid = report_id(record)
     value = _number_maker(numbers)
     source, filing = record.get("source") or {}, record.get("filing") or {}
@@ -51,7 +53,8 @@ def rows(record: dict, findings: list = (), numbers: str = "float") -> dict:
     out["reports"].append({"report_id": rid, "source": source.get("path"), "sha256": source.get("sha256"),
                            "accession": (source.get("edgar") or {}).get("accession"),
                            "registrant": filing.get("registrant"), "series": filing.get("series"),
-                           "distribution_date": record.get("distribution_date"), "format": source.get("format")})
+                           "distribution_date": record.get("distribution_date"), "format": source.get("format"),
+                           **{key: (counts or {}).get(key) for key in COUNTS}})
     for entry in record.get("classes") or []:
         for field, v in _leaves(entry, skip=("class", "tier")):
             out["classes"].append({"report_id": rid, "class": entry.get("class"), "tier": entry.get("tier"),

@@ -15,6 +15,7 @@ from lark import Lark, logger as lark_logger
 from lark.exceptions import LarkError
 
 from ..errors import ConfigError, Finding
+from .lint_grammar import lint_collisions, lint_grammar
 from .lint_model import DeclaredFields, lint_model
 from .search import all_formats, search_path
 from .resources import data_dir
@@ -40,11 +41,34 @@ def _finding(code: str, message: str, line: int | None = None, hint: str | None 
 
 def _compose(path: Path, problems: list):
     try:
-        return yaml.compose(path.read_text(encoding="utf-8"))
+        root = yaml.compose(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         mark = getattr(exc, "problem_mark", None)
         problems.append((str(path), _finding("RG210", f"not valid YAML: {exc}", mark.line + 1 if mark else None)))
         return None
+    problems += [(str(path), finding) for finding in _duplicate_keys(root)]
+    return root
+
+
+def _duplicate_keys(root) -> list:
+    """RG210 for a key given twice in one mapping: YAML keeps the last, silently."""
+    found, stack = [], [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.MappingNode):
+            seen = {}
+            for key, value in node.value:
+                name = getattr(key, "value", None)
+                if isinstance(name, str) and name in seen:
+                    found.append(_finding("RG210", f"key '{name}' is given twice (also at line {seen[name]}): "
+                                          "YAML keeps the last and drops the first", key.start_mark.line + 1,
+                                          "merge the two entries into one"))
+                elif isinstance(name, str):
+                    seen[name] = key.start_mark.line + 1
+                stack.append(value)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    return sorted(found, key=lambda f: f.line or 0)
 
 
 def lint_spec(path: Path) -> list:
@@ -145,65 +169,6 @@ def _target_exists(scope: str, target: str, fields: dict | None = None) -> bool:
     return any(field_info(DeclaredFields(fields or {}), s, target) for s in sections)
 
 
-class _Conflicts(logging.Handler):
-    def __init__(self):
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record):
-        self.messages.append(record.getMessage())
-
-
-def lint_grammar(path: Path) -> list:
-    """Grammar problems: it does not compile, or LALR finds a conflict (with the grammar's path and line)."""
-    catcher = _Conflicts()
-    saved = lark_logger.handlers[:], lark_logger.level
-    lark_logger.handlers[:] = [catcher]  # collect lark's warnings instead of printing them
-    lark_logger.setLevel(logging.WARNING)
-    try:
-        Lark.open(str(path), parser="lalr", lexer="contextual", debug=True,
-                  import_paths=[str(path.parent), str(data_dir("grammars"))])
-    except LarkError as exc:
-        text = str(exc).strip()
-        # a collision names both terminals and an example on later lines: show it whole
-        return [(str(path), _finding("RG213", "grammar does not compile: " + "\n    ".join(text.splitlines()),
-                                     _line_in(path, text)))]
-    finally:
-        lark_logger.handlers[:], level = saved
-        lark_logger.setLevel(level)
-    problems = []
-    messages = catcher.messages
-    for index, message in enumerate(messages):
-        if "conflict" in message.lower():
-            rule = messages[index + 1].strip() if index + 1 < len(messages) else ""
-            where = _rule_file(path, rule)
-            problems.append((str(where), _finding(
-                "RG213", f"LALR {message} {rule} (in the grammar {path.name})", _line_in(where, rule),
-                "a rule of this grammar lets the named rule end where it could also go on")))
-    return problems
-
-
-def _rule_file(path: Path, rule: str) -> Path:
-    """The grammar file that defines the rule a conflict names: the format's own, or shared.lark."""
-    for candidate in (path, path.parent / "shared.lark", data_dir("grammars") / "shared.lark"):
-        if candidate.is_file() and _line_in(candidate, rule):
-            return candidate
-    return path
-
-
-def _line_in(path: Path, message: str) -> int | None:
-    match = re.search(r"line (\d+)", message)
-    if match:
-        return int(match.group(1))
-    names = re.findall(r"<([a-z_][a-z0-9_]*) :", message) + re.findall(r"\b([A-Z][A-Z0-9_]+)\b", message)
-    lines = path.read_text(encoding="utf-8").splitlines()
-    for name in names:
-        for number, line in enumerate(lines, 1):
-            if re.match(rf"\??{re.escape(name)}(\.\d+)?\s*:", line):
-                return number
-    return None
-
-
 def sample_path(spec) -> Path | None:
     """Where the format's sample report is on this machine (None: not here, e.g. an installed wheel,
     which carries the built-in formats but not the test corpus their samples live in)."""
@@ -256,6 +221,21 @@ def _key_line(spec, key: str) -> int | None:
     return None
 
 
+def _probe_lines() -> list:
+    """Lines of every format's sample on this machine: what the terminal collision check tries."""
+    lines = set()
+    try:
+        specs = all_formats()
+    except ConfigError:
+        return []
+    for spec in specs:
+        path = sample_path(spec)
+        if path is not None:
+            lines.update(line for line in path.read_text(encoding="utf-8", errors="replace").splitlines()[:5000]
+                         if line.strip())
+    return sorted(lines)
+
+
 def lint_all() -> list:
     """Every format on the search path: (file, finding) pairs, empty when all is well."""
     problems: list = []
@@ -269,6 +249,7 @@ def lint_all() -> list:
         for grammar in sorted((root / "grammars").glob("*.lark")):
             if grammar.name != "shared.lark":
                 problems += lint_grammar(grammar)
+                problems += lint_collisions(grammar, _probe_lines())
     try:
         specs = all_formats()
     except ConfigError as exc:

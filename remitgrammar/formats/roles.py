@@ -56,14 +56,15 @@ ROLES: dict[str, Role] = {
     "key_values": Role("label/value lines into `collateral` (per loan group) and `pool`", {
         "sum_line": Param(str, None, "the field an unlabelled line of values fills when no `rows.sums` alias names "
                                      "it by the title over the rows it sums"),
-        "single_column_group": Param(str, "total", "the group a one-value collateral row belongs to"),
+        "single_column_group": Param(str, None, "the group a one-value collateral row belongs to (the spec's "
+                                                "`single_column_group` when not given, `total` by default)"),
     }),
     "status_matrix": Role("delinquency, foreclosure, REO and bankruptcy tables into `delinquency`; every text "
                           "around a value (column and spanning headings, row label, row or block caption, "
                           "title) is read for the group, status, bucket and measure it names", {
         "groups_from": Param(("header",), None, "`header`: a heading line's phrases that name nothing else are "
                              "groups (servicers' names), each over the columns under it"),
-        "group": Param(str, None, "the group of a table that names none"),
+        "group": Param(str, "total", "the group of a value no text around it names"),
         "status": Param(str, None, "the status of a table that names none"),
         "title_skip": Param(int, 0, "phrases of a heading line of groups to skip (the title's own words)"),
         "base_status": Param(str, "delinquent", "the status whose buckets sit directly under the group"),
@@ -89,6 +90,11 @@ ROLES: dict[str, Role] = {
 def params_of(role: str) -> dict:
     """Every parameter a role takes: its own and the common ones."""
     return {**ROLES[role].params, **COMMON}
+
+
+def defaults_of(role: str) -> dict:
+    """The declared default of every parameter of a role."""
+    return {name: param.default for name, param in params_of(role).items()}
 
 
 def counted_roles() -> frozenset:
@@ -131,11 +137,27 @@ def _param_problem(role: str, name: str, value) -> str | None:
     return None
 
 
-def roles_markdown(role: str) -> str:
-    """The parameter table of one role, as docs/adding-a-format.md prints it."""
-    rows = ["| parameter | type | default | meaning |", "|---|---|---|---|"]
-    for name, param in params_of(role).items():
-        kind = " \\| ".join(f"`{v}`" for v in param.kind) if isinstance(param.kind, tuple) else param.kind.__name__
-        default = "" if param.default in (None, [], {}) else f"`{param.default}`"
+def roles_markdown(role: str | None = None) -> str:
+    """The parameter table of one role (None: the parameters every role takes), as
+    docs/adding-a-format.md prints it between ``<!-- parameters: ROLE -->`` marks."""
+    params = COMMON if role is None else ROLES[role].params
+    if not params:
+        return "(no parameters of its own)"
+    rows = ["| parameter | values | default | meaning |", "|---|---|---|---|"]
+    for name, param in params.items():
+        kind = " \\| ".join(f"`{v}`" for v in param.kind) if isinstance(param.kind, tuple) else _KINDS[param.kind]
+        default = "" if param.default in (None, [], {}) else f"`{_yaml(param.default)}`"
         rows.append(f"| `{name}` | {kind} | {default} | {param.meaning} |")
     return "\n".join(rows)
+
+
+_KINDS = {str: "text", bool: "`true` \\| `false`", int: "whole number", list: "list", dict: "mapping"}
+
+
+def _yaml(value) -> str:
+    """A default as the spec would write it."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "[" + ", ".join(map(str, value)) + "]"
+    return str(value)

@@ -61,9 +61,10 @@ class AliasTable:
         for pattern, target in self.templates:
             match = pattern.fullmatch(key)
             if match:
-                printed = " ".join(label.split())
-                at = printed.casefold().find(match.group(1))
-                return target, (printed[at:at + len(match.group(1))] if at >= 0 else match.group(1).upper())
+                # The class as printed: the captured words where they stand alone in the label
+                # ("Distribution to Class R": R, not the r of "Distribution").
+                alone = re.search(r"(?<![^\s(])" + re.escape(match.group(1)) + r"(?![^\s),:])", label, re.I)
+                return target, (alone.group(0) if alone else match.group(1).upper())
         return None, None
 
 

@@ -10,7 +10,9 @@ from pathlib import Path
 from lark import Lark
 from lark.lark import PostLex
 from lark import lexer as lark_lexer
-from lark.exceptions import GrammarError
+from lark.exceptions import GrammarError, LarkError
+
+from ..errors import ConfigError
 
 from ..formats.resources import data_dir
 from ..formats.specs import FormatSpec
@@ -107,9 +109,20 @@ def _parser(grammar_path: str, stamp: tuple) -> Lark:
     # in the package as JSON instead (tables.py).
     grammar = Path(grammar_path)
     options = options_for(grammar)
-    extras = {"lexer_callbacks": {name: IGNORED for name in _ignored_terminals(grammar)},
-              "postlex": TitlesEverywhere(_title_terminals(grammar))}
-    return tables.load(grammar, options, extras) or build(grammar, options, extras)
+    extras = parser_extras(grammar)
+    try:
+        return tables.load(grammar, options, extras) or build(grammar, options, extras)
+    except LarkError as exc:  # the format's grammar, not the report: as `lint` reports it
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ConfigError(f"{grammar}: RG213 the grammar does not compile: {first[:300]} "
+                          "(remitgrammar lint shows where)") from None
+
+
+def parser_extras(grammar: Path) -> dict:
+    """The lark options of a grammar's parser that its tables do not hold: the callback that collects
+    ignored lines, and the postlexer that tries section titles on every line."""
+    return {"lexer_callbacks": {name: IGNORED for name in _ignored_terminals(grammar)},
+            "postlex": TitlesEverywhere(_title_terminals(grammar))}
 
 
 def options_for(grammar: Path) -> dict:

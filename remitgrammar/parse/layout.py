@@ -11,6 +11,9 @@ divided among them.
 
 from __future__ import annotations
 
+from itertools import combinations
+from math import comb
+
 from .columns import Column
 from .values import Cell, phrases
 
@@ -24,6 +27,9 @@ SLACK = 2  # characters a spanning heading may fall short of the columns it span
 WIDE = 24  # characters: a wider cell (a corrupted or padded value) does not shape the columns
 
 
+MAX_DIVISIONS = 500  # ways to divide a phrase's words among the columns under it tried at most
+
+
 def value_spans(rows: list) -> list[list[int]]:
     """[first column, end] of each column: the cells of all rows, merged where they overlap, and
     where two runs of cells stand close and no row prints in both (values printed ragged). A cell
@@ -35,13 +41,22 @@ def value_spans(rows: list) -> list[list[int]]:
             if cell.end - cell.column <= WIDE:
                 merged.append([cell.column, cell.end, {index}])
     merged.sort(key=lambda m: (m[0], m[1]))
-    out: list[list] = []
+    overlapping: list[list] = []
     for start, end, used in merged:
-        last = out[-1] if out else None
-        if last and (start < last[1] or (start - last[1] <= NEAR and not (used & last[2]))):
+        last = overlapping[-1] if overlapping else None
+        if last and start < last[1]:
             last[1], last[2] = max(last[1], end), last[2] | used
         else:
-            out.append([start, end, set(used)])
+            overlapping.append([start, end, set(used)])
+    # Only whole columns are compared for raggedness: a row that prints in one column and not
+    # the next (a Total row without a class type) must not join them.
+    out: list[list] = []
+    for start, end, used in overlapping:
+        last = out[-1] if out else None
+        if last and start - last[1] <= NEAR and not (used & last[2]):
+            last[1], last[2] = max(last[1], end), last[2] | used
+        else:
+            out.append([start, end, used])
     return [[start, end] for start, end, _ in out]
 
 
@@ -64,7 +79,12 @@ def lay_out(heading_lines: list[list[Cell]], rows: list, label_end: int = 0) -> 
         column.span_parts = []
     for index, words in enumerate(heading_lines):
         lower = heading_lines[index + 1:]
-        for phrase in phrases(words):
+        pairs = _repeated_spans(phrases(words), phrases(lower[0]) if lower else [], label_end)
+        for phrase, under in pairs:
+            for column in {id(c): c for p in under for c in _overlapped(p, columns) or [_nearest(p, columns, 0)]
+                           if c is not None}.values():
+                column.span_parts.append(phrase)
+        for phrase in phrases(words) if not pairs else ():
             _place(phrase, _words_of(phrase, words), columns, lower, label_end)
     for column in columns:
         column.name = " ".join(p.text for p in column.parts)
@@ -99,6 +119,27 @@ def _place(phrase: Cell, words: list[Cell], columns: list[Column], lower: list, 
             owner.parts.append(word)
 
 
+def _repeated_spans(upper: list[Cell], lower: list[Cell], label_end: int) -> list[tuple[Cell, list[Cell]]]:
+    """Headings each spanning the same group of headings under them ("30-59 Days   60-89 Days"
+    over "Count  Balance  Count  Balance"), however short or off-centre: the lower line's phrases
+    divided among the upper ones midway between them; a division only when every group is the
+    same two or more texts (the last may go on with columns of its own: "Count  Balance  % Bal"
+    under TOTAL). Empty when the lines are not so."""
+    upper = [p for p in upper if p.column >= label_end]
+    lower = [p for p in lower if p.column >= label_end]
+    if len(upper) < 2 or len(lower) < 2 * len(upper):
+        return []
+    cuts = [(a.end + b.column) / 2 for a, b in zip(upper, upper[1:])]
+    groups: list[list[Cell]] = [[] for _ in upper]
+    for phrase in lower:
+        groups[sum(1 for cut in cuts if (phrase.column + phrase.end) / 2 > cut)].append(phrase)
+    first = [p.text.casefold() for p in groups[0]]
+    groups[-1] = groups[-1][:len(first)]
+    if len(first) < 2 or any([p.text.casefold() for p in group] != first for group in groups):
+        return []
+    return list(zip(upper, groups))
+
+
 def _overlapped(piece: Cell, columns: list[Column], end: int | None = None) -> list[Column]:
     stop = piece.end if end is None else end
     return [c for c in columns if min(stop, c.end) > max(piece.column, c.start)]
@@ -126,3 +167,35 @@ def _split_below(phrase: Cell, lower: list) -> bool:
 def straddles(cell: Cell, columns: list[Column]) -> bool:
     """Whether a value stands over two columns or more: it belongs to neither (a finding)."""
     return len(_overlapped(cell, columns)) > 1
+
+
+def redivide(columns: list[Column], known) -> None:
+    """Read a heading phrase taken for a span over several columns as headings one space apart
+    ("Pass-Through Beginning Certificate" over "Rate" and "Balance") when dividing its words among
+    those columns, left to right, names more of them: ``known(title)`` says whether a title
+    names a field. The division that names the most wins; the span stays when none names more."""
+    shared: dict = {}
+    for column in columns:
+        for phrase in column.span_parts:
+            shared.setdefault(phrase, []).append(column)
+    for phrase, under in shared.items():
+        words = phrase.text.split()
+        if len(under) < 2 or len(words) < len(under) or comb(len(words) - 1, len(under) - 1) > MAX_DIVISIONS:
+            continue
+        best, best_score = None, sum(bool(known(_title(c, phrase, phrase.text))) for c in under)
+        for cuts in combinations(range(1, len(words)), len(under) - 1):
+            groups = [" ".join(words[a:b]) for a, b in zip((0, *cuts), (*cuts, len(words)))]
+            score = sum(bool(known(_title(c, phrase, g))) for c, g in zip(under, groups))
+            if score > best_score:
+                best, best_score = groups, score
+        for column, group in zip(under, best or ()):
+            column.span_parts.remove(phrase)
+            column.parts.insert(0, Cell(group, phrase.line, phrase.column))
+            column.name = " ".join(p.text for p in column.parts)
+            column.span = " ".join(p.text for p in column.span_parts)
+
+
+def _title(column: Column, phrase: Cell, text: str) -> str:
+    """A column's title with one of its span phrases read as ``text`` over its own name."""
+    spans = [p.text for p in column.span_parts if p is not phrase]
+    return " ".join(spans + [text] + ([column.name] if column.name else []))

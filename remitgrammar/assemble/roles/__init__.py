@@ -7,6 +7,7 @@ summary names, the group columns) carries to the next.
 
 from __future__ import annotations
 
+from ...formats.roles import defaults_of
 from ..record import Builder
 from .class_table import ClassTables
 from .cover import Cover
@@ -33,8 +34,9 @@ class Roles:
                        "cover": Cover(builder), "title_block": TitleBlock(builder), "ignored": _Ignored()}
 
     def run(self, role: str, rule: str, params: dict, items: list) -> None:
-        """Map one section's items by its role."""
+        """Map one section's items by its role, with every parameter the spec leaves out at its
+        declared default (formats/roles.py)."""
         self.b.sections.append((rule, role))
         self.b.heading = None
-        self._roles[role].run(rule, params, items)
+        self._roles[role].run(rule, {**defaults_of(role), **params}, items)
         self.b.heading = None

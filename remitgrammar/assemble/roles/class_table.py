@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from ...formats.specs import normalize_label
 from ...parse.columns import column_of, column_title, heading_words, lookup_column, snap
-from ...parse.layout import lay_out, straddles
+from ...parse.layout import lay_out, redivide, straddles
 from ...parse.values import MAX_DIGITS, Cell, parse_number, split_row, text_cache, too_long
 from ..groups import phrase_cell
 from ..items import Block
@@ -36,15 +36,16 @@ class ClassTables:
     def __init__(self, builder: Builder):
         self.b = builder
         self.by_key: dict[str, str] = {}
+        self.wrapped: dict[tuple, tuple] = {}  # where a wrapped class name starts -> (its first part, last line)
 
     def run(self, rule: str, params: dict, items: list) -> None:
         """Map every block of one class-table section."""
-        scope = params.get("scope", "summary")
+        scope = params["scope"]
         titles = [i for i in items if not isinstance(i, Block)]
         tier = self._tier(params, titles)
         self.b.heading_lines(titles)
         self.b.heading = phrase_cell(titles[0]).text if titles else None
-        totals = {normalize_label(t) for t in params.get("total_labels", ["Total"])}
+        totals = {normalize_label(t) for t in params["total_labels"]}
         previous_names: list[str | None] = []
         for block in (i for i in items if isinstance(i, Block)):
             rows = [self._split(tok, block.labelled) for tok in block.rows]
@@ -88,7 +89,7 @@ class ClassTables:
 
     def _tier(self, params: dict, titles: list) -> tuple | None:
         """(tier name, its cell) from the parameters or the section's title line."""
-        if "tier" in params:
+        if params["tier"] is not None:
             cell = phrase_cell(titles[0]) if titles else Cell(params["tier"], 0, 0)
             return params["tier"], cell
         if params.get("tier_from") == "title" and titles:
@@ -100,6 +101,10 @@ class ClassTables:
     def _split(self, token, labelled: bool) -> tuple[Cell | None, list[Cell]]:
         labels, cells = split_row(str(token), token.line, token.column)
         label = labels[0] if labels and (labelled or "TOTAL" in token.type) else None
+        wrapped = getattr(token, "wrapped", None)
+        if label is not None and wrapped is not None:  # "LT-" over "ACCRUAL": one name, LT-ACCRUAL
+            self.wrapped[(label.line, label.column)] = (label, wrapped.line)
+            label = Cell(label.text + wrapped.text, label.line, label.column)
         # The class name is the row's first phrase: words after it are cells of text
         # columns (a CUSIP followed by a class type: "A-1  96147WAA9  SEN  5.25000%").
         return label, (labels[1:] if label is not None else labels) + cells
@@ -109,6 +114,8 @@ class ClassTables:
         label_end = max((label.end for label, _ in rows if label is not None), default=0)
         columns = lay_out(heading_words(block.heading), [cells for _, cells in rows], label_end)
         snap(columns, self.b.column_starts.get(block.rows[0].line) if block.rows else None)
+        table = self.b.spec.table(f"columns.{scope}")
+        redivide(columns, lambda title: table.lookup(title)[0] is not None)
         fields, kinds = self._targets(scope, columns)
         placed = [[(column_of(cell, columns), cell) for cell in cells] for _, cells in rows]
         if params.get("realign_labels") and block.labelled:
@@ -206,7 +213,7 @@ class ClassTables:
             self.by_key[key] = name
             self.b.class_order.append(name)
             if label is not None:
-                self.b.put(("classes", Key(name), "class"), label, value=name)
+                self._put_name(name, label)
             if tier:
                 self.b.put(("classes", Key(name), "tier"), tier[1], value=tier[0])
         if key in self.by_key:
@@ -216,6 +223,11 @@ class ClassTables:
         self.b.warn("RG203", f"row '{name}' names no class of the distribution summary", where,
                     hint="a shifted label or a class the summary leaves out; see `remitgrammar check`")
         return None
+
+    def _put_name(self, name: str, label: Cell) -> None:
+        """The class name, with where it is printed: its first part and the line it ends on."""
+        printed, end_line = self.wrapped.get((label.line, label.column), (label, None))
+        self.b.put(("classes", Key(name), "class"), printed, value=name, end_line=end_line)
 
     def _unassigned(self, scope: str, name: str, cells: list[Cell]) -> None:
         self.b.add_extra(scope, name, cells, cells[0].line)

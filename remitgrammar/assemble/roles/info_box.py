@@ -19,7 +19,7 @@ from ...parse.lines import expand
 from ...parse.values import Cell, split_phrases
 from ..record import Builder
 
-_CONTINUES = ("and", "of", "&", "the", "for", "as", "-")
+_CONTINUES = ("and", "of", "&", "the", "for", "as", "-", "to", "through", "thru")  # a value that ends so goes on
 
 
 class InfoBox:
@@ -65,7 +65,7 @@ class InfoBox:
 
     def _joined(self, value: Cell | None, more: list, target) -> tuple:
         """The value with the lines under it that continue it, and the lines that do not."""
-        mode = self.params.get("continuation", "auto")
+        mode = self.params["continuation"]
         rest = []
         for line in more:
             if value is None:
@@ -106,17 +106,21 @@ def pairs(rows) -> list[tuple[Cell, Cell | None, list]]:
                     entry[1].append(Cell(rest.strip(), phrase.line, rest_at + offset))
                 keys.append(entry)
                 line_keys.append(entry)
-            elif line_keys:
-                line_keys[-1][1].append(phrase)
             elif keys:
                 owner = _column_owner(keys, phrase)
-                (owner[2] if owner[1] else owner[1]).append(phrase)
+                if line_keys and (not line_keys[-1][1] or owner[0].column <= line_keys[-1][0].column):
+                    line_keys[-1][1].append(phrase)  # the value, or more of it, after its key
+                else:  # under a key of a line above, right of this line's last value: an address
+                    (owner[2] if owner[1] else owner[1]).append(phrase)
     return [(key, _join(values), more) for key, values, more in keys]
+
+
+SLACK = 3  # a line under a key may start this far left of the key (aligned with nothing exactly)
 
 
 def _column_owner(keys: list, phrase: Cell) -> list:
     """The key whose column a keyless phrase stands in: the last key at or left of it."""
-    left = [k for k in keys if k[0].column <= phrase.column]
+    left = [k for k in keys if k[0].column <= phrase.column + SLACK]
     if not left:
         return keys[-1]
     column = max(k[0].column for k in left)

@@ -22,12 +22,23 @@ from ..groups import group_key, is_group_name, phrase_cell
 from ..items import Rows, Subsection
 from ..record import Builder, Key
 
-COLLATERAL, POOL = "rows.collateral", "rows.pool"
+COLLATERAL, POOL, INFO = "rows.collateral", "rows.pool", "rows.info"
+SLACK = 3  # characters by which a group name under another may stand off it and still be its description
 
 
 def _holds_values(token) -> bool:
     first = expand(token)[0]
     return bool(split_row(first.text, first.line, first.column)[1])
+
+
+_GOES_ON = frozenset({"and", "of", "&", "the", "for", "to", "in", "by", "with", "from", "net", "less", "plus"})
+
+
+def _goes_on(text: str) -> bool:
+    """Whether a line ends where a label goes on below it ("Scheduled Interest, net of Servicing
+    and"), rather than heading the rows under it ("FEES PAID THIS PERIOD")."""
+    words = text.split()
+    return bool(words) and (words[-1].casefold() in _GOES_ON or text.rstrip().endswith((",", "-")))
 
 
 def _spaced(text: str) -> str:
@@ -40,11 +51,12 @@ class KeyValues:
     def __init__(self, builder: Builder):
         self.b = builder
         self.columns: list[Column] | None = None
+        self.columns_line = 0
 
     def run(self, rule: str, params: dict, items: list) -> None:
         self.params = params
         self.title = self.previous_title = None  # the heading over the rows, for a sum line under them
-        self.columns = None  # each section sets its own value columns
+        self.columns, self.columns_line = None, 0  # each section sets its own value columns
         heading = None
         for item in items:
             if isinstance(item, Subsection):
@@ -54,8 +66,8 @@ class KeyValues:
                 heading = None
             elif isinstance(item, Rows):
                 self._rows(rule, item, heading)
-            elif hasattr(item, "type") and _holds_values(item):  # a label row no rule of the grammar wrapped
-                self._rows(rule, Rows("kv", expand(item)), heading)
+            elif hasattr(item, "type") and _holds_values(item) and not self._names_columns(item):
+                self._rows(rule, Rows("kv", expand(item)), heading)  # a label row no rule wrapped
             elif hasattr(item, "type"):
                 heading = self._heading(item)
 
@@ -73,9 +85,24 @@ class KeyValues:
         for skip in (0, 1):
             columns = self._columns(phrases[skip:])
             if columns:
-                self.columns = columns
+                self._set_columns(columns, token.line)
                 return phrases[0] if skip else None
         return phrase_cell(token)
+
+    def _names_columns(self, token) -> bool:
+        """Whether a line is a line of group or period names ("Group 1   Group 2": its digits are
+        no values)."""
+        return bool(self._columns(split_phrases(str(token), token.line, token.column)))
+
+    def _set_columns(self, columns: list[Column], line: int) -> None:
+        """New value columns; a line of groups right under another describes the same groups
+        ("Group 1  Group 2  Group 3" over "Fixed Rate  ARM  ARM") and adds only the columns
+        that stand where the line above has none (a Total it leaves out)."""
+        if self.columns and self.columns_line == line - 1:
+            added = [c for c in columns if not any(min(c.end, o.end) > max(c.start, o.start) - SLACK
+                                                   for o in self.columns)]
+            columns = sorted(self.columns + added, key=lambda c: c.start)
+        self.columns, self.columns_line = columns, line
 
     def _columns(self, phrases: list[Cell]) -> list[Column] | None:
         """Value columns when every phrase names a group or a period (PRIOR, CURRENT, NEXT)."""
@@ -106,10 +133,11 @@ class KeyValues:
         """(alias table, field, class name, label as looked up); the heading-qualified label first."""
         tried = ([f"{heading.text} {label.text}"] if heading is not None else []) + [label.text]
         for index, text in enumerate(tried):
-            for scope in (COLLATERAL, POOL):
+            for scope in (COLLATERAL, POOL, INFO):  # INFO: a page's "Distribution Date:  08/25/2005"
                 target, class_name = self.b.spec.table(scope).lookup(text)
                 if target is not None:
-                    if heading is not None and index == 0 and self.title == heading.text:
+                    if (heading is not None and index == 0 and self.title == heading.text
+                            and _goes_on(heading.text)):
                         self.title = self.previous_title  # the heading was the label's first line
                     return scope, target, class_name, text
         return None, None, None, tried[-1]
@@ -124,6 +152,8 @@ class KeyValues:
         if target == "extra":  # known, and kept as printed on purpose
             self.b.add_extra(section, label.text, cells, label.line, self._column_names(cells))
             return
+        if scope == INFO:
+            return self._info(label, target, cells)
         negate = target.startswith("-")  # the label prints the field as a deduction
         field = tuple(target.lstrip("-").split("."))
         if class_name is not None:
@@ -135,13 +165,22 @@ class KeyValues:
         else:
             self._single(label, field, cells, ("pool",), negate)
 
+    def _info(self, label: Cell, target: str, cells: list[Cell]) -> None:
+        """A filing fact among label rows (a page heading's distribution date): one value."""
+        path = ("distribution_date",) if target == "distribution_date" else ("filing",) + tuple(target.split("."))
+        if len(cells) != 1:
+            self.b.add_extra(path[0], label.text, cells, label.line)
+            self.b.warn("RG205", f"'{label.text}' takes one value here, but {len(cells)} values are printed", label)
+            return
+        self.b.put(path, cells[0], kind="date" if target == "distribution_date" else None)
+
     def _column_names(self, cells: list[Cell]) -> list | None:
         """The headings over a row's cells, where value columns are set and the cells line up."""
         pairs = assign(cells, self.columns) if self.columns and cells else None
         return [column.anchor.text for column, _ in pairs] if pairs else None
 
     def _single_group(self) -> str:
-        return self.params.get("single_column_group", self.b.spec.single_column_group)
+        return self.params["single_column_group"] or self.b.spec.single_column_group
 
     def _single(self, label: Cell, field: tuple, cells: list[Cell], owner: tuple, negate: bool = False) -> None:
         if len(cells) != 1:

@@ -85,7 +85,7 @@ class StatusMatrix:
         """A heading line that names only groups (or, with ``groups_from: header``, any names after
         the title's ``title_skip`` phrases): its phrases head runs of columns, not single ones."""
         for index, line in enumerate(headings):
-            phrases = split_phrases(line.text, line.line, line.column)[self.params.get("title_skip", 0):]
+            phrases = split_phrases(line.text, line.line, line.column)[self.params["title_skip"]:]
             free = self.params.get("groups_from") == "header"
             named = phrases and all(any("group" in o for o in self._meanings(p.text)) for p in phrases)
             unknown = free and len(phrases) > 1 and not any(self._meanings(p.text) for p in phrases)
@@ -122,7 +122,7 @@ class StatusMatrix:
                 if not any(dim in fixed for dim in option):
                     fixed.update(option)
                     break
-        fixed.setdefault("group", self.params.get("group", "total"))
+        fixed.setdefault("group", self.params["group"])
         fixed.setdefault("status", self.params.get("status"))
         measure, group = fixed.get("measure"), fixed["group"]
         if measure is None or (fixed.get("status") is None and fixed.get("bucket") is None):
@@ -179,7 +179,7 @@ class StatusMatrix:
         return []
 
     def _put(self, group: str, status, bucket, measure: str, cell: Cell) -> None:
-        base = self.params.get("base_status", "delinquent")
+        base = self.params["base_status"]
         if bucket == "total" and status == base:
             bucket = base  # the total column of the base status: all its buckets together
         if status is None or status == base:
@@ -236,12 +236,20 @@ def _blocks(split: list):
 
 
 def _sort_headings(pending: list, carried: list, rows: list) -> tuple[list, list]:
-    """Split the lines above a block into column headings and captions."""
+    """Split the lines above a block into column headings and captions: a caption stands left of
+    all the values, or is one phrase over another heading line (a table's title: "PERCENTAGE OF
+    GROUP PRINCIPAL BALANCE" over "Group  30-59  60-89"; it names what every value of the block
+    is, as a heading spanning the whole table would)."""
     spans = value_spans([cells for _, _, cells in rows])
     first = spans[0][0] if spans else 0
-    captions = [line for line in pending if _end_of(line) <= first]
-    headings = [line for line in pending if _end_of(line) > first]
+    captions = [line for index, line in enumerate(pending)
+                if _end_of(line) <= first or (index + 1 < len(pending) and _is_title(line, first))]
+    headings = [line for line in pending if line not in captions]
     return (headings or carried), captions
+
+
+def _is_title(line, first: int) -> bool:
+    return len(split_phrases(line.text, line.line, line.column)) == 1
 
 
 def _end_of(line) -> int:

@@ -38,11 +38,14 @@ class TitleBlock:
             if cells and labels:
                 label = Cell(" ".join(p.text for p in labels), labels[0].line, labels[0].column)
                 self.b.unmapped(rule, label, cells, "the title block (a line of values among the title lines)")
-        for field, cell in zip(params.get("fields", []), lines):
+        for field, cell in zip(params["fields"], lines):
             if field:
                 self.b.put(("filing", field), cell, kind="text")
-        for field, words in (params.get("find") or {}).items():
-            self._find(field, [str(w).casefold() for w in words], lines, rows)
+        finds = {field: [str(w).casefold() for w in words] for field, words in params["find"].items()}
+        claimed = {index for index, cell in enumerate(lines)
+                   if any(w in cell.text.casefold() for words in finds.values() for w in words)}
+        for field, words in finds.items():
+            self._find(field, words, lines, rows, claimed)
         if params.get("series"):
             for cell in lines:
                 found = _SERIES.search(cell.text)
@@ -51,15 +54,18 @@ class TitleBlock:
                                kind="text")
                     break
 
-    def _find(self, field: str, words: list, lines: list, rows: list) -> None:
+    def _find(self, field: str, words: list, lines: list, rows: list, claimed: set) -> None:
+        """The first line holding one of the words fills the field; a line right above it that
+        no field claims begins the same name ("TOLLAND RIDGE HOME EQUITY" over "LOAN TRUST 1998-C")."""
         for index, cell in enumerate(lines):
             text = cell.text.casefold()
             hit = next((w for w in words if w in text), None)
             if hit is None:
                 continue
             before = text[:text.index(hit)].split()
-            if index and len(before) < 2 and rows[index - 1].line == rows[index].line - 1:
-                above = lines[index - 1]  # the name broken over two lines
+            if (index and len(before) < 2 and index - 1 not in claimed
+                    and rows[index - 1].line == rows[index].line - 1):
+                above = lines[index - 1]
                 self.b.put(("filing", field), above, kind="text", value=f"{above.text} {cell.text}",
                            end_line=cell.line)
             else:
