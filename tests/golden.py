@@ -58,6 +58,21 @@ def findings_json(report: Path) -> str:
     return json.dumps(findings, indent=2) + "\n"
 
 
+def parse_report(report: Path):
+    """Parse a corpus report as a user's run does, through intake: an EDGAR submission is
+    unwrapped to its statement, and every line number in the record is the file's."""
+    from remitgrammar.pipeline import parse_text
+    return parse_text("", report=intake(report))
+
+
+def intake(report: Path):
+    """The report a corpus file holds, as intake hands it to the parser (its text is the
+    statement alone when the file is an EDGAR submission; the tree's lines are its lines)."""
+    from remitgrammar.intake.read import reports_in
+    from remitgrammar.pipeline import is_statement
+    return reports_in(report.read_bytes(), relative(report), is_statement)[0]
+
+
 def expected_source(report: Path) -> dict:
     """The ``source`` block of a corpus record (path relative to the repository)."""
     import hashlib
@@ -106,7 +121,7 @@ def kind_of(path: tuple, spec) -> str:
 def verify(record: dict, provenance: dict, source_text: str) -> list[str]:
     """Check a record against its source text; return the problems (empty when sound)."""
     spec = get_format(record["source"]["format"])
-    lines = source_text.splitlines()
+    lines = source_text.split("\n")  # not splitlines(): a form feed ends no line of the file
     problems = []
     for key, where in provenance.items():
         path = parse_path(key)
@@ -147,3 +162,22 @@ def _check_value(key: str, path: tuple, value, text: str, spec) -> list[str]:
             ok = not isinstance(value, bool) and value is not None and \
                 format(Decimal(value), "f") == format(Decimal(converted), "f")
     return [] if ok else [f"{key}: value {value!r} does not read from '{text}'"]
+
+
+def truth_problems(record: dict, provenance: dict, truth: dict) -> list[str]:
+    """How a record departs from its sample's truth file: each figure the sample's author printed
+    (record path -> text as printed) must be in the record at that path, read from that text."""
+    spec = get_format(record["source"]["format"])
+    problems = [] if record.get("distribution_date") == truth["distribution_date"] else \
+        [f"distribution_date {record.get('distribution_date')} is not {truth['distribution_date']}"]
+    for key, text in truth["values"].items():
+        path = parse_path(key)
+        try:
+            value = value_at(record, path)
+        except (KeyError, StopIteration, TypeError):
+            problems.append(f"{key}: not in the record ('{text}' printed)")
+            continue
+        if key in provenance and provenance[key].get("negated") and value is not None:
+            value = -value
+        problems.extend(_check_value(key, path, value, text, spec))
+    return problems

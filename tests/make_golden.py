@@ -15,11 +15,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from golden import (corpus_files, expected_path, expected_source, findings_json,  # noqa: E402
-                    findings_path, relative, verify)
+from golden import corpus_files, expected_path, findings_json, findings_path, parse_report, verify  # noqa: E402
 
 from remitgrammar.emit.json_record import to_json  # noqa: E402
-from remitgrammar.pipeline import parse_text  # noqa: E402
 
 
 def main(argv: list[str]) -> int:
@@ -30,7 +28,7 @@ def main(argv: list[str]) -> int:
         if target.exists() and "--all" not in argv:
             continue
         text = report.read_text(encoding="utf-8")
-        result = parse_text(text, relative(report), source=expected_source(report))
+        result = parse_report(report)
         problems = verify(result.record, result.provenance, text)
         if problems:
             print(f"{report}: not written, {len(problems)} problem(s):", *problems[:20], sep="\n  ")

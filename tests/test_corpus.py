@@ -7,7 +7,10 @@ must reproduce them exactly, and no number printed in a report may be lost.
 
 from __future__ import annotations
 
-from golden import expected_path, expected_source, relative, verify
+import json
+
+import pytest
+from golden import corpus_files, expected_path, intake, parse_report, truth_problems, verify
 
 from remitgrammar.check.coverage import coverage
 from remitgrammar.emit.json_record import from_json, to_json
@@ -17,8 +20,7 @@ from remitgrammar.pipeline import parse_text
 
 
 def _parse(report):
-    text = report.read_text(encoding="utf-8")
-    return text, parse_text(text, relative(report), source=expected_source(report))
+    return report.read_text(encoding="utf-8"), parse_report(report)
 
 
 def test_expected_file_is_verified_against_source(report):
@@ -73,12 +75,37 @@ def test_lost_value_check_can_fail():
 def test_every_line_is_matched_by_a_named_rule(report):
     """Each non-blank line is in a token of the tree, or in a line the grammar ignores by name (a rule,
     a page number, a running head): none is skipped (blank lines fold into the one above)."""
-    text, result = _parse(report)
+    text, result = intake(report).text, parse_report(report)
     tokens = [token for token, _ in _token_parents(result.tree)] + list(result.ignored)
     starts = {token.line for token in tokens}
     ends = set()
     for token in tokens:
         ends.update(range(token.line, token.line + str(token).count("\n")))
-    for number, line in enumerate(text.splitlines(), 1):
+    for number, line in enumerate(text.split("\n"), 1):  # a form feed ends no line
         if line.strip():
             assert number in starts or number in ends, f"line {number} not covered: {line!r}"
+
+
+SAMPLES = [p for p in corpus_files() if p.with_name(p.stem + ".truth.json").exists()]
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=[f"{p.parent.name}/{p.stem}" for p in SAMPLES])
+def test_a_sample_reads_as_its_author_wrote_it(sample):
+    """A sample written for the corpus comes with the figures its author printed in it, by field
+    (<name>.truth.json, written with the sample before any format read it): every one is in the
+    record, at that path, read from that text."""
+    truth = json.loads(sample.with_name(sample.stem + ".truth.json").read_text(encoding="utf-8"))
+    result = parse_report(sample)
+    assert truth_problems(result.record, result.provenance, truth) == []
+
+
+def test_the_truth_check_can_fail():
+    """A figure filed under another field, or read as another number, is reported."""
+    sample = SAMPLES[0]
+    truth = json.loads(sample.with_name(sample.stem + ".truth.json").read_text(encoding="utf-8"))
+    result = parse_report(sample)
+    path, text = next((k, v) for k, v in truth["values"].items() if k.endswith("ending_balance"))
+    moved = {"distribution_date": truth["distribution_date"], "values": {path.replace("ending", "beginning"): text}}
+    assert truth_problems(result.record, result.provenance, moved)
+    wrong = {"distribution_date": "1999-01-01", "values": {}}
+    assert truth_problems(result.record, result.provenance, wrong)

@@ -92,7 +92,7 @@ def check_changed(original, text: str, inserted: set) -> None:
     new = {(code, line) for code, line in findings_at(changed) if (code, back(line)) not in findings_at(original)}
     shifted = {line for _, line in new if line not in inserted}
     assert not shifted, f"findings on lines that were not inserted: {sorted(new)}"
-    lines = text.splitlines()
+    lines = text.split("\n")
     named = {line for _, line in new}
     extra = {(e["line"], v) for e in changed.record["extra"] for v in e["values"]}
     for number in inserted:
@@ -108,7 +108,7 @@ def test_an_unknown_line_in_the_title_block_costs_that_line(path):
     original = outcome(text)
     first = next(line for name, line, _ in top_sections(original)
                  if (original.spec.section(name) or ("",))[0] != "cover")
-    changed, inserted = insert(text.splitlines(), first + 1, [TITLE_LINE])
+    changed, inserted = insert(text.split("\n"), first + 1, [TITLE_LINE])
     check_changed(original, "\n".join(changed) + "\n", inserted)
 
 
@@ -118,7 +118,7 @@ def test_an_unknown_page_between_two_sections_costs_its_own_lines(path):
     original = outcome(text)
     sections = [s for s in top_sections(original) if original.spec.section(s[0])]
     name, first, _ = sections[len(sections) // 2]
-    changed, inserted = insert(text.splitlines(), first, UNKNOWN_PAGE)
+    changed, inserted = insert(text.split("\n"), first, UNKNOWN_PAGE)
     check_changed(original, "\n".join(changed) + "\n", inserted)
 
 
@@ -130,7 +130,7 @@ def test_a_section_moved_elsewhere_is_read_where_it_stands(path):
     spans = [s for s in top_sections(original) if original.spec.section(s[0])
              and not original.spec.section(s[0])[1].get("defines_classes")]
     (_, first_a, _), (name, first_b, last_b) = spans[-2], spans[-1]
-    lines = text.splitlines()
+    lines = text.split("\n")
     end_b = next((s[1] for s in top_sections(original) if s[1] > last_b), len(lines) + 1) - 1
     moved = lines[first_b - 1:end_b]
     changed = lines[:first_a - 1] + moved + lines[first_a - 1:first_b - 1] + lines[end_b:]
@@ -145,7 +145,7 @@ def test_the_changes_do_change_the_text():
     that no role reads is named (an unknown page inside a class table is not silent)."""
     report = next(p for p in SAMPLES if p.parent.name == "usbank-absc-2003")
     text = report.read_text(encoding="utf-8")
-    lines = text.splitlines()
+    lines = text.split("\n")
     summary = next(i for i, line in enumerate(lines, 1) if line.strip() == "DISTRIBUTION SUMMARY")
     changed, inserted = insert(lines, summary + 4, ["  X-9   ?  1,000  2,000"])
     result = outcome("\n".join(changed) + "\n")

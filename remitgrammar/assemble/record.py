@@ -167,9 +167,10 @@ class Builder:
             self._agrees(rendered, cell, first)
             return
         self.add_extra(path[0], rendered, [cell], cell.line)
-        self.warn("RG206", f"{rendered} is printed twice: line {self.file_line(first['line'])} gave {first['text']}, "
+        kept = first["text"] if "end_line" not in first else str(self._value_at(path))  # joined over lines
+        self.warn("RG206", f"{rendered} is printed twice: line {self.file_line(first['line'])} gave {kept}, "
                   f"this line gives {cell.text}; the record keeps the first", cell, path=rendered,
-                  expected=first["text"], actual=cell.text,
+                  expected=kept, actual=cell.text,
                   hint="if both are right, they are different fields: give one its own label or column alias")
 
     def _agrees(self, rendered: str, cell: Cell, first: dict) -> None:
@@ -235,18 +236,34 @@ class Builder:
     def add_extra(self, section: str, label: str, cells: list[Cell], line: int, columns: list | None = None) -> None:
         """Keep a labelled value that no canonical field takes, with the heading above it and,
         in a table, the column headings over its values."""
-        entry = {"section": section, "label": _spaced(label), "values": [c.text for c in cells], "line": line}
-        if self.heading:
-            entry["heading"] = _spaced(self.heading)
-        if columns:
-            entry["columns"] = [_spaced(str(c)) for c in columns]
-        self.extra.append(entry)
+        lines = sorted({c.line for c in cells}) or [line]
+        for at in lines:  # one entry per printed line: each value stands on the line the entry names
+            on = [c for c in cells if c.line == at] if cells else []
+            entry = {"section": section, "label": _spaced(label), "values": [c.text for c in on], "line": at}
+            if self.heading:
+                entry["heading"] = _spaced(self.heading)
+            if columns and len(lines) == 1:
+                entry["columns"] = [_spaced(str(c)) for c in columns]
+            self.extra.append(entry)
         self.extra_cells.update([(c.line, c.column) for c in cells])
 
     def warn(self, code: str, message: str, cell, **extra) -> None:
         """Record a warning pointing at ``cell``'s line and column."""
         self.findings.add(code, "warning", message, cell,
                           source_line=self.source_line(cell.line) if cell else None, **extra)
+
+    def info(self, label: Cell, cells: list[Cell]) -> bool:
+        """A filing fact printed among rows of figures ("Distribution Date:  08/25/2005" under a
+        page's title): stored, and True, when ``rows.info`` knows the label and one value is printed."""
+        target, _ = self.spec.table("rows.info").lookup(label.text)
+        if target in (None, "extra") or len(cells) != 1:
+            return False
+        self.note_label("rows.info", label.text, target, label)
+        if target == "distribution_date":
+            self.put(("distribution_date",), cells[0], kind="date")
+        else:
+            self.put(("filing",) + tuple(target.split(".")), cells[0])
+        return True
 
     def unmapped(self, section: str, label: Cell, cells: list[Cell], scope: str, columns: list | None = None) -> None:
         """Keep an unknown label in ``extra`` and report it (RG201)."""

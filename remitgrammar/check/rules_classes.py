@@ -113,7 +113,7 @@ def _tier_totals(ctx: Context, classes: list, totals: dict, prefix: str, total_p
         values = [(n, v) for n, v in values if number(v)]
         if not number(printed) or not values:
             continue
-        omitted = _omitted(values, printed)
+        omitted = _omitted(values, printed, lambda name: _structural(ctx, name))
         columns[path] = (printed, values)
         if omitted is None:
             computed = sum(v for _, v in values)
@@ -197,9 +197,10 @@ def _total_columns(ctx: Context, totals: dict):
             yield f"shortfall.{name}", (lambda entry, n=name: entry.get("shortfall", {}).get(n))
 
 
-def _omitted(values: list, printed) -> tuple | None:
+def _omitted(values: list, printed, prefer=lambda name: False) -> tuple | None:
     """The fewest classes (up to four) whose omission makes the sum match the Total (() when none need
-    be). Meet in the middle over sorted sums: polynomial in the number of classes, not combinatorial."""
+    be), those ``prefer`` names first where several do (an interest-only class and a class of the
+    same balance). Meet in the middle over sorted sums: polynomial in the number of classes."""
     candidates = [(n, v) for n, v in values if v != 0]
     if printed == 0 and candidates and all(v >= 0 for _, v in values):
         # amounts none of which is negative add up to nothing only when each is nothing: a 1 among
@@ -217,9 +218,10 @@ def _omitted(values: list, printed) -> tuple | None:
     tolerance = slack([v for _, v in values] + [printed])
     amounts = [v for _, v in candidates]
     for size in range(1, min(MAX_LEFT_OUT, len(candidates)) + 1):
-        for chosen in sorted(_subsets(amounts, target, tolerance, size)):
-            if fits(chosen):
-                return tuple(candidates[i][0] for i in chosen)
+        fitting = [chosen for chosen in sorted(_subsets(amounts, target, tolerance, size)) if fits(chosen)]
+        if fitting:  # of equal explanations, the one leaving out the classes a Total leaves out by design
+            best = max(fitting, key=lambda chosen: sum(bool(prefer(candidates[i][0])) for i in chosen))
+            return tuple(candidates[i][0] for i in best)
     return None
 
 

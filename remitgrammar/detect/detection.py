@@ -29,7 +29,7 @@ class Candidate:
         found: required texts present (for a list of alternatives, the one found).
         missing: required texts absent.
         forbidden: forbidden texts present, each with the line it is on.
-        near: missing texts whose words all appear in the text, if only inside longer words (renamed?).
+        near: missing texts whose words all stand on one line, if only inside longer words (renamed?).
     """
 
     spec: FormatSpec
@@ -82,9 +82,18 @@ class _Text:
     def __init__(self, text: str):
         self.original = text
         self.folded = re.sub(r"[ \t]+", " ", text.casefold())
+        self._lines: list[str] | None = None
 
     def find(self, needle: str) -> int:
         return self.folded.find(re.sub(r"[ \t]+", " ", needle.casefold()))
+
+    def near(self, needle: str) -> bool:
+        """Whether one line holds every word of a text, if only inside longer words: a renamed
+        heading ("Orig Bal" printed "Original Bal") keeps its words on its line."""
+        words = needle.casefold().split()
+        if self._lines is None:
+            self._lines = self.folded.split("\n")
+        return any(all(word in line for word in words) for line in self._lines)
 
     def line_of(self, needle: str) -> int:
         at = self.find(needle)
@@ -100,8 +109,7 @@ def candidate(spec: FormatSpec, text: _Text) -> Candidate:
             found.append(hit)
             continue
         missing.append(entry)
-        # Substrings, not whole words: a renamed heading often spells a word out ("Orig" → "Original").
-        if any(all(word in text.folded for word in option.casefold().split()) for option in options):
+        if any(text.near(option) for option in options):
             near.append(entry)
     forbidden = [(s, text.line_of(s)) for s in spec.forbid if text.find(s) >= 0]
     return Candidate(spec, found, missing, forbidden, near)

@@ -29,7 +29,7 @@ REQUIRED_KEYS = ("name", "grammar", "aliases", "detect")
 SCOPE_SECTIONS = {"columns.summary": "classes", "columns.per_1000": "classes", "columns.shortfall": "classes",
                   "columns.delinquency": "delinquency", "rows.collateral": "collateral", "rows.pool": "pool",
                   "rows.group_headings": "collateral", "rows.buckets": None, "cover.answers": "filing",
-                  "rows.info": "filing", "rows.sums": "collateral"}
+                  "rows.info": "filing", "rows.sums": "collateral", "rows.counts": "collateral"}
 # Scopes whose targets are keys of the format's own choosing, not canonical fields.
 FREE_SCOPES = {"rows.groups", "rows.tiers", "rows.periods"}
 SPECIAL_TARGETS = {"class", "extra"}
@@ -152,7 +152,7 @@ def _colon_label(scope: str, label) -> Finding:
 
 
 def _target_exists(scope: str, target: str, fields: dict | None = None) -> bool:
-    if scope in ("rows.collateral", "rows.pool", "rows.sums"):
+    if scope in ("rows.collateral", "rows.pool", "rows.sums", "rows.counts"):
         target = target.removeprefix("-")  # printed as a deduction of that field
         period, _, rest = target.partition(".")
         target = rest if period in PERIODS and rest else target  # pool.prior.<field>

@@ -50,6 +50,9 @@ ROLES: dict[str, Role] = {
         "tier_from": Param(("title",), None, "take the tier from the section's title line, mapped through "
                                              "`rows.tiers`; a section without one continues the tier before it"),
         "total_labels": Param(list, ["Total"], "row labels that mark a Total row"),
+        "total_row": Param(("class_totals", "extra"), "class_totals", "where the Total row goes: `class_totals` (or "
+                           "`tier_totals`), or `extra` for a table whose Total adds up only the classes it prints "
+                           "(an accrual table of the floaters)"),
         "realign_labels": Param(bool, False, "detect per-$1,000 rows printed under labels rows off (RG320), and "
                                              "repair them"),
     }),

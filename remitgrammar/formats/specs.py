@@ -22,6 +22,11 @@ from ..records import PERIODS  # noqa: F401 (re-exported: the period columns of 
 _NOISE = str.maketrans({".": None, ":": None, "&": " and "})
 
 
+MAX_LABEL = 200  # characters: a longer "label" is a run of heading lines, not a name with a note in it
+# A parenthesised rate in a label ("(0.50% per annum)"): the deal's terms, not part of the name.
+_RATE_NOTE = re.compile(r"\s*\([^()%]{0,20}%[^()]{0,40}\)")
+
+
 def normalize_label(text: str) -> str:
     """The form in which labels are compared: case folded, white space collapsed, periods and
     colons left out ("No. of Loans:" is "no of loans"), "&" read as "and"."""
@@ -65,6 +70,9 @@ class AliasTable:
                 # ("Distribution to Class R": R, not the r of "Distribution").
                 alone = re.search(r"(?<![^\s(])" + re.escape(match.group(1)) + r"(?![^\s),:])", label, re.I)
                 return target, (alone.group(0) if alone else match.group(1).upper())
+        rate = _RATE_NOTE.sub("", label) if "%" in label and len(label) <= MAX_LABEL else label
+        if rate != label and rate.strip():  # "Servicing Fee (0.50% per annum)" is the Servicing Fee
+            return self._lookup(rate)
         return None, None
 
 

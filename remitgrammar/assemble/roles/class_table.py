@@ -11,6 +11,7 @@ above it; a tier's Total row goes to ``tier_totals``.
 
 from __future__ import annotations
 
+import re
 
 from ...formats.specs import normalize_label
 from ...parse.columns import column_of, column_title, heading_words, lookup_column, snap
@@ -22,6 +23,7 @@ from ..record import Builder, Key
 from ..shift import FACTOR_SOURCES, find_shift
 
 TOTAL = "Total"
+_CLASS_AND_TYPE = re.compile(r"(\S+) ([A-Z]{1,4})")  # a class name, then its type one space after it
 
 
 @text_cache
@@ -106,7 +108,13 @@ class ClassTables:
             self.wrapped[(label.line, label.column)] = (label, wrapped.line)
             label = Cell(label.text + wrapped.text, label.line, label.column)
         # The class name is the row's first phrase: words after it are cells of text
-        # columns (a CUSIP followed by a class type: "A-1  96147WAA9  SEN  5.25000%").
+        # columns (a CUSIP followed by a class type: "A-1  96147WAA9  SEN  5.25000%"), even
+        # one space after it ("AF-IO IO  42,000,000.00").
+        typed = _CLASS_AND_TYPE.fullmatch(label.text) if label is not None else None
+        if typed:
+            kind = Cell(typed.group(2), label.line, label.column + typed.start(2))
+            label = Cell(typed.group(1), label.line, label.column)
+            return label, [kind] + labels[1:] + cells
         return label, (labels[1:] if label is not None else labels) + cells
 
     def _block(self, scope: str, params: dict, tier, block: Block, rows: list, names: list) -> None:
@@ -207,6 +215,9 @@ class ClassTables:
         if name == TOTAL:
             if label is not None:
                 self.b.consume([label])
+            if params["total_row"] == "extra":  # it adds up only the classes this table prints
+                self.b.add_extra(scope, TOTAL, cells, label.line if label else cells[0].line)
+                return None
             return ("tier_totals", Key(tier[0])) if tier else ("class_totals",)
         key = class_key(name)
         if params.get("defines_classes") and key not in self.by_key:

@@ -15,18 +15,25 @@ of 23,418.77. Parameters: ``sum_line`` (the field an unlabelled line of values f
 
 from __future__ import annotations
 
+import re
+
 from ...parse.columns import Column, assign
+from ...parse.grammar import short_name
 from ...parse.lines import expand
 from ...parse.values import Cell, split_phrases, split_row
 from ..groups import group_key, is_group_name, phrase_cell
 from ..items import Rows, Subsection
 from ..record import Builder, Key
 
-COLLATERAL, POOL, INFO = "rows.collateral", "rows.pool", "rows.info"
+COLLATERAL, POOL, INFO, COUNTS = "rows.collateral", "rows.pool", "rows.info", "rows.counts"
+_WHOLE = re.compile(r"\(?\d[\d,]*\)?")  # a value with no decimal point: a count, where the label may be either
 SLACK = 3  # characters by which a group name under another may stand off it and still be its description
 
 
 def _holds_values(token) -> bool:
+    """A row of values no rule wrapped; a sentence's figures ("... for the July 2001") are its words."""
+    if short_name(token.type) == "PROSE_LINE":
+        return False
     first = expand(token)[0]
     return bool(split_row(first.text, first.line, first.column)[1])
 
@@ -129,11 +136,15 @@ class KeyValues:
         label = Cell(" ".join(p.text for p in labels), labels[0].line, labels[0].column)
         self._labelled(section, label, cells, heading)
 
-    def _lookup(self, label: Cell, heading: Cell | None) -> tuple:
-        """(alias table, field, class name, label as looked up); the heading-qualified label first."""
+    def _lookup(self, label: Cell, heading: Cell | None, cells: list[Cell]) -> tuple:
+        """(alias table, field, class name, label as looked up); the heading-qualified label first.
+        A label that prints a count in one block and an amount in another ("Less: Payoffs") is
+        looked up in ``rows.counts`` first when its values have no decimal point."""
         tried = ([f"{heading.text} {label.text}"] if heading is not None else []) + [label.text]
+        counts = bool(cells) and all(_WHOLE.fullmatch(c.text) for c in cells)
+        scopes = ((COUNTS,) if counts else ()) + (COLLATERAL, POOL, INFO)  # INFO: a page's "Distribution Date:"
         for index, text in enumerate(tried):
-            for scope in (COLLATERAL, POOL, INFO):  # INFO: a page's "Distribution Date:  08/25/2005"
+            for scope in scopes:
                 target, class_name = self.b.spec.table(scope).lookup(text)
                 if target is not None:
                     if (heading is not None and index == 0 and self.title == heading.text
@@ -143,7 +154,8 @@ class KeyValues:
         return None, None, None, tried[-1]
 
     def _labelled(self, section: str, label: Cell, cells: list[Cell], heading: Cell | None = None) -> None:
-        scope, target, class_name, text = self._lookup(label, heading)
+        scope, target, class_name, text = self._lookup(label, heading, cells)
+        scope = COLLATERAL if scope == COUNTS else scope  # a count is a per-group field like any other
         self.b.note_label(scope or "rows.collateral or rows.pool", text, target, label)
         if target is None:
             self.b.unmapped(section, Cell(text, label.line, label.column), cells, "rows.collateral or rows.pool",
@@ -153,7 +165,7 @@ class KeyValues:
             self.b.add_extra(section, label.text, cells, label.line, self._column_names(cells))
             return
         if scope == INFO:
-            return self._info(label, target, cells)
+            return self._info(label, cells)
         negate = target.startswith("-")  # the label prints the field as a deduction
         field = tuple(target.lstrip("-").split("."))
         if class_name is not None:
@@ -165,14 +177,11 @@ class KeyValues:
         else:
             self._single(label, field, cells, ("pool",), negate)
 
-    def _info(self, label: Cell, target: str, cells: list[Cell]) -> None:
+    def _info(self, label: Cell, cells: list[Cell]) -> None:
         """A filing fact among label rows (a page heading's distribution date): one value."""
-        path = ("distribution_date",) if target == "distribution_date" else ("filing",) + tuple(target.split("."))
-        if len(cells) != 1:
-            self.b.add_extra(path[0], label.text, cells, label.line)
+        if not self.b.info(label, cells):
+            self.b.add_extra("filing", label.text, cells, label.line)
             self.b.warn("RG205", f"'{label.text}' takes one value here, but {len(cells)} values are printed", label)
-            return
-        self.b.put(path, cells[0], kind="date" if target == "distribution_date" else None)
 
     def _column_names(self, cells: list[Cell]) -> list | None:
         """The headings over a row's cells, where value columns are set and the cells line up."""

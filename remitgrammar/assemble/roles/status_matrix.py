@@ -27,6 +27,7 @@ from ..groups import group_key, is_group_name
 from ..items import Heading
 from ..record import Builder, Key
 
+GROUP_WORDS = 6  # words a group's name may have at the start of a caption ("FIXED RATE GROUP - DELINQUENT")
 GROUP_MARK = "\x00group:"  # a column's group, taken from a line of group names, marked as such
 STATUSES = frozenset({"delinquent", "foreclosure", "bankruptcy", "reo", "outstanding"})
 _PARTS = re.compile(r"\s+-\s+|\s*:\s*|\s{2,}")
@@ -44,7 +45,8 @@ class StatusMatrix:
                  if hasattr(token, "type") for row in expand(token)]
         self.params, self.cache = params, {}
         split = [(row, *split_row(row.text, row.line, row.column)) for row in lines]
-        split = [(row, labels, [] if self._names_groups(row) else cells) for row, labels, cells in split]
+        split = [(row, labels, [] if self._names_groups(row) else cells) for row, labels, cells in split
+                 if not (labels and self.b.info(_joined(labels), cells))]  # a page's "Distribution Date:"
         for headings, captions, rows in _blocks(split):
             self._block(headings, captions, rows)
 
@@ -191,9 +193,13 @@ class StatusMatrix:
         self.b.put(("delinquency", Key(group)) + path + (measure,), cell)
 
 
+def _joined(labels: list[Cell]) -> Cell:
+    return Cell(" ".join(p.text for p in labels), labels[0].line, labels[0].column)
+
+
 def _named_group_prefix(text: str, spec):
     """A group the format names (``rows.groups``) at the start of a text."""
-    pieces = text.split()
+    pieces = text.split(None, GROUP_WORDS)[:GROUP_WORDS]  # a group's name is a few words
     for size in range(len(pieces) - 1, 0, -1):
         head = " ".join(pieces[:size])
         if spec.table("rows.groups").lookup(head)[0] is not None:

@@ -19,6 +19,7 @@ from ...parse.values import Cell, split_row
 from ..groups import phrase_cell
 from ..record import Builder
 
+_PAGE = re.compile(r"(?i)[ \t]+page[ \t]+\d+(?:[ \t]+of[ \t]+\d+)?[ \t]*$")  # the page number beside a title
 _SERIES = re.compile(r"(?:Series|Trust) ([0-9]{4}-[0-9A-Z]{1,8})\b", re.IGNORECASE)
 
 
@@ -32,9 +33,10 @@ class TitleBlock:
         tokens = [item for item in items if hasattr(item, "type")]
         rows = [row for token in tokens for row in expand(token)]
         lines = [phrase_cell(row) for row in rows]
+        lines = [Cell(_PAGE.sub("", cell.text).rstrip(), cell.line, cell.column) for cell in lines]
         self.b.heading_lines(tokens)
         for row in rows:  # a title line that ends in a value: no title field takes it, it is kept
-            labels, cells = split_row(row.text, row.line, row.column)
+            labels, cells = split_row(_PAGE.sub("", row.text), row.line, row.column)
             if cells and labels:
                 label = Cell(" ".join(p.text for p in labels), labels[0].line, labels[0].column)
                 self.b.unmapped(rule, label, cells, "the title block (a line of values among the title lines)")
