@@ -91,6 +91,8 @@ class _Text:
         """Whether one line holds every word of a text, if only inside longer words: a renamed
         heading ("Orig Bal" printed "Original Bal") keeps its words on its line."""
         words = needle.casefold().split()
+        if not all(word in self.folded for word in words):
+            return False
         if self._lines is None:
             self._lines = self.folded.split("\n")
         return any(all(word in line for word in words) for line in self._lines)

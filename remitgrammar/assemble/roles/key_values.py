@@ -20,7 +20,7 @@ import re
 from ...parse.columns import Column, assign
 from ...parse.grammar import short_name
 from ...parse.lines import expand
-from ...parse.values import Cell, split_phrases, split_row
+from ...parse.values import Cell, is_cell, split_phrases, split_row
 from ..groups import group_key, is_group_name, phrase_cell
 from ..items import Rows, Subsection
 from ..record import Builder, Key
@@ -46,6 +46,25 @@ def _goes_on(text: str) -> bool:
     and"), rather than heading the rows under it ("FEES PAID THIS PERIOD")."""
     words = text.split()
     return bool(words) and (words[-1].casefold() in _GOES_ON or text.rstrip().endswith((",", "-")))
+
+
+def _side_by_side(labels: list[Cell], cells: list[Cell]) -> list[tuple[list, list]]:
+    """(label phrases, values) of each label/value pair a line prints ("Bankruptcy Loss Coverage
+    Amount   100,000.00   Fraud Loss Coverage Amount   4,826,767.74"): a value among the label's
+    phrases, with words after it, ends one pair; one pair where none does."""
+    if is_cell(labels[0].text):  # a row of a loan table ("0004471902   2   FL   11/14/02 ..."): one row
+        return [(labels, cells)]
+    pairs, words, values = [], [], []
+    for phrase in labels:
+        if is_cell(phrase.text) and any(ch.isdigit() for ch in phrase.text) and words:
+            values.append(phrase)
+            continue
+        if values:
+            pairs.append((words, values))
+            words, values = [], []
+        words.append(phrase)
+    pairs.append((words, values + cells))
+    return pairs
 
 
 def _spaced(text: str) -> str:
@@ -133,8 +152,9 @@ class KeyValues:
         labels, cells = split_row(row.text, row.line, row.column)
         if not labels:
             return self._sum(section, row, heading)
-        label = Cell(" ".join(p.text for p in labels), labels[0].line, labels[0].column)
-        self._labelled(section, label, cells, heading)
+        for words, values in _side_by_side(labels, cells):
+            label = Cell(" ".join(p.text for p in words), words[0].line, words[0].column)
+            self._labelled(section, label, values, heading)
 
     def _lookup(self, label: Cell, heading: Cell | None, cells: list[Cell]) -> tuple:
         """(alias table, field, class name, label as looked up); the heading-qualified label first.
