@@ -16,7 +16,11 @@ in the four output formats (every tenth case also the CLI's ``check -`` and
 * valid outputs: junit parses as XML and holds no character XML 1.0 forbids;
   json parses (no NaN/Infinity); every github ``::`` line is one annotation
   with its data escaped (``%``, CR, LF; in properties also ``:`` and ``,``);
-  human output holds no control character but newline; a record's JSON parses.
+  human output holds no control character but newline, and no line a CI runner
+  would run as a workflow command (``::`` after leading spaces, ``##[``); a
+  record's JSON parses;
+* no silent number: a value printed in a malformed form (bench/fuzz_cases.py's
+  ``malformed_number``) gives a finding on its line.
 
 An RG9xx finding (or RemitError) is an *internal error*: reported, not a crash;
 they are counted and grouped by their cause.

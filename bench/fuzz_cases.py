@@ -22,6 +22,7 @@ class Subject:
 
     name: str
     data: bytes
+    watched: list = field(default_factory=list)  # 1-based lines whose printed value was made malformed
 
 
 def _show(data: bytes, limit: int = 40) -> str:
@@ -288,9 +289,57 @@ def hostile_name(s: Subject, rng: random.Random) -> str:
     return f"named the report {s.name!r} (contents unchanged)"
 
 
+MALFORMED = [b"+", "\u2012".encode(), b"--", "\u200b".encode(), b"(-"]
+INVISIBLE = ["\u200b", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u202e"]
+WORKFLOW_LINES = [b"    ::warning file=x.py,line=1::injected", b"##[error]injected", b"  ::add-mask::secret",
+                  b"::stop-commands::token", b"\x1b[2J\x1b]0;title\x07 cleared"]
+
+
+def malformed_number(s: Subject, rng: random.Random) -> str:
+    """Print one value in a malformed form (a sign form, a cut or regrouped group, two points, NaN):
+    the contract wants a finding on its line, never a different number or silence."""
+    numbers = [m for m in NUMBER.finditer(s.data) if m.group()[:1].isdigit() and b"%" not in m.group()]
+    if not numbers:
+        return "malformed number: the text holds no number"
+    m = rng.choice(numbers)
+    digits = m.group()
+    how = rng.choice(["prefix", "cut", "regroup", "points", "nan"])
+    if how == "prefix":
+        new = rng.choice(MALFORMED) + digits + (b")" if rng.random() < 0.2 else b"")
+        new = new if not new.startswith(b"(-") or new.endswith(b")") else new + b")"
+    else:
+        new = {"cut": digits[:-2] if b"," in digits else digits + b",9", "points": digits + b".1.2", "nan": b"NaN",
+               "regroup": digits.replace(b",", b"")[:-1] + b"," + digits.replace(b",", b"")[-1:]}[how]
+    s.data = s.data[:m.start()] + new + s.data[m.end():]
+    s.watched.append(s.data.count(b"\n", 0, m.start()) + 1)
+    return f"printed {digits.decode()!r} at {_where(s.data, m.start())} as {new.decode('utf-8', 'replace')!r}"
+
+
+def invisible_char(s: Subject, rng: random.Random) -> str:
+    """An invisible character (zero-width space, joiner, BOM, soft hyphen, a direction override) before
+    a label or a value."""
+    places = [m.start() for m in NUMBER.finditer(s.data)] + [m.start(1) for m in _labels(s.data)]
+    if not places:
+        return "invisible character: nowhere to put one"
+    at, char = rng.choice(places), rng.choice(INVISIBLE)
+    s.data = s.data[:at] + char.encode() + s.data[at:]
+    return f"inserted U+{ord(char):04X} at {_where(s.data, at)}"
+
+
+def workflow_line(s: Subject, rng: random.Random) -> str:
+    """A line a CI runner would take for a workflow command (``::warning``, ``##[error]``) or a terminal
+    escape, where a finding will quote it."""
+    lines = s.data.split(b"\n")
+    at, line = rng.choice(_content_lines(lines)), rng.choice(WORKFLOW_LINES)
+    lines[at] = line + b"   12,345.67" if rng.random() < 0.5 else line
+    s.data = b"\n".join(lines)
+    return f"line {at + 1} replaced with {line!r}"
+
+
 MUTATIONS = {f.__name__: f for f in (
     flip_bytes, insert_bytes, delete_line, repeat_line, odd_number, insert_tabs, reencode, long_line,
-    label_na, truncate, junk_file, junk_block, empty, control_in_label, many_classes, hostile_name)}
+    label_na, truncate, junk_file, junk_block, empty, control_in_label, many_classes, hostile_name,
+    malformed_number, invisible_char, workflow_line)}
 
 
 @dataclass

@@ -5,7 +5,8 @@ RemitError; check_result, the rules across months (the mutated report against it
 unmutated sample), to_json, render and RemitError.render never raise; junit
 is XML with only characters XML 1.0 allows; json parses (no NaN/Infinity); every
 github ``::`` line is one annotation with its data escaped; human output holds no
-control character but newline; a record's JSON parses. RG9xx findings are counted
+control character but newline nor a line a CI runner reads as a workflow
+command; a record's JSON parses; a malformed number has a finding on its line. RG9xx findings are counted
 as internal errors (reported, not crashes).
 """
 
@@ -33,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 import remitgrammar  # noqa: E402
 from remitgrammar.check.report import render  # noqa: E402
 from remitgrammar.emit.json_record import to_json  # noqa: E402
-from remitgrammar.errors import RemitError  # noqa: E402
+from remitgrammar.errors import RemitError, visible  # noqa: E402
 from remitgrammar.pipeline import (ParseResult, check_across, check_result, month_of_outcome,  # noqa: E402
                                    parse_reports)
 
@@ -82,7 +83,10 @@ def human_problems(text: str, results: list) -> list:
     c0 = [c for c in text if (c < " " and c != "\n") or c == "\x7f"]
     c1 = [c for c in text if "\x80" <= c <= "\x9f"]
     found = [("human: raw control character (C0/DEL)", _codepoints(c0))] if c0 else []
-    return found + ([("human: raw C1 control character (U+0080-U+009F)", _codepoints(c1))] if c1 else [])
+    found += [("human: raw C1 control character (U+0080-U+009F)", _codepoints(c1))] if c1 else []
+    # a CI runner strips leading spaces: such a line would run as a workflow command
+    commands = [line for line in text.split("\n") if line.lstrip().startswith("::") or "##[" in line]
+    return found + ([("human: a line a CI runner reads as a workflow command", repr(commands[0][:80]))] if commands else [])
 
 
 def _unescape_property(value: str) -> str:
@@ -94,7 +98,8 @@ def _bad_percent(text: str, allowed: str) -> bool:
 
 
 def _annotation_problems(line: str, path: str) -> list:
-    """Problems of one ``::command key=value,...::message`` line (the first ``::`` ends the properties)."""
+    """Problems of one ``::command key=value,...::message`` line (the first ``::`` ends the properties);
+    the file property is the path with its control characters escaped (errors.visible)."""
     command = GITHUB_COMMAND.match(line)
     properties, sep, message = line[command.end() if command else 0:].partition("::")
     if not command or not sep or "\r" in line:
@@ -103,7 +108,7 @@ def _annotation_problems(line: str, path: str) -> list:
     if any(key not in GITHUB_KEYS or not sep or ":" in value for key, sep, value in pairs):
         return [("github: property not key=value (unescaped ',' or ':')", repr(properties[:100]))]
     found = []
-    if any(key == "file" and _unescape_property(value) != path for key, _, value in pairs):
+    if any(key == "file" and _unescape_property(value) != visible(path, newline="\n") for key, _, value in pairs):
         found.append(("github: file property is not the escaped path", repr(properties[:100])))
     if _bad_percent(properties, "25 0D 0A 3A 2C") or _bad_percent(message, "25 0D 0A"):
         found.append(("github: unescaped '%'", repr(line[:100])))
@@ -279,6 +284,8 @@ def run_case(case: Case, cli: bool = False) -> Outcome:
     outcomes = _stage(out, "parse_reports", lambda: list(parse_reports(case.subject.name, data=case.subject.data)))
     results = [(name, _check_outcome(out, outcome)) for name, outcome in outcomes or []]
     results = _stage(out, "check_across", _across, out, case, outcomes or [], results) or results
+    if len(case.steps) == 1:  # another mutation may have moved or removed the watched line
+        out.invalid += silent_values(case.subject.watched, results)
     for fmt in FORMATS:
         text = _stage(out, f"render {fmt}", render, results, fmt, "error")
         if text is not None:
@@ -288,6 +295,13 @@ def run_case(case: Case, cli: bool = False) -> Outcome:
         _run_cli(out, case.subject.data)
     out.seconds = time.perf_counter() - start
     return out
+
+
+def silent_values(watched: list, results: list) -> list:
+    """(kind, detail) for each line holding a malformed value that no finding names."""
+    lines = {f.line for _, findings in results for f in findings}
+    return [("a malformed number with no finding on its line", f"line {line}") for line in watched
+            if line not in lines]
 
 
 def _run_cli(out: Outcome, data: bytes) -> None:

@@ -100,5 +100,7 @@ def _across(name: str, outcome, history: Iterable, format: str | None) -> list[F
 
     months = [month_of_outcome(name, outcome, ref="checked")]
     for source in expand([Path(p) for p in history], None):
+        if source.problem is not None:  # a history directory that could not be walked holds no month
+            continue
         months += [month_of_outcome(n, o, reported=False) for n, o in parse_reports(source.name, format)]
     return check_months([m for m in months if m is not None]).get("checked", [])

@@ -13,10 +13,11 @@ import collections
 import gc
 import os
 import signal
-from contextlib import contextmanager
+import time
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator
 
+from .alarm import alarm
 from .errors import ConfigError, Finding, RemitError
 from .formats.search import configure
 from .intake.sources import Input
@@ -78,12 +79,14 @@ class _Pool:
 
         pending: collections.deque = collections.deque()  # (input, future), oldest first
         sources = iter(inputs)
+        finished = False
         try:
             while True:
                 try:
                     while len(pending) < self.jobs * IN_FLIGHT and (source := self._next(sources)) is not None:
                         pending.append((source, self._submit(source)))
                     if not pending:
+                        finished = True
                         return
                     result = pending[0][1].result()
                 except BrokenProcessPool:  # a worker was killed (out of memory, a signal)
@@ -92,16 +95,14 @@ class _Pool:
                 pending.popleft()
                 yield result
         finally:
-            self._stop()
+            self._stop(abandon=not finished)
 
     def _next(self, sources: Iterator[Input]) -> Input | None:
         return self.unsent.pop() if self.unsent else next(sources, None)
 
     def _submit(self, source: Input):
         if self.executor is None:
-            from concurrent.futures import ProcessPoolExecutor
-
-            self.executor = ProcessPoolExecutor(self.jobs, initializer=_start_worker, initargs=(self.settings,))
+            self.executor = _executor(self.jobs, self.settings)
         try:
             return self.executor.submit(_task, source, self.work, self.settings)
         except OSError as exc:  # out of processes or file descriptors: a limit of this machine
@@ -122,37 +123,134 @@ class _Pool:
             else:
                 yield _alone(source, self.work, self.settings)
 
-    def _stop(self) -> None:
-        """Stop the workers now: queued inputs are dropped, and running ones are not waited for (Ctrl-C)."""
-        if self.executor is None:
-            return
-        processes = list((getattr(self.executor, "_processes", None) or {}).values())  # no public way in 3.11
-        self.executor.shutdown(wait=False, cancel_futures=True)
-        for process in processes:
-            if process.is_alive():
-                process.terminate()
+    def _stop(self, abandon: bool = True) -> None:
+        """Stop the workers: idle ones are let go; when inputs are abandoned (Ctrl-C, a write error, a
+        worker's death) queued inputs are dropped and running ones killed, not waited for."""
+        if self.executor is not None:
+            _shut(self.executor, abandon)
         self.executor = None
+
+
+_LIVE: set = set()  # executors not yet shut down: stopped before the interpreter's own exit handlers run
+
+
+def _executor(jobs: int, settings: Settings):
+    from concurrent.futures import ProcessPoolExecutor
+
+    if not _LIVE:
+        _stop_at_exit()
+    executor = ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(settings, os.getpid()))
+    _LIVE.add(executor)
+    return executor
+
+
+def _shut(executor, abandon: bool) -> None:
+    """Shut an executor down and join its manager thread, so that nothing of it runs at exit.
+
+    A pool only shut down with ``wait=False`` leaves its manager thread running: at exit
+    concurrent.futures wakes it through a pipe it may be closing (``OSError: Bad file descriptor``),
+    and a worker terminated while it holds the task queue's lock leaves the others, and so the
+    exit, waiting forever. So abandoned workers are killed first, then the thread is joined.
+    """
+    if executor not in _LIVE:  # shut already (at exit, before a generator's cleanup came to it)
+        return
+    _LIVE.discard(executor)
+    thread = getattr(executor, "_executor_manager_thread", None)  # no public way in 3.11
+    processes = list((getattr(executor, "_processes", None) or {}).values())
+    if not abandon:
+        executor.shutdown(wait=True)
+        return
+    executor.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.kill()
+    for process in processes:
+        process.join(JOIN_SECONDS)
+    if thread is not None:
+        thread.join(JOIN_SECONDS)
+
+
+JOIN_SECONDS = 10.0  # a killed worker or a manager thread ends in milliseconds; this only bounds a wait that would hang
+
+
+def _stop_at_exit() -> None:
+    """Stop live pools before concurrent.futures' own exit handler joins their threads (handlers
+    registered this way run last registered first; atexit would run too late, after the joins)."""
+    import concurrent.futures.process  # noqa: F401  (its handler registered before ours)
+    import threading
+
+    register = getattr(threading, "_register_atexit", None)
+    if register is not None and not _OWNER:
+        register(_stop_all)
+        _OWNER.append(os.getpid())
+
+
+_OWNER: list = []  # the process that registered _stop_all: a forked worker inherits the handler, not the pools
+
+
+def _stop_all() -> None:
+    if _OWNER and _OWNER[0] != os.getpid():
+        return
+    for executor in list(_LIVE):
+        _shut(executor, abandon=True)
 
 
 def _alone(source: Input, work: Callable, settings: Settings) -> list:
     """An input whose worker died, run again in a process of its own: it was the cause if that dies too."""
-    from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    with ProcessPoolExecutor(1, initializer=_start_worker, initargs=(settings,)) as pool:
-        try:
-            return pool.submit(_task, source, work, settings).result()
-        except BrokenProcessPool as exc:
-            return [work(source.name, internal_error(exc, source.name))]
+    pool, finished = _executor(1, settings), False
+    try:
+        result = pool.submit(_task, source, work, settings).result()
+        finished = True
+        return result
+    except BrokenProcessPool as exc:
+        finished = True
+        return [work(source.name, internal_error(exc, source.name))]
+    finally:
+        _shut(pool, abandon=not finished)
 
 
-def _start_worker(settings: Settings) -> None:
+def _start_worker(settings: Settings, parent: int) -> None:
+    _LIVE.clear()  # the parent's pools, copied by fork: not this process's to stop
     configure(settings.formats_dirs)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's: it stops the workers itself
+    _end_with(parent)
+
+
+def _end_with(parent: int) -> None:
+    """End this worker when its parent dies, however it dies (SIGKILL runs none of its handlers).
+
+    On Linux the kernel sends SIGKILL at the parent's death (PR_SET_PDEATHSIG); everywhere, a thread
+    polls the parent's id, which changes when the parent is gone (the worker is re-parented).
+    """
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError, TypeError):  # not Linux, or no libc to ask: the thread alone
+        pass
+    if os.getppid() != parent:  # the parent died before the kernel was told
+        os._exit(1)
+    import threading
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(WATCH_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watchdog", daemon=True).start()
+
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+WATCH_SECONDS = 0.5  # how soon a worker notices its parent is gone where the kernel does not tell it
 
 
 def _task(source: Input, work: Callable, settings: Settings) -> list:
     """Every report of one input: ``work`` of each, a report over the time limit as an RG902 error."""
+    if source.problem is not None:  # a directory that could not be walked: its finding is the outcome
+        return [work(source.name, RemitError(source.problem, source.name))]
     reports = parse_reports(source.name, settings.format_name, settings.repair, data=source.data,
                             max_bytes=settings.max_bytes)
     done, collecting = [], gc.isenabled()
@@ -178,20 +276,6 @@ def timed_out(name: str, seconds: float) -> RemitError:
                       name)
 
 
-@contextmanager
 def deadline(seconds: float):
     """Raise TimeoutError in the block after ``seconds`` (where the platform has SIGALRM)."""
-    if not seconds or not hasattr(signal, "setitimer"):
-        yield
-        return
-
-    def expire(signum, frame):
-        raise TimeoutError
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+    return alarm(seconds)

@@ -11,13 +11,36 @@ SHOWN = 200  # characters of a source line quoted under a finding
 MAX_MESSAGE = 1000  # characters of a message (or expected/actual); a label stacked from 20,000 heading lines is longer
 MAX_PER_CODE = 1000  # findings of one code listed per report: several times a real report's worst (127); 20,000 copied rows would list 180,000
 _SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
-_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+# C0, DEL, C1, the Unicode line separators and bidirectional overrides, lone surrogates; "##[": a
+# GitHub runner's command anywhere in a line
+_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]|#(?=#\[)")
+# what a runner's Trim() takes off the start of a line (whitespace, and zero-width spaces to be safe)
+_LEADING_COMMAND = re.compile(r"^((?:[^\S\n]|[\u200b-\u200d\u2060\ufeff])*):(?=:)", re.M)
+QUOTE = "  | "  # the prefix of a quoted report line: the line can never start a CI runner's command
 
 
-def visible(text) -> str:
-    """Text with its control characters written as escapes (``\\x1b``), newlines as ``\\n``."""
-    text = str(text).replace("\n", "\\n")
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+def _escape(match) -> str:
+    code = ord(match.group())
+    if 0xDC80 <= code <= 0xDCFF:  # a byte of a file name that is not UTF-8, read with surrogateescape
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\u{code:04x}" if code > 0xFF else f"\\x{code:02x}"
+
+
+def visible(text, newline: str = "\\n") -> str:
+    """Text that a terminal or a CI log prints and never obeys: control characters (C0, DEL, C1,
+    line separators, bidirectional overrides) written as escapes (``\\x1b``, ``\\u202e``), a byte
+    of a file name that is not UTF-8 as ``\\xff``, another lone surrogate as ``\\udXXX``, a newline
+    as ``newline`` (``"\\n"`` keeps it), and ``##[`` (a GitHub runner's command anywhere in a
+    line) as ``\\x23#[``."""
+    text = str(text).replace("\n", newline)
+    return _CONTROL.sub(_escape, text)
+
+
+def inert(text: str) -> str:
+    """Lines of output with none that begins, after spaces, with ``::`` (a GitHub workflow command:
+    the runner strips leading spaces); each such first colon is written ``\\x3a``. ``text`` is
+    already ``visible``."""
+    return _LEADING_COMMAND.sub(lambda m: m.group(1) + "\\x3a", text)
 
 
 def _clipped(text):
@@ -58,8 +81,9 @@ class Finding:
     def render(self, file_path: str) -> str:
         """``path:line:col: CODE severity message``, then the source line and a caret.
 
-        Control characters of the input (an escape sequence in a label, a file name) are
-        shown escaped: a terminal prints the text, it does not obey it.
+        Nothing of the input is obeyed: control characters (an escape sequence in a label, a file
+        name) are shown escaped, the report line is quoted under ``QUOTE``, and no line begins with
+        ``::`` nor holds ``##[`` (see ``visible`` and ``inert``).
         """
         where = file_path if self.line is None else f"{file_path}:{self.line}:{self.column or 1}"
         message = "\n    ".join(visible(part) for part in self.message.split("\n"))  # each line shown
@@ -70,10 +94,10 @@ class Finding:
             text += f"\n    actual:   {visible(self.actual)}"
         if self.source_line is not None and self.column:
             shown = visible(self.source_line.rstrip("\r\n").expandtabs(1)[:SHOWN])
-            text += f"\n    {shown}\n    {' ' * min(self.column - 1, SHOWN)}^"
+            text += f"\n{QUOTE}{shown}\n{QUOTE}{' ' * min(self.column - 1, SHOWN)}^"
         if self.hint:
             text += f"\n    hint: {visible(self.hint)}"
-        return text
+        return inert(text)
 
 
 class RemitError(Exception):

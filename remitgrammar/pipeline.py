@@ -16,6 +16,7 @@ from lark.exceptions import VisitError
 
 from .errors import ConfigError, Finding, RemitError, limit_findings
 from .detect.detection import detect, resolve_format
+from .intake.characters import Shifts, remove_invisible
 from .intake.edgar import describe
 from .intake.read import MAX_BYTES, ReportText, limited, read_bytes, reports_in
 from .parse.tree import parse_tree
@@ -38,6 +39,7 @@ class ParseResult:
         accounting: where the roles put each printed cell (assemble.record.Accounting), for ``coverage``.
         line_map: for each line of the parsed text, its line in the file (None: the same).
         ignored: the line tokens the grammar ``%ignore``s (rules, page furniture), in text lines.
+        shifts: where invisible characters were removed from the text's lines (intake/characters.py).
     """
 
     record: dict
@@ -50,6 +52,7 @@ class ParseResult:
     line_map: list | None = None
     ignored: list = field(default_factory=list)
     debug: str | None = None  # tracebacks of sections a role failed on (RG900), for --debug
+    shifts: Shifts = field(default_factory=Shifts)  # columns moved by invisible characters removed
 
 
 def parse_text(text: str, name: str = "<text>", format_name: str | None = None,
@@ -98,8 +101,14 @@ def _parse(text: str, name: str, format_name: str | None, source: dict | None, r
         text, name, source = report.text, report.name, report.source
     if not text.endswith("\n"):
         text += "\n"
-    lines = LineMap(text.splitlines(), report)
+    text, shifts = remove_invisible(text)  # read as printed; the line map gives the columns back
+    text, too_many = _many_lines(text)
+    text_lines = text.splitlines()
+    lines = LineMap(text_lines, report, shifts)
     text, too_long = _long_lines(text)
+    if too_long:  # the builder reads the blanked lines; the line map quotes them as printed
+        text_lines = text.splitlines()
+    too_long = too_many + too_long
     try:
         spec, chosen = resolve_format(text, format_name, name)
     except RemitError as exc:
@@ -109,7 +118,7 @@ def _parse(text: str, name: str, format_name: str | None, source: dict | None, r
     if parsed.tree is None:
         raise lines.error(RemitError(errors[0], name, findings=limit_findings(errors)))
     tree = parsed.tree
-    builder = Builder(spec, text.splitlines(), repair=repair)
+    builder = Builder(spec, text_lines, repair=repair)  # the one list of the text's lines, shared
     builder.column_starts = report.column_starts if report is not None else {}
     builder.file_line = lines.line
     for finding in errors:
@@ -123,7 +132,8 @@ def _parse(text: str, name: str, format_name: str | None, source: dict | None, r
     source = {**source, "format": spec.name}
     lines.remap(builder)
     result = ParseResult(builder.record(source), builder.provenance, tree, spec, builder.labels, lines.file_lines,
-                         builder.accounting(), lines.line_map, parsed.ignored, "".join(builder.tracebacks) or None)
+                         builder.accounting(), lines.line_map, parsed.ignored, "".join(builder.tracebacks) or None,
+                         shifts)
     failed = [f for f in builder.findings.listed() if f.severity == "error" and f.code.startswith(("RG1", "RG9"))]
     if failed:  # lines or sections that could not be read: the record of the rest rides along
         error = RemitError(failed[0], name, findings=failed, result=result)
@@ -137,7 +147,7 @@ MAX_LINE = 2000  # characters: far beyond any report's line, and it keeps every 
 
 def _long_lines(text: str) -> tuple[str, list]:
     """The text with over-long lines blanked (line numbers kept), and an RG107 finding for each."""
-    if all(len(line) <= MAX_LINE for line in text.split("\n")):
+    if not _has_long_line(text):
         return text, []
     lines, findings = text.split("\n"), []
     for number, line in enumerate(lines, 1):
@@ -147,6 +157,37 @@ def _long_lines(text: str) -> tuple[str, list]:
                                     source_line=line[:200]))
             lines[number - 1] = ""
     return "\n".join(lines), findings
+
+
+MAX_LINES = 100_000  # lines read of one report: a hundred times a real one; past it memory would grow with it
+
+
+def _many_lines(text: str) -> tuple[str, list]:
+    """The text cut after MAX_LINES lines, and an RG120 finding when it was: a report beyond anything
+    real costs the memory of a large real one, not a multiple of its own size."""
+    count = text.count("\n")
+    if count <= MAX_LINES:
+        return text, []
+    at = -1
+    for _ in range(MAX_LINES):
+        at = text.index("\n", at + 1)
+    finding = Finding("RG120", "error", f"the report has {count:,} lines; a report is read up to line "
+                      f"{MAX_LINES:,}: the {count - MAX_LINES:,} lines after it were left out", line=MAX_LINES + 1,
+                      column=1, source_line=text[at + 1:text.find("\n", at + 1)][:200],
+                      hint="a file of many reports run together: split it, one report a file")
+    return text[:at + 1], [finding]
+
+
+def _has_long_line(text: str) -> bool:
+    """Whether a line is over MAX_LINE, found without a list of the lines (a copy of the text)."""
+    start, size = 0, len(text)
+    while start < size:
+        end = text.find("\n", start)
+        end = size if end < 0 else end
+        if end - start > MAX_LINE:
+            return True
+        start = end + 1
+    return False
 
 
 def _transform(builder: Builder, tree, name: str, lines: "LineMap") -> None:
@@ -165,7 +206,8 @@ def _transform(builder: Builder, tree, name: str, lines: "LineMap") -> None:
 class LineMap:
     """Line numbers of a report's text turned into the file's own (a submission's, an HTML page's)."""
 
-    def __init__(self, text_lines: list, report: ReportText | None):
+    def __init__(self, text_lines: list, report: ReportText | None, shifts: Shifts | None = None):
+        self.shifts = shifts or Shifts()
         self.line_map = report.line_map if report is not None else None
         self.file_lines = report.file_lines if report is not None and self.line_map else text_lines
         self.documents = report.documents if report is not None else []
@@ -176,6 +218,9 @@ class LineMap:
         return self.line_map[min(number, len(self.line_map)) - 1]
 
     def finding(self, finding: Finding) -> Finding:
+        if finding.line in self.shifts.removed:  # quoted as printed, the caret under the file's column
+            finding.column = self.shifts.file_column(finding.line, finding.column)
+            finding.source_line = self.shifts.printed[finding.line]
         if self.line_map and finding.line:
             finding.line = self.line(finding.line)
             finding.source_line = self.file_lines[finding.line - 1] if finding.line <= len(self.file_lines) else None
@@ -189,17 +234,21 @@ class LineMap:
         return exc
 
     def remap(self, builder: Builder) -> None:
-        """Provenance, extra and findings of a built record, in the file's line numbers."""
-        if not self.line_map:
+        """Provenance, extra and findings of a built record, in the file's line and column numbers."""
+        if not self.line_map and not self.shifts:
             return
+        column = self.shifts.file_column
         for where in builder.provenance.values():
+            where["column"] = column(where["line"], where["column"])
             where["line"] = self.line(where["line"])
             if "end_line" in where:
                 where["end_line"] = self.line(where["end_line"])
         for entry in builder.extra:
+            for malformed in entry.get("malformed", ()):
+                malformed["column"] = column(entry["line"], malformed["column"])
             entry["line"] = self.line(entry["line"])
-        builder.labels = [(scope, label, target, self.line(line), column)
-                          for scope, label, target, line, column in builder.labels]
+        builder.labels = [(scope, label, target, self.line(line), column(line, at))
+                          for scope, label, target, line, at in builder.labels]
         for finding in builder.findings.items:
             self.finding(finding)
         for counted in builder.findings.overflow.values():  # the map keeps line order: the span stays a span
@@ -223,8 +272,9 @@ def parse_reports(path: str | Path, format_name: str | None = None, repair: bool
     """
     shown = str(path)
     try:
-        raw = read_bytes(path, max_bytes) if data is None else limited(data, shown, max_bytes)
-        reports = reports_in(raw, shown, is_statement)
+        reports = reports_in(read_bytes(path, max_bytes) if data is None else limited(data, shown, max_bytes),
+                             shown, is_statement, max_bytes)  # the bytes are not held while reports parse
+        data = None
     except RemitError as exc:
         yield shown, exc
         return

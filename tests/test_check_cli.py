@@ -121,7 +121,8 @@ def test_formats_shows_a_sample_only_where_it_is(runner, tmp_path, monkeypatch):
     """An installed wheel has the built-in formats but not the test corpus their samples are in."""
     import remitgrammar.formats.lint as lint
 
-    spec = type("Spec", (), {"sample": "tests/corpus/x/y.txt", "spec_path": tmp_path / "specs" / "formats" / "x.yaml"})
+    spec = type("Spec", (), {"sample": "tests/corpus/x/y.txt", "spec_path": tmp_path / "specs" / "formats" / "x.yaml",
+                             "origin": "built-in"})  # a built-in's sample is also looked for from the working directory
     monkeypatch.chdir(tmp_path / "..")
     assert lint.sample_path(spec) is None
     (tmp_path / "tests" / "corpus" / "x").mkdir(parents=True)

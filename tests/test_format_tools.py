@@ -112,12 +112,14 @@ def test_lint_command_exit_codes(fmt):
     assert result.exit_code == 1 and "RG214" in result.stdout
 
 
-def test_formats_dir_overrides_a_builtin_and_formats_shows_origin(fmt):
+def test_a_format_named_like_a_built_in_is_a_clash_that_formats_shows_with_both_origins(fmt):
     spec = fmt / "specs" / "formats" / "acme.yaml"
     spec.write_text(spec.read_text().replace("name: acme", "name: usbank-absc-2003"))
-    listing = run("formats", "--formats-dir", fmt).stdout
-    assert f"usbank-absc-2003  ({fmt})" in listing and "usbank-absc-2002  (built-in)" in listing
-    assert "usbank-absc-2003  (built-in)" not in listing
+    result = run("formats", "--formats-dir", fmt)
+    assert result.exit_code == 2, "an outside format never shadows a built-in in silence"
+    assert "usbank-absc-2003  (built-in;" in result.stdout and f"usbank-absc-2003  ({fmt})" in result.stdout
+    assert "usbank-absc-2002  (built-in)" in result.stdout and "clash:" in result.stdout
+    assert "defined twice" in result.stderr and len(result.stderr.strip().splitlines()) == 1
 
 
 def test_not_a_formats_directory_is_a_configuration_error(tmp_path):

@@ -142,7 +142,7 @@ def test_github_annotations_cannot_be_hijacked():
     from remitgrammar.check.report import render
     out = render(_finding_with("Evil\n::error::injected"), "github", "error")
     first = out.splitlines()[0]
-    assert first.startswith("::error file=odd\x1b[2J%2Cname%3A.txt,line=3,col=1,title=RG201::")
+    assert first.startswith("::error file=odd\\x1b[2J%2Cname%3A.txt,line=3,col=1,title=RG201::")  # ESC escaped
     assert "%0A::error::injected" in first and len(out.splitlines()) == 2
 
 
@@ -230,14 +230,26 @@ def test_a_line_copied_thousands_of_times_costs_linear_time(line_start):
 
 
 def test_findings_past_the_limit_of_a_code_are_counted_in_one_finding():
-    outcome, findings = outcome_of(_copied("R               100.00", 3_000))
+    outcome, findings = outcome_of(_copied("R               100.00", 1_900))  # under RG121's 2,000 rows
     repeats = [f for f in findings if f.code == "RG207"]
     assert len(repeats) == 1001  # 1,000 listed, then one that counts the rest
     summary = repeats[-1]
-    printed_again = 9 * 2_999 + 127  # nine values on each copy of the row, and the sample's own 127 repeats
+    printed_again = 9 * 1_899 + 127  # nine values on each copy of the row, and the sample's own 127 repeats
     assert summary.message.startswith(f"{printed_again - 1000:,} more RG207 findings on lines ")
     assert summary.severity == "info" and summary.line == int(summary.message.split("lines ")[1].split("-")[0])
     assert [f["code"] for f in outcome.record["findings"]].count("RG207") == 1001
+
+
+def test_a_class_block_past_2000_rows_is_read_up_to_them_with_one_finding():
+    """A table nobody prints (a row copied 3,000 times) costs memory only: it is read up to 2,000
+    rows, and one RG121 names the first row left out; the classes above it are read."""
+    text = _copied("R               100.00", 3_000)
+    outcome, findings = outcome_of(text)
+    (bounded,) = [f for f in findings if f.code == "RG121"]
+    lines = text.split("\n")
+    assert bounded.severity == "error" and lines[bounded.line - 1].startswith("R               100.00")
+    assert lines[bounded.line - 2001].strip() and "class rows" in bounded.message and "2,000" in bounded.message
+    assert outcome.result.record["classes"] if hasattr(outcome, "result") else outcome.record["classes"]
 
 
 def test_a_huge_label_is_clipped_in_its_finding():
@@ -257,7 +269,7 @@ def test_record_json_keeps_digits_and_cannot_be_forged_by_a_label():
 def test_the_collector_is_paused_while_a_report_is_built_and_restored_after():
     import gc
     from remitgrammar.pipeline import parse_text
-    text = _copied("R               100.00", 3_000)  # unpaused, the collector runs 195 times
+    text = _copied("R               100.00", 1_900)  # unpaused, the collector runs over a hundred times
     collections = []
 
     def count(phase, info):

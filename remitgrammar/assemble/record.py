@@ -8,7 +8,7 @@ from ..errors import Findings
 from ..errors import ConfigError
 from ..formats.specs import FormatSpec, field_info
 from ..parse.lines import expand
-from ..parse.values import BLANK, Cell, ValueError_, convert, split_row, text_cache
+from ..parse.values import BLANK, Cell, ValueError_, convert, is_malformed, malformation, shown, split_row, text_cache
 from ..records import SCHEMA_ID, Key, field_names, render_path, value_at  # noqa: F401 (Key, value_at: re-exported)
 
 
@@ -17,6 +17,11 @@ from ..records import SCHEMA_ID, Key, field_names, render_path, value_at  # noqa
 def _spaced(text: str) -> str:
     """Runs of white space as one space."""
     return " ".join(text.split())
+
+
+MAX_EXTRA_VALUES = 50_000  # values kept in extra: a real report keeps a few hundred; past it memory is all they cost
+MALFORMED_HINT = ("kept in extra as printed, never read as another number; check the filing (a misprint, "
+                  "a character lost or added in transmission)")
 
 
 @dataclass(frozen=True)
@@ -31,6 +36,7 @@ class Accounting:
         sections: (rule, role) of every section mapped, in order.
         skipped_lines: lines the parser skipped because they fit nowhere (RG101).
         ignored_lines: lines the grammar ignores (rules, page numbers, running heads).
+        left_out: how many values were not kept in ``extra`` past its bound (RG122).
     """
 
     extra_cells: frozenset
@@ -40,6 +46,7 @@ class Accounting:
     sections: tuple
     skipped_lines: frozenset = frozenset()
     ignored_lines: frozenset = frozenset()
+    left_out: int = 0  # values past MAX_EXTRA_VALUES, not kept in extra (RG122)
 
 
 class Builder:
@@ -80,6 +87,8 @@ class Builder:
         self.skipped: set = set()
         self.ignored: set = set()
         self.tracebacks: list = []  # of sections a role failed on (RG900), shown with --debug
+        self.reported: set = set()  # (line, column) of malformed numbers already given their RG113
+        self.extra_values = self.left_out = 0  # values kept in extra, and past its bound, not kept
 
     def skipped_lines(self, skipped: list) -> None:
         """Lines the parser skipped (RG101): their figures are kept in ``extra`` under ``skipped``."""
@@ -128,9 +137,11 @@ class Builder:
             try:
                 value = convert(cell.text, kind)
             except ValueError_ as exc:
-                severity = "error" if exc.code == "RG106" else "warning"
+                severity = "error" if exc.code in ("RG106", "RG113") else "warning"
                 self.findings.add(exc.code, severity, f"{exc} ({rendered})", cell,
-                                  source_line=self.source_line(cell.line), path=rendered)
+                                  source_line=self.source_line(cell.line), path=rendered,
+                                  hint=MALFORMED_HINT if exc.code == "RG113" else None)
+                self.reported.add((cell.line, cell.column))
                 self.add_extra(path[0], rendered, [cell], cell.line)
                 return False
             if value is BLANK:  # "-" printed for nothing: the key stays absent
@@ -236,6 +247,10 @@ class Builder:
     def add_extra(self, section: str, label: str, cells: list[Cell], line: int, columns: list | None = None) -> None:
         """Keep a labelled value that no canonical field takes, with the heading above it and,
         in a table, the column headings over its values."""
+        if self.extra_values + len(cells) > MAX_EXTRA_VALUES:
+            self._leave_out(cells, line)
+            return
+        self.extra_values += len(cells)
         lines = sorted({c.line for c in cells}) or [line]
         for at in lines:  # one entry per printed line: each value stands on the line the entry names
             on = [c for c in cells if c.line == at] if cells else []
@@ -244,8 +259,33 @@ class Builder:
                 entry["heading"] = _spaced(self.heading)
             if columns and len(lines) == 1:
                 entry["columns"] = [_spaced(str(c)) for c in columns]
+            malformed = [c for c in on if is_malformed(c.text)]
+            if malformed:
+                entry["malformed"] = [{"text": c.text, "column": c.column} for c in malformed]
+                self._malformed(section, label, malformed)
             self.extra.append(entry)
         self.extra_cells.update([(c.line, c.column) for c in cells])
+
+    def _leave_out(self, cells: list[Cell], line: int) -> None:
+        """Values past MAX_EXTRA_VALUES: counted (``coverage`` shows them), not kept; RG122 once."""
+        if not self.left_out:
+            where = cells[0] if cells else Cell("", line, 1)
+            self.findings.add("RG122", "error", f"more than {MAX_EXTRA_VALUES:,} values no field takes: no report "
+                              "prints that many, and those from here on are not kept in extra", where,
+                              source_line=self.source_line(where.line),
+                              hint="check the file: a table the format does not know, copied over and over")
+        self.left_out += len(cells) or 1
+
+    def _malformed(self, section: str, label: str, cells: list[Cell]) -> None:
+        """RG113 for each malformed number kept in ``extra`` that no field reported yet."""
+        for cell in cells:
+            if (cell.line, cell.column) in self.reported:
+                continue
+            self.reported.add((cell.line, cell.column))
+            self.findings.add("RG113", "error", f"'{shown(cell.text)}' looks like a number but is not a "
+                              f"well-formed one ({malformation(cell.text)}): it is not read ({section}: "
+                              f"{_spaced(label)[:80]})", cell, source_line=self.source_line(cell.line),
+                              hint=MALFORMED_HINT)
 
     def warn(self, code: str, message: str, cell, **extra) -> None:
         """Record a warning pointing at ``cell``'s line and column."""
@@ -275,7 +315,7 @@ class Builder:
         """Where the printed cells went (for ``coverage``)."""
         return Accounting(frozenset(self.extra_cells), frozenset(self.repeat_cells), frozenset(self.label_cells),
                           frozenset(self.label_lines), tuple(self.sections), frozenset(self.skipped),
-                          frozenset(self.ignored))
+                          frozenset(self.ignored), self.left_out)
 
     def record(self, source: dict) -> dict:
         """The finished record in SCHEMA.md's shape."""

@@ -33,11 +33,21 @@ def check_months(months: list[Month]) -> dict:
 
 
 def _run(deal: Deal) -> list:
+    """The findings of every rule over one deal: rule by rule, and within a rule in one order whatever
+    the hash seed (a rule may walk the classes two months share as a set)."""
+    position = {id(month): i for i, month in enumerate(deal.months)}
     for code in sorted(ACROSS):
+        start = len(deal.findings)
         try:
             ACROSS[code].run(deal)
         except Exception as exc:  # noqa: BLE001 - one rule's failure must not hide the others
             deal.findings.append((deal.months[-1], Finding(
                 "RG901", "error", f"rule {code} stopped: internal error: {type(exc).__name__}: {str(exc)[:200]}; "
                 "please report it, with the files")))
+        deal.findings[start:] = sorted(deal.findings[start:], key=lambda found: _order(position, *found))
     return deal.findings
+
+
+def _order(position: dict, month, finding: Finding) -> tuple:
+    return (position[id(month)], finding.line or 0, finding.column or 0, finding.path or "", finding.message,
+            finding.code, finding.severity)

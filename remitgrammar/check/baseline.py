@@ -5,6 +5,10 @@ survives unrelated edits to a report) and by its report, two ways: the report's 
 sha256 of its text, which does not change when a corpus moves) and its file, relative to the
 baseline file (which does not change when a report is edited in place). Either one matching is
 enough. Version 1 files (absolute or working-directory paths, no identity) are still read.
+
+A baseline is input like any other: only a regular file of at most MAX_BYTES is read (a FIFO or a
+device is never opened), and a file of any other shape is a ConfigError, never a traceback. It is
+written beside itself and renamed into place when complete, and only over a regular file.
 """
 
 from __future__ import annotations
@@ -12,12 +16,14 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import stat
 import tempfile
 from pathlib import Path
 
-from ..errors import ConfigError
+from ..errors import ConfigError, visible
 
 VERSION = 2
+MAX_BYTES = 64 << 20  # some 300,000 findings; a bigger file is refused before it is read
 
 
 def _relative(name: str, directory: Path) -> str:
@@ -40,6 +46,7 @@ class Writer:
 
     def __init__(self, target: Path):
         self.target = Path(target)
+        _replaceable(self.target)
         self.directory = Path(os.path.abspath(self.target.parent))
         handle, self.partial = tempfile.mkstemp(prefix=f".{self.target.name}.", suffix=".partial",
                                                 dir=self.target.parent)
@@ -58,6 +65,8 @@ class Writer:
     def close(self) -> int:
         """Finish the file and put it in place; return how many findings it holds."""
         self.file.write("\n  ]\n}\n" if self.count else "]\n}\n")
+        self.file.flush()
+        os.fsync(self.file.fileno())  # a full disk may only say so here: before the old file is replaced
         self.file.close()
         os.chmod(self.partial, 0o666 & ~_umask())  # as a file written in place would be, not mkstemp's 0600
         os.replace(self.partial, self.target)
@@ -65,9 +74,27 @@ class Writer:
 
     def abandon(self) -> None:
         """Remove the unfinished file; the old baseline, if any, stays."""
-        self.file.close()
+        with contextlib.suppress(OSError):  # a full disk fails the flush of the close too
+            self.file.close()
         with contextlib.suppress(OSError):
             os.unlink(self.partial)
+
+
+def _replaceable(target: Path) -> None:
+    """Refuse a target that is not a regular file (a device, a FIFO, a directory): renaming over it
+    would replace it (``/dev/full`` by a file), and writing into it is not keeping a baseline.
+
+    Raises:
+        ConfigError: the target exists and is not a regular file.
+    """
+    try:
+        mode = os.stat(target).st_mode
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise ConfigError(f"{visible(target)}: {exc.strerror or exc}") from exc
+    if not stat.S_ISREG(mode):
+        raise ConfigError(f"{visible(target)}: not a regular file; a baseline is written only as a regular file")
 
 
 def _umask() -> int:
@@ -126,15 +153,64 @@ def load(source: Path) -> Known:
     """The findings of a baseline file.
 
     Raises:
-        ConfigError: the file is missing or not a baseline.
+        ConfigError: the file is missing, not a regular file, larger than MAX_BYTES, or not a baseline
+            (not UTF-8, not JSON, nested too deeply, NaN or Infinity, entries of another shape).
     """
+    name = visible(source)
     try:
-        doc = json.loads(Path(source).read_text(encoding="utf-8"))
-        entries = [{"report": e.get("report"), "file": str(e["file"]), "code": e["code"], "path": e["path"],
-                    "message": e["message"]} for e in doc["findings"]]
-        return Known(entries, Path(os.path.abspath(Path(source).parent)), int(doc.get("version", 1)))
-    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise ConfigError(f"{source}: not a remitgrammar baseline ({exc})") from exc
+        doc = json.loads(_read(Path(source)).decode("utf-8"), parse_constant=_not_json)
+        version, entries = _shape(doc)
+    except RecursionError:  # 100,000 "[": the parser's depth, not the file's size
+        raise ConfigError(f"{name}: not a remitgrammar baseline (nested too deeply)") from None
+    except OSError as exc:
+        raise ConfigError(f"{name}: {visible(exc.strerror or exc)}") from exc
+    except ValueError as exc:  # JSON, UTF-8 and shape errors alike
+        raise ConfigError(f"{name}: not a remitgrammar baseline ({visible(str(exc)[:200])})") from exc
+    return Known(entries, Path(os.path.abspath(Path(source).parent)), version)
+
+
+def _read(source: Path) -> bytes:
+    """The bytes of a regular file of at most MAX_BYTES. Its type is looked at before it is opened, and
+    again on what was opened (never blocking: a FIFO put in its place opens without waiting)."""
+    _regular(os.stat(source))
+    fd = os.open(source, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    with os.fdopen(fd, "rb") as file:
+        _regular(os.fstat(file.fileno()))
+        data = file.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise ValueError(f"more than {MAX_BYTES >> 20} MB")
+    return data
+
+
+def _regular(info: os.stat_result) -> None:
+    if not stat.S_ISREG(info.st_mode):
+        raise ValueError("not a regular file")
+    if info.st_size > MAX_BYTES:
+        raise ValueError(f"{info.st_size:,} bytes, more than {MAX_BYTES >> 20} MB")
+
+
+def _not_json(constant: str):
+    raise ValueError(f"{constant} is not a number a baseline holds")
+
+
+def _shape(doc) -> tuple:
+    """(version, entries) of a parsed baseline; ValueError when it is not one."""
+    if not isinstance(doc, dict) or not isinstance(doc.get("findings"), list):
+        raise ValueError("not an object with a list of findings")
+    version = doc.get("version", 1)
+    if type(version) is not int or version not in (1, VERSION):  # noqa: E721 - not bool, not 1e999
+        raise ValueError("version is not 1 or 2")
+    return version, [_entry(e, i) for i, e in enumerate(doc["findings"])]
+
+
+def _entry(entry, index: int) -> dict:
+    texts = ("file", "code", "message")
+    if not isinstance(entry, dict) or not all(isinstance(entry.get(k), str) for k in texts) \
+            or not isinstance(entry.get("path", ""), (str, type(None))) \
+            or not isinstance(entry.get("report"), (str, type(None))):
+        raise ValueError(f"finding {index + 1} is not an object of texts (file, code, path, message)")
+    return {"report": entry.get("report"), "file": entry["file"], "code": entry["code"],
+            "path": entry.get("path") or "", "message": entry["message"]}
 
 
 def only_new(results, known: Known):

@@ -26,13 +26,17 @@ def likely_misprint(ctx: Context) -> None:
             for path, fit in identity.cells():
                 if path is not None:
                     failed.setdefault(path, []).append((identity, fit))
-    for path, fits in failed.items():
+    # the same whatever order the rules gave their identities in (under any hash seed): numbers in the
+    # order of their paths, each one's identities in the order of their code and text
+    for path in sorted(failed, key=render_path):
+        fits = sorted(failed[path], key=lambda fit: (fit[0].code, fit[0].what, fit[1]))
+        identities = list({id(i): i for i, _ in fits}.values())
         value = fits[0][1]
-        if len({id(i) for i, _ in fits}) < 2 or not all(i.holds_with(path, value) for i, _ in fits):
+        if len(identities) < 2 or not all(i.holds_with(path, value) for i in identities):
             continue
         held = [i for i in ctx.identities if not i.failed and _mentions(i, path)]
         if all(i.holds_with(path, value) for i in held):
-            _report(ctx, path, value, [i for i, _ in fits], len(held))
+            _report(ctx, path, value, identities, len(held))
 
 
 def _mentions(identity, path: tuple) -> bool:

@@ -7,6 +7,8 @@ import json
 import re
 from xml.etree import ElementTree as ET
 
+from ..errors import visible
+
 SEVERITIES = ("info", "warning", "error")
 
 
@@ -65,7 +67,7 @@ class Report:
             self.out.write("</testsuites>\n" if self.files else '<testsuites name="remitgrammar check" />\n')
         else:
             for (code, severity), count in sorted((self.per_code or {}).items()):
-                self.out.write(f"{count:8d}  {code}  {severity:7s}  {_title(code)}".rstrip() + "\n")
+                self.out.write(f"{count:8d}  {visible(code)}  {severity:7s}  {_title(code)}".rstrip() + "\n")
             if self.per_code is not None and self.fixed is not None:
                 self.out.write(f"{self.fixed():8d}  fixed: findings of the baseline that no longer occur\n")
             if not self.quiet:
@@ -130,8 +132,9 @@ def _annotation(path: str, f) -> str:
 
 
 def _data(text: str) -> str:
-    """A workflow command's message: ``%``, CR and LF escaped, so it cannot end the command."""
-    return str(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """A workflow command's message: ``%``, CR and LF escaped, so it cannot end the command; any other
+    control character shown as ``\\x1b`` (GitHub's escapes have none for them, and a log obeys them)."""
+    return visible(text, newline="\n").replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def _property(text: str) -> str:
@@ -143,23 +146,24 @@ _NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-
 
 
 def _xml(text) -> str:
-    """Text XML 1.0 allows: a character it forbids (a control character in a label) is written as \\xNN."""
-    return _NOT_XML.sub(lambda m: f"\\x{ord(m.group()):02x}", str(text))
+    """Text XML 1.0 allows, and a CI log shows without obeying: control characters and lone surrogates
+    written as ``visible`` writes them, newlines kept; U+FFFE and U+FFFF (which XML forbids) as \\uNNNN."""
+    return _NOT_XML.sub(lambda m: f"\\u{ord(m.group()):04x}", visible(text, newline="\n"))
 
 
 def _suite(path: str, findings: list, fail_on: str):
     """A file's test suite: a test case per finding, a failure at or above ``fail_on``."""
     failures = sum(at_or_above(f.severity, fail_on) for f in findings)
-    path = _xml(path)
+    path = _xml(visible(path))  # a newline too: an attribute's newline is read back as a space
     suite = ET.Element("testsuite", name=path, tests=str(max(len(findings), 1)), failures=str(failures),
                        errors="0")
     if not findings:
         ET.SubElement(suite, "testcase", classname=path, name="all rules")
     for f in findings:
         case = ET.SubElement(suite, "testcase", classname=path,
-                             name=_xml(f"{f.code} {f.path or ''} line {f.line or 0}".strip()))
+                             name=_xml(visible(f"{f.code} {f.path or ''} line {f.line or 0}".strip())))
         if at_or_above(f.severity, fail_on):
-            failure = ET.SubElement(case, "failure", message=_xml(f.message), type=f.code)
+            failure = ET.SubElement(case, "failure", message=_xml(visible(f.message)), type=_xml(f.code))
             failure.text = _xml(f.render(path))
         else:
             ET.SubElement(case, "system-out").text = _xml(f.render(path))

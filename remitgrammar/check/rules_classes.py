@@ -17,6 +17,7 @@ TOTALLED_FIELDS = ("original_balance", "beginning_balance", "principal_distribut
 SHORTFALL_FIELDS = ("total_unpaid", "realized_losses", "prepayment_interest_shortfall",
                     "relief_act_interest_shortfall", "raisf", "net_wac_carryover")
 MAX_LEFT_OUT = 4
+MAX_SEARCHED = 200  # classes a Total's omissions are searched among in threes and fours (a deal has < 100)
 
 
 @rule("RG301", "class balance", "error",
@@ -132,8 +133,8 @@ def _remember(ctx: Context, columns: dict, designed: dict, total_path: tuple) ->
     closest to explaining it: a misprinted ending balance is measured like the beginning balances)."""
     choices = set(designed.values()) | {()}
     for path, (printed, values) in columns.items():
-        excluded = designed[path] if path in designed else min(
-            choices, key=lambda out: (abs(sum(v for n, v in values if n not in out) - printed), len(out)))
+        excluded = designed[path] if path in designed else min(  # sorted: a tie falls the same way every run
+            sorted(choices), key=lambda out: (abs(sum(v for n, v in values if n not in out) - printed), len(out)))
         fields = tuple(path.split("."))
         kept = [(1, v, class_path(n, *fields)) for n, v in values if n not in excluded]
         computed = sum(v for _, v, _ in kept)
@@ -197,6 +198,7 @@ def _total_columns(ctx: Context, totals: dict):
             yield f"shortfall.{name}", (lambda entry, n=name: entry.get("shortfall", {}).get(n))
 
 
+
 def _omitted(values: list, printed, prefer=lambda name: False) -> tuple | None:
     """The fewest classes (up to four) whose omission makes the sum match the Total (() when none need
     be), those ``prefer`` names first where several do (an interest-only class and a class of the
@@ -217,7 +219,9 @@ def _omitted(values: list, printed, prefer=lambda name: False) -> tuple | None:
     target = sum(v for _, v in values) - printed
     tolerance = slack([v for _, v in values] + [printed])
     amounts = [v for _, v in candidates]
-    for size in range(1, min(MAX_LEFT_OUT, len(candidates)) + 1):
+    # sets of three and four cost n^2 in time and memory: beyond any real deal's classes, stop at two
+    deepest = MAX_LEFT_OUT if len(candidates) <= MAX_SEARCHED else 2
+    for size in range(1, min(deepest, len(candidates)) + 1):
         fitting = [chosen for chosen in sorted(_subsets(amounts, target, tolerance, size)) if fits(chosen)]
         if fitting:  # of equal explanations, the one leaving out the classes a Total leaves out by design
             best = max(fitting, key=lambda chosen: sum(bool(prefer(candidates[i][0])) for i in chosen))

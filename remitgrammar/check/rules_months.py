@@ -12,7 +12,7 @@ from decimal import Decimal
 from .months import Month
 from .registry import ACROSS, number, rule, slack
 from ..records import render_path
-from ..errors import Finding
+from ..errors import Finding, visible
 
 STATIC_FIELDS = ("original_balance", "cusip")
 
@@ -48,8 +48,8 @@ def _show(value) -> str:
 
 def _at(month: Month) -> str:
     # the file's name, not its path: a message is part of what a baseline knows a finding by, and a
-    # corpus that moves keeps its file names
-    return f"{os.path.basename(month.name) or month.name} ({month.date.isoformat()})"
+    # corpus that moves keeps its file names; shown escaped: a name may hold a newline or an escape sequence
+    return f"{visible(os.path.basename(month.name) or month.name)} ({month.date.isoformat()})"
 
 
 def _carries(deal: Deal, code: str, a: Month, b: Month, path: str, before, after, what: str) -> None:
@@ -69,11 +69,11 @@ def carry_over(deal: Deal) -> None:
     amount is last month's plus the increase less the release (less the realized losses, where the
     increase is counted before them)."""
     for a, b in deal.consecutive():
-        for name in a.classes.keys() & b.classes.keys():
+        for name in sorted(a.classes.keys() & b.classes.keys()):
             _carries(deal, "RG401", a, b, f"classes[{name}].beginning_balance",
                      a.classes[name].get("ending_balance"), b.classes[name].get("beginning_balance"),
                      f"class {name}'s beginning balance")
-        for group in a.groups.keys() & b.groups.keys():
+        for group in sorted(a.groups.keys() & b.groups.keys()):
             before, after = a.groups[group], b.groups[group]
             _carries(deal, "RG401", a, b, f"collateral[{group}].beginning_balance", before.get("ending_balance"),
                      after.get("beginning_balance"), f"group {group}'s beginning balance")
@@ -135,10 +135,10 @@ def _cumulatives(a: Month, b: Month):
     """(path, earlier cumulative, later cumulative, later month's loss) for every owner of cumulative losses."""
     yield "pool.cumulative_realized_losses", a.pool.get("cumulative_realized_losses"), \
         b.pool.get("cumulative_realized_losses"), b.pool.get("realized_losses")
-    for group in a.groups.keys() & b.groups.keys():
+    for group in sorted(a.groups.keys() & b.groups.keys()):
         yield (f"collateral[{group}].cumulative_realized_losses", a.groups[group].get("cumulative_realized_losses"),
                b.groups[group].get("cumulative_realized_losses"), b.groups[group].get("realized_losses"))
-    for name in a.classes.keys() & b.classes.keys():
+    for name in sorted(a.classes.keys() & b.classes.keys()):
         yield (f"classes[{name}].cumulative_realized_loss", a.classes[name].get("cumulative_realized_loss"),
                b.classes[name].get("cumulative_realized_loss"), b.classes[name].get("realized_loss"))
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from urllib.parse import quote
 
+from ..errors import visible
 from ..version import VERSION
 from .rulesdoc import rule_of
 
@@ -43,13 +44,15 @@ def _result(path: str, finding) -> dict:
     message = finding.message
     if finding.actual is not None:
         message += f" (expected {finding.expected}, actual {finding.actual})"
+    message = visible(message, newline="\n")  # a viewer shows it; lone surrogates are not strict JSON
     location = {"artifactLocation": {"uri": uri(path)}}
     if finding.line:
         location["region"] = {"startLine": finding.line, **({"startColumn": finding.column} if finding.column else {})}
     result = {"ruleId": finding.code, "level": LEVELS[finding.severity], "message": {"text": message},
               "locations": [{"physicalLocation": location}]}
     if finding.path:  # where in the canonical record: a logical location
-        result["locations"][0]["logicalLocations"] = [{"fullyQualifiedName": finding.path, "kind": "member"}]
+        result["locations"][0]["logicalLocations"] = [{"fullyQualifiedName": visible(finding.path),
+                                                        "kind": "member"}]
     return result
 
 

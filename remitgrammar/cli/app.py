@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
 from typing import List, Optional
 
@@ -9,10 +11,10 @@ import sys
 
 import typer
 
-from ..config import find as find_config
+from ..config import find as find_config, isolated as no_config, load as load_config, settings
 from ..corpus import Settings, default_jobs, run
-from ..errors import ConfigError
-from ..formats.search import ENV_VAR, configure, configured as configured_dirs
+from ..errors import ConfigError, visible
+from ..formats.search import ENV_VAR, check_clashes, configure, configured as configured_dirs
 from ..intake.read import MAX_BYTES
 from ..intake.sources import expand
 
@@ -36,6 +38,10 @@ class Limits:
     debug = False
     max_bytes = MAX_BYTES
     timeout = 60.0
+    config_file: Optional[Path] = None
+    isolated = False
+    show_settings = False
+    config = None  # the Config, read when a command first needs it
 
 
 def _show_version(shown: bool) -> None:
@@ -46,15 +52,82 @@ def _show_version(shown: bool) -> None:
         raise typer.Exit(0)
 
 
-@app.callback()
-def _options(version: bool = typer.Option(False, "--version", is_eager=True, callback=_show_version,
+# Commands that read no configuration: --show-settings shows it before them.
+_UNCONFIGURED = (None, "rules", "version")
+
+
+@app.callback(invoke_without_command=True)
+def _options(ctx: typer.Context,
+             version: bool = typer.Option(False, "--version", is_eager=True, callback=_show_version,
                                           help="Print the version and exit."),
              debug: bool = typer.Option(False, "--debug", help="Show the traceback of an internal error (RG900)."),
              max_mb: float = typer.Option(64.0, "--max-mb", help="Refuse files larger than this many megabytes."),
              timeout: float = typer.Option(60.0, "--timeout", help="Give up on one report after this many seconds "
-                                                                   "(RG902); 0 for no limit.")) -> None:
+                                                                   "(RG902); 0 for no limit."),
+             config_file: Optional[Path] = typer.Option(None, "--config", metavar="FILE", help="Read this "
+                                                        "configuration file only (a pyproject.toml's "
+                                                        "[tool.remitgrammar], or a remitgrammar.toml)."),
+             isolated: bool = typer.Option(False, "--isolated", help="Read no configuration file."),
+             show_settings: bool = typer.Option(False, "--show-settings", help="Print which configuration files "
+                                                "were read or skipped and why, and each setting with where it came "
+                                                "from (default, file, option); then exit.")) -> None:
     """Parse trustee remittance reports (SEC Form 8-K exhibits) into canonical records."""
     Limits.debug, Limits.max_bytes, Limits.timeout = debug, int(max_mb * 1024 * 1024), timeout
+    Limits.config_file, Limits.isolated, Limits.show_settings, Limits.config = config_file, isolated, show_settings, None
+    if config_file is not None and isolated:
+        fail_config("--config and --isolated exclude each other: --isolated reads no configuration file")
+    if show_settings and ctx.invoked_subcommand in _UNCONFIGURED:
+        _show_settings(project_config())
+    if ctx.invoked_subcommand is None:
+        ctx.fail("Missing command.")
+
+
+def project_config():
+    """The run's configuration: --config's file, none with --isolated, else the search (config.py)."""
+    if Limits.config is None:
+        try:
+            Limits.config = (no_config() if Limits.isolated else
+                             load_config(Limits.config_file) if Limits.config_file is not None else find_config())
+        except ConfigError as exc:
+            fail_config(exc)
+    return Limits.config
+
+
+# A command's options that stand for a key of the configuration: parameter -> (key, option).
+_OPTION_KEYS = {"formats_dir": ("formats-dirs", "--formats-dir"), "select": ("select", "--select"),
+                "ignore": ("ignore", "--ignore"), "fail_on": ("fail-on", "--fail-on"),
+                "baseline": ("baseline", "--baseline"), "jobs": ("jobs", "--jobs")}
+
+
+def _command_params() -> dict:
+    """The options given to the command being run (typer keeps click's current context)."""
+    try:
+        from typer.main import get_current_context
+    except ImportError:  # another typer: the settings then show formats-dirs and jobs from the command line
+        return {}
+    context = get_current_context(silent=True)
+    return dict(context.params) if context is not None else {}
+
+
+def _show_settings(config, **params) -> None:
+    """--show-settings: the files and each setting's value and origin on stdout, then exit 0."""
+    params = {**_command_params(), **{k: v for k, v in params.items() if v is not None}}
+    given = {}
+    for param, (key, option) in _OPTION_KEYS.items():
+        value = params.get(param)
+        if value is not None and not (isinstance(value, (list, tuple)) and not value):
+            if param in ("select", "ignore"):
+                value = [code.strip() for text in value for code in str(text).split(",") if code.strip()]
+            given[key] = (value, option)
+    if params.get("write_baseline") is not None:
+        given["baseline"] = (None, "--write-baseline (a baseline being written starts from every finding)")
+    lines = settings(config, given)
+    if os.environ.get(ENV_VAR):
+        lines.append(f"  {ENV_VAR} = {json.dumps(os.environ[ENV_VAR])}  (environment: formats directories "
+                     "searched after formats-dirs)")
+    for line in lines:
+        typer.echo(visible(line))
+    raise typer.Exit(0)
 
 
 def setup(formats_dir: Optional[List[Path]]) -> None:
@@ -64,18 +137,24 @@ def setup(formats_dir: Optional[List[Path]]) -> None:
 
 def configured(formats_dir: Optional[List[Path]], jobs: Optional[int]):
     """The project's configuration (config.py), and the formats directories and worker count it gives
-    where the command line does not."""
-    try:
-        config = find_config()
-    except ConfigError as exc:
-        fail_config(exc)
+    where the command line does not. With --show-settings, the settings are shown instead and the
+    run ends here."""
+    config = project_config()
+    if Limits.show_settings:
+        _show_settings(config, formats_dir=formats_dir, jobs=jobs)
     setup(formats_dir or list(config.formats_dirs))
     return config, jobs if jobs is not None else (config.jobs if config.jobs is not None else 0)
 
 
+MAX_ERROR = 1000  # characters of a configuration error: a key or a path can be any length
+
+
 def fail_config(exc: Exception) -> None:
     """A usage or configuration error: one line on stderr, exit 2."""
-    typer.echo(f"remitgrammar: configuration error: {exc}", err=True)
+    text = "; ".join(part.strip() for part in str(exc).splitlines() if part.strip())
+    if len(text) > MAX_ERROR:
+        text = text[:MAX_ERROR] + "..."
+    typer.echo(f"remitgrammar: configuration error: {visible(text)}", err=True)
     raise typer.Exit(2)
 
 
@@ -89,6 +168,10 @@ def results(paths, files_from, work, format_name=None, repair=True, jobs: int = 
         fail_config(exc)
     if jobs < 0:
         fail_config(f"--jobs takes 0 (one worker a core), 1 (this process) or more, not {jobs}")
+    try:
+        check_clashes(format_name)  # before any worker starts: two formats of one name are the user's to settle
+    except ConfigError as exc:
+        fail_config(exc)
     settings = Settings(format_name, repair, Limits.max_bytes, Limits.timeout, configured_dirs())
     progress = Progress(len(inputs))
     try:

@@ -15,7 +15,8 @@ import typer
 from ..check import baseline as baselines
 from ..check.report import SEVERITIES, Report, selected
 from ..emit.json_record import to_json
-from ..errors import visible, ConfigError, RemitError
+from ..errors import inert, visible, ConfigError, RemitError
+from ..intake.characters import remove_invisible
 from ..pipeline import check_corpus
 from .payloads import checked, context_month, exported, parsed
 from .app import FILES_FROM, FORMATS_DIR, JOBS, PATHS, Limits, app, configured, fail_config, outcomes, results
@@ -89,23 +90,40 @@ def export(
     try:
         sink = sink_for(to)
     except (OSError, ValueError, sqlite3.Error) as exc:
-        fail_config(f"--to {to}: {exc}")
-    count, failures = 0, []
+        fail_config(f"--to {visible(to)}: {_reason(exc)}")
+    failures: list = []
+    reports = results(paths, files_from, exported, format_name, not no_repair, jobs)
     try:
-        for report in results(paths, files_from, exported, format_name, not no_repair, jobs):
-            if report.error is not None:
-                _failed(report, failures)
-                continue
-            sink.add(report.tables, report.record_json)
-            count += 1
-    except (OSError, sqlite3.Error) as exc:
-        fail_config(f"--to {to}: {exc}")
-    finally:
-        sink.close()
-    typer.echo(f"remitgrammar: exported {count} report(s) to {to}", err=True)
+        count = _fill(sink, reports, failures)
+        sink.close()  # only now is the target replaced: a failed export leaves the old one
+    except (OSError, sqlite3.Error, UnicodeError) as exc:
+        sink.abandon()
+        reports.close()  # the workers are shut down now, not when the generator is collected
+        fail_config(f"--to {visible(to)}: {_reason(exc)}")
+    except BaseException:  # a usage error met on the way, an interrupt: nothing half-written either
+        sink.abandon()
+        raise
+    typer.echo(f"remitgrammar: exported {count} report(s) to {visible(to)}", err=True)
     if failures:
         typer.echo(f"remitgrammar: {len(failures)} report(s) could not be parsed in full and were left out", err=True)
         raise typer.Exit(1)
+
+
+def _fill(sink, reports, failures: list) -> int:
+    """Add each report that parsed in full to the sink; how many."""
+    count = 0
+    for report in reports:
+        if report.error is not None:
+            _failed(report, failures)
+            continue
+        sink.add(report.tables, report.record_json)
+        count += 1
+    return count
+
+
+def _reason(exc: Exception) -> str:
+    """What went wrong writing an output, in one line ("No space left on device")."""
+    return visible(getattr(exc, "strerror", None) or exc)
 
 
 def _failed(report, failures: list) -> None:
@@ -246,8 +264,8 @@ def _report(found, report: Report, write_baseline: Optional[Path]) -> bool:
     except BrokenPipeError:
         raise
     except OSError as exc:
-        fail_config(f"--write-baseline {write_baseline}: {exc.strerror or exc}")
-    typer.echo(f"remitgrammar: wrote {count} finding(s) to {write_baseline}", err=True)
+        fail_config(f"--write-baseline {visible(write_baseline)}: {_reason(exc)}")
+    typer.echo(f"remitgrammar: wrote {count} finding(s) to {visible(write_baseline)}", err=True)
     return report.failed
 
 
@@ -270,16 +288,20 @@ def detect(paths: Optional[List[Path]] = PATHS, files_from: Optional[Path] = FIL
     For an EDGAR submission, names the documents whose text was looked at.
     """
     from ..detect.detection import explain
+    from ..formats.search import check_clashes
     from ..intake.read import read_bytes, reports_in
     from ..intake.sources import expand
     from ..pipeline import is_statement
     configured(formats_dir, None)  # the configuration's formats-dirs where --formats-dir is not given
     matched = True
     try:
-        for source in expand(paths, files_from):
+        check_clashes()  # detection ranks every format: two of one name would be a silent choice
+        for source in expand(paths, files_from, Limits.max_bytes):
             try:
-                reports = reports_in(source.data if source.data is not None else read_bytes(source.name),
-                                     source.name, is_statement)
+                if source.problem is not None:  # a directory that could not be walked
+                    raise RemitError(source.problem, source.name)
+                data = source.data if source.data is not None else read_bytes(source.name, Limits.max_bytes)
+                reports = reports_in(data, source.name, is_statement, Limits.max_bytes)
             except RemitError as exc:
                 typer.echo(exc.render(), err=True)
                 matched = False
@@ -297,11 +319,11 @@ def _explain(report, explain) -> bool:
     if edgar:
         looked = ", ".join(f"{d['type']} (sequence {d['sequence']}, lines {d['first_line']}-{d['last_line']})"
                            for d in edgar["documents"])
-        typer.echo(f"{report.name}: EDGAR submission {edgar.get('accession', '')}; looked at {looked}")
-    ranked = explain(report.text)
-    for candidate in ranked:
+        typer.echo(inert(visible(f"{report.name}: EDGAR submission {edgar.get('accession', '')}; looked at {looked}")))
+    ranked = explain(remove_invisible(report.text)[0])  # read as parse reads it
+    for candidate in ranked:  # a format from outside names its own texts: escaped like a report's
         verdict = "MATCH" if candidate.matches else "no"
-        typer.echo(f"{verdict:5} {candidate.spec.name}: {candidate.why()}")
+        typer.echo(inert(visible(f"{verdict:5} {candidate.spec.name}: {candidate.why()}")))
     matching = [c for c in ranked if c.matches]
     if len(matching) > 1:
         typer.echo(f"note: {len(matching)} formats match; {matching[0].spec.name} is taken (the most evidence)")
@@ -314,9 +336,12 @@ def _first_line_fit(report, spec) -> None:
     """Say when the format taken does not read the report from its first line."""
     from ..parse.tree import parse_tree
 
-    text = report.text if report.text.endswith("\n") else report.text + "\n"
+    text = remove_invisible(report.text if report.text.endswith("\n") else report.text + "\n")[0]
     first = next((n for n, line in enumerate(text.splitlines(), 1) if line.strip()), 1)
-    misfits = [f for f in parse_tree(text, spec).findings if f.code == "RG101"]
+    try:
+        misfits = [f for f in parse_tree(text, spec).findings if f.code == "RG101"]
+    except RemitError:  # the report cannot be parsed at all: `parse` says why; the ranking stands
+        return
     if misfits and misfits[0].line == first:
         line = report.line_map[first - 1] if report.line_map else first
         typer.echo(f"note: {spec.name} does not read the report from its first line (line {line} fits none of "
@@ -363,15 +388,16 @@ def coverage(paths: Optional[List[Path]] = PATHS,
     bad = False
     for name, result in _results(outcomes(paths, files_from, format_name), failures):
         found = account(result)
-        bad = bad or bool(found.lost) or found.canonical_pct < min_canonical
+        bad = bad or bool(found.lost) or bool(found.left_out) or found.canonical_pct < min_canonical
         if as_json:
             typer.echo(json.dumps({"path": name, **found.as_dict()}))
             continue
-        typer.echo(f"{name}: {found.printed} printed numbers: {found.canonical} canonical "
-                   f"({found.canonical_pct:.1f}%, {found.repeats} of them repeats), {found.extra} in extra, "
-                   f"{len(found.lost)} lost, {found.skipped} on lines that did not fit (RG101); "
-                   f"{found.ignored} more ignored (cover, ignored sections and lines)")
-        for line, column, text in found.lost:
-            typer.echo(f"  lost: line {line} column {column}: {text}")
+        typer.echo(inert(f"{visible(name)}: {found.printed} printed numbers: {found.canonical} canonical "
+                         f"({found.canonical_pct:.1f}%, {found.repeats} of them repeats), {found.extra} in extra, "
+                         f"{len(found.lost)} lost, {found.skipped} on lines that did not fit (RG101), "
+                         f"{found.left_out} past the bound of extra (RG122); "
+                         f"{found.ignored} more ignored (cover, ignored sections and lines)"))
+        for line, column, text in found.lost:  # the text of a report: shown, never obeyed
+            typer.echo(f"  lost: line {line} column {column}: {visible(text)}")
     if bad or failures:
         raise typer.Exit(1)

@@ -8,8 +8,8 @@ from typing import List, Optional
 import typer
 
 from .. import __version__
-from ..errors import ConfigError
-from ..formats.search import all_formats
+from ..errors import ConfigError, visible
+from ..formats.search import clash_message, clashes, every_format
 from .app import FORMATS_DIR, app, configured, fail_config
 
 
@@ -58,19 +58,37 @@ def rules(markdown: bool = typer.Option(False, "--markdown", help="Write docs/ru
 
 @app.command()
 def formats(formats_dir: Optional[List[Path]] = FORMATS_DIR) -> None:
-    """List the known formats: where each came from, its grammar and the sample it was built from."""
+    """List the known formats: where each came from, its grammar and the sample it was built from.
+    Two formats of one name are both listed, each naming the other, and the listing ends in exit 2:
+    a run needs --format NAME to take one of them."""
     from ..formats.lint import sample_path
     configured(formats_dir, None)  # the configuration's formats-dirs where --formats-dir is not given
     try:
-        specs = all_formats()
+        specs = sorted(every_format(), key=lambda s: s.name)
     except ConfigError as exc:
         fail_config(exc)
+    clashing = clashes(tuple(specs))
     for spec in specs:
         sample = sample_path(spec)
         shown = sample if sample is not None else "(not installed: samples are in the project's source tree)" \
             if spec.sample else "(none)"
-        typer.echo(f"{spec.name}  ({spec.origin})\n  {spec.description}\n  grammar: {spec.grammar_path}"
-                   f"\n  spec:    {spec.spec_path}\n  sample:  {shown}")
+        lines = [f"{spec.name}  ({spec.origin}", f"  {spec.description}", f"  grammar: {spec.grammar_path}",
+                 f"  spec:    {spec.spec_path}", f"  sample:  {shown}"]
+        lines[:1] = _clash_note(lines[0], spec, clashing.get(spec.name))
+        typer.echo("\n".join(visible(line) for line in lines))
+    if clashing:
+        fail_config(clash_message(*next(iter(clashing.items()))))
+
+
+def _clash_note(heading: str, spec, found) -> list:
+    """A format's heading line, closed, and what a clash of its name means for it."""
+    if not found:
+        return [heading + ")"]
+    if spec is found[-1]:
+        others = ", ".join(s.origin for s in found[:-1])
+        return [heading + ")", f"  clash:   {others} define(s) {spec.name} too: a run needs --format {spec.name}, "
+                "which takes this one"]
+    return [f"{heading}; --format {spec.name} takes the one of {found[-1].origin} instead)"]
 
 
 @app.command()

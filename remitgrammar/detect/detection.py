@@ -7,7 +7,9 @@ month and in title case the next. One scoring function ranks the formats for ``p
 and ``detect`` alike: a format matches when every required text is there and no forbidden one;
 among the matching ones the one with the most evidence (required texts found, each weighing its
 length) wins. Two formats matching is reported (RG112) whichever is taken; only two formats that
-declare the very same texts tie, and the warning says the name then decided.
+declare the very same texts tie, and the warning says the name then decided. A format that requires
+no text (or only blank ones, found in every report: formats/search.py leaves those out) never
+matches: it is chosen only by ``--format NAME``, and ``lint`` reports it (RG222).
 """
 
 from __future__ import annotations
@@ -57,7 +59,8 @@ class Candidate:
         return sum(len(text) for text in self.found)
 
     def rank(self) -> tuple:
-        return (not self.matches, -self.score, -self.evidence)
+        """Matching first, then by score and evidence; a format that requires nothing comes last."""
+        return (not self.matches, not self.spec.require, -self.score, -self.evidence)
 
     def why(self) -> str:
         """The reasons in words."""
@@ -69,11 +72,20 @@ class Candidate:
                 _shown(s) + (" (its words are there: renamed?)" if s in self.near else "") for s in self.missing))
         if self.forbidden:
             parts.append("has forbidden " + ", ".join(f"{s!r} (line {line})" for s, line in self.forbidden))
-        return "; ".join(parts) or "declares no detection rules"
+        return "; ".join(parts) or "requires no text to recognise it by (detect.require): only --format chooses it"
 
 
 def _shown(entry) -> str:
     return " or ".join(repr(s) for s in entry) if isinstance(entry, (list, tuple)) else repr(entry)
+
+
+def _one_space(text: str) -> str:
+    """Runs of spaces and tabs as one space. Halving the runs pass by pass holds one copy of the text
+    at a time; re.sub would build a list of every piece between runs (7 MB for a 1 MB report)."""
+    text = text.replace("\t", " ")
+    while "  " in text:
+        text = text.replace("  ", " ")
+    return text
 
 
 class _Text:
@@ -81,21 +93,25 @@ class _Text:
 
     def __init__(self, text: str):
         self.original = text
-        self.folded = re.sub(r"[ \t]+", " ", text.casefold())
-        self._lines: list[str] | None = None
+        self.folded = _one_space(text.casefold())
 
     def find(self, needle: str) -> int:
-        return self.folded.find(re.sub(r"[ \t]+", " ", needle.casefold()))
+        return self.folded.find(_one_space(needle.casefold()))
 
     def near(self, needle: str) -> bool:
         """Whether one line holds every word of a text, if only inside longer words: a renamed
         heading ("Orig Bal" printed "Original Bal") keeps its words on its line."""
-        words = needle.casefold().split()
-        if not all(word in self.folded for word in words):
+        words, text = needle.casefold().split(), self.folded
+        if not words or not all(word in text for word in words):
             return False
-        if self._lines is None:
-            self._lines = self.folded.split("\n")
-        return any(all(word in line for word in words) for line in self._lines)
+        at = text.find(words[0])
+        while at >= 0:  # the lines holding the first word, one at a time: no copy of the text's lines
+            start, end = text.rfind("\n", 0, at) + 1, text.find("\n", at)
+            end = len(text) if end < 0 else end
+            if all(word in text[start:end] for word in words[1:]):
+                return True
+            at = text.find(words[0], end)
+        return False
 
     def line_of(self, needle: str) -> int:
         at = self.find(needle)
@@ -105,7 +121,7 @@ class _Text:
 def candidate(spec: FormatSpec, text: _Text) -> Candidate:
     found, missing, near = [], [], []
     for entry in spec.require:
-        options = list(entry) if isinstance(entry, (list, tuple)) else [entry]
+        options = _options(entry)
         hit = next((option for option in options if text.find(option) >= 0), None)
         if hit is not None:
             found.append(hit)
@@ -113,8 +129,16 @@ def candidate(spec: FormatSpec, text: _Text) -> Candidate:
         missing.append(entry)
         if any(text.near(option) for option in options):
             near.append(entry)
-    forbidden = [(s, text.line_of(s)) for s in spec.forbid if text.find(s) >= 0]
+    forbidden = []
+    for entry in spec.forbid:
+        hit = next((option for option in _options(entry) if text.find(option) >= 0), None)
+        if hit is not None:
+            forbidden.append((hit, text.line_of(hit)))
     return Candidate(spec, found, missing, forbidden, near)
+
+
+def _options(entry) -> list:
+    return list(entry) if isinstance(entry, (list, tuple)) else [entry]
 
 
 def explain(text: str) -> list[Candidate]:
@@ -154,7 +178,7 @@ def resolve_format(text: str, name: str | None, path: str) -> tuple[FormatSpec, 
                                         "both; a format's detect.forbid tells it apart")]
     message = "not a report in any known format"
     hint = "force a format with --format NAME, or add one (docs/adding-a-format.md)"
-    if ranked:
+    if ranked and ranked[0].spec.require:
         closest = ranked[0]
         message += f"; closest is {closest.spec.name}, which {closest.why()}"
         hint = f"`remitgrammar detect {path}` explains every candidate; " + hint

@@ -9,6 +9,10 @@ from decimal import Decimal
 
 _CONTAINERS = (dict, list, tuple)
 _quoted = json.encoder.encode_basestring  # what json.dumps uses with ensure_ascii=False
+# what ensure_ascii=False leaves raw and a consumer should not meet raw: DEL and C1 controls (a terminal
+# obeys them), line separators, lone surrogates (a file name that is not UTF-8: no UTF-8 file or pipe
+# takes them); outside a string JSON text is ASCII, so each is a character of a string
+_UNSAFE = re.compile(r"[\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 
 
 def to_json(value, indent: int | None = 2) -> str:
@@ -27,7 +31,8 @@ def to_json(value, indent: int | None = 2) -> str:
         indent: spaces per level, or None for one line.
 
     Returns:
-        The JSON text.
+        The JSON text, which any UTF-8 file takes: DEL, C1 controls, line separators and lone
+        surrogates (a file name that is not UTF-8) are written as ``\\uXXXX``.
     """
     nonce = secrets.token_hex(8)
     writer = _Writer(f"\x00{nonce}:", indent)
@@ -37,7 +42,10 @@ def to_json(value, indent: int | None = 2) -> str:
         chunks: list[str] = []
         writer.write(value, 0, chunks)
         text = "".join(chunks)
-    return re.sub(f'"\\\\u0000{nonce}:([-0-9.]*)\\\\u0000"', r"\1", text)
+    text = re.sub(f'"\\\\u0000{nonce}:([-0-9.]*)\\\\u0000"', r"\1", text)
+    # escaped as \\uXXXX, which json.loads reads back to the same string (os.fsencode gives the
+    # name's bytes back)
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 class _Writer:

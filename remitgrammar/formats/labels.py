@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 
+from ..errors import visible
 from .specs import normalize_label
 
 
@@ -54,5 +55,5 @@ def render(rows: list[LabelRow], unmapped_only: bool) -> str:
         if unmapped_only and row.field:
             continue
         target = row.field or "UNMAPPED" + (f"  (closest: {'; '.join(row.suggestions)})" if row.suggestions else "")
-        out.append(f"{row.line}:{row.column}\t{row.scope}\t{row.label!r}\t-> {target}")
+        out.append(f"{row.line}:{row.column}\t{visible(row.scope)}\t{visible(repr(row.label))}\t-> {visible(target)}")
     return "\n".join(out) + ("\n" if out else "")

@@ -6,26 +6,17 @@ maintainer can fix a format before any report reaches it.
 
 from __future__ import annotations
 
-import logging
-import re
 from pathlib import Path
 
 import yaml
-from lark import Lark, logger as lark_logger
-from lark.exceptions import LarkError
 
 from ..errors import ConfigError, Finding
 from .lint_grammar import lint_collisions, lint_grammar
 from .lint_model import DeclaredFields, lint_model
-from .search import all_formats, search_path
-from .resources import data_dir
-from .specs import PERIODS, canonical, field_info, normalize_label
-
-SPEC_KEYS = {"name": str, "description": str, "grammar": str, "aliases": list, "sample": str, "detect": dict,
-             "single_column_group": str, "sections": dict, "fields": dict, "certificate_tier": str, "notional_classes": list,
-             "oc_excluded_classes": list, "errors": list, "deal_key": list, "reads_cover": bool,
-             "identities": list}
-REQUIRED_KEYS = ("name", "grammar", "aliases", "detect")
+from .search import (SPEC_KEYS, REQUIRED_KEYS, clash_message, clashes, detect_problem, every_format, kind_word,
+                     load_format, search_path, usable_text)
+from .resources import FormatFileError, decoded, is_inside, read_inside
+from .specs import PERIODS, alias_shape_problem, canonical, compose_yaml, field_info, normalize_label
 SCOPE_SECTIONS = {"columns.summary": "classes", "columns.per_1000": "classes", "columns.shortfall": "classes",
                   "columns.delinquency": "delinquency", "rows.collateral": "collateral", "rows.pool": "pool",
                   "rows.group_headings": "collateral", "rows.buckets": None, "cover.answers": "filing",
@@ -39,15 +30,15 @@ def _finding(code: str, message: str, line: int | None = None, hint: str | None 
     return Finding(code, "error", message, line=line, column=1 if line else None, hint=hint)
 
 
-def _compose(path: Path, problems: list):
+def _compose(path: Path, root: Path, problems: list):
+    """The file's YAML nodes, read and measured the one way (specs.compose_yaml), or None with its finding."""
     try:
-        root = yaml.compose(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problems.append((str(path), _finding("RG210", f"not valid YAML: {exc}", mark.line + 1 if mark else None)))
+        node = compose_yaml(path, root)
+    except FormatFileError as exc:
+        problems.append((str(path), _finding(exc.code, exc.reason, exc.line)))
         return None
-    problems += [(str(path), finding) for finding in _duplicate_keys(root)]
-    return root
+    problems += [(str(path), finding) for finding in _duplicate_keys(node)]
+    return node
 
 
 def _duplicate_keys(root) -> list:
@@ -71,57 +62,95 @@ def _duplicate_keys(root) -> list:
     return sorted(found, key=lambda f: f.line or 0)
 
 
-def lint_spec(path: Path) -> list:
-    """Schema problems of one format spec: unknown or missing keys, wrong types."""
+def lint_spec(path: Path, root: Path | None = None) -> list:
+    """Schema problems of one format spec: unknown or missing keys, wrong types, detection that tells
+    the format by nothing (RG222)."""
     problems: list = []
-    root = _compose(path, problems)
-    if root is None:
+    node = _compose(path, root or path.parent.parent.parent, problems)
+    if node is None:
         return problems
-    if not isinstance(root, yaml.MappingNode):
+    if not isinstance(node, yaml.MappingNode):
         return [(str(path), _finding("RG210", "a format spec is a mapping of keys", 1))]
     present = set()
-    for key, value in root.value:
-        present.add(key.value)
+    for key, value in node.value:
         line = key.start_mark.line + 1
-        if key.value not in SPEC_KEYS:
-            problems.append((str(path), _finding("RG210", f"unknown key '{key.value}'", line,
+        if not isinstance(key, yaml.ScalarNode) or key.value not in SPEC_KEYS:
+            shown = key.value if isinstance(key, yaml.ScalarNode) else "(a list or mapping)"
+            problems.append((str(path), _finding("RG210", f"unknown key '{shown[:80]}'", line,
                                                  f"known keys: {', '.join(sorted(SPEC_KEYS))}")))
             continue
-        try:
-            python = yaml.safe_load(yaml.serialize(value))
-        except yaml.YAMLError as exc:  # a tag safe_load refuses (!!python/object ...)
-            problems.append((str(path), _finding("RG210", f"'{key.value}': {str(exc).splitlines()[0]}", line)))
-            continue
-        if not isinstance(python, SPEC_KEYS[key.value]):
-            problems.append((str(path), _finding(
-                "RG210", f"'{key.value}' must be a {SPEC_KEYS[key.value].__name__}", line)))
-        elif key.value == "detect" and not (python.get("require") or []):
-            problems.append((str(path), _finding("RG210", "detect.require lists no text to recognise the format",
-                                                 line)))
+        present.add(key.value)
+        problems += [(str(path), f) for f in _value_problems(key.value, value, line)]
     for key in REQUIRED_KEYS:
         if key not in present:
             problems.append((str(path), _finding("RG210", f"missing key '{key}'", 1)))
     return problems
 
 
-def lint_aliases(path: Path, fields: dict | None = None) -> list:
+def _value_problems(key: str, value, line: int) -> list:
+    try:
+        python = yaml.safe_load(yaml.serialize(value))
+    except yaml.YAMLError as exc:  # a tag safe_load refuses (!!python/object ...)
+        return [_finding("RG210", f"'{key}': {(str(exc).splitlines() or ['not readable'])[0]}", line)]
+    kind = SPEC_KEYS[key]
+    if not isinstance(python, kind) or (kind is not bool and isinstance(python, bool)):
+        return [_finding("RG210", f"'{key}' must be a {kind_word(kind)}", line)]
+    if key != "detect":
+        return []
+    problem = detect_problem(python)
+    if problem:
+        return [_finding("RG210", problem, line)]
+    require = python.get("require") or []
+    if not any(usable_text(o) for entry in require for o in (entry if isinstance(entry, list) else [entry])):
+        return [_finding("RG222", "detect.require lists no text to recognise the format by: it would match "
+                         "every report, so it is never chosen but by --format", line,
+                         "list texts every report of the format prints, and only it")]
+    blank = [entry for entry in require + (python.get("forbid") or [])
+             if not all(usable_text(o) for o in (entry if isinstance(entry, list) else [entry]))]
+    if blank:
+        return [_finding("RG222", f"detect lists {len(blank)} blank text(s), found in every report: they are "
+                         "left out", line, "remove them, or write the words the report prints")]
+    return []
+
+
+def lint_aliases(path: Path, fields: dict | None = None, root: Path | None = None) -> list:
     """Alias file problems: unknown scopes, unknown canonical fields, a label mapped to two fields.
 
     Args:
         fields: the fields the formats using this alias file declare of their own.
     """
     problems: list = []
-    root = _compose(path, problems)
-    if root is None or not isinstance(root, yaml.MappingNode):
+    node = _compose(path, root or path.parent.parent.parent, problems)
+    if node is None:
         return problems
-    for group, scopes in root.value:
-        for scope, mapping in getattr(scopes, "value", []):
+    shape = _alias_shape(path, node)
+    if shape:
+        return problems + [(str(path), shape)]
+    for group, scopes in node.value:
+        for scope, mapping in getattr(scopes, "value", None) or []:
             name = f"{group.value}.{scope.value}"
             if name not in SCOPE_SECTIONS and name not in FREE_SCOPES and not name.startswith("columns."):
                 problems.append((str(path), _finding("RG210", f"unknown scope '{name}'", scope.start_mark.line + 1)))
                 continue
             problems += _lint_scope(path, name, mapping, fields or {})
     return problems
+
+
+def _alias_shape(path: Path, node) -> Finding | None:
+    """RG210 for an alias file whose value has the wrong shape (a list of labels where a mapping
+    belongs ...), at the line of the group that holds it."""
+    try:
+        problem = alias_shape_problem(yaml.safe_load(yaml.serialize(node)), colon_labels=True)
+    except yaml.YAMLError as exc:  # a tag safe_load refuses
+        return _finding("RG210", (str(exc).splitlines() or ["not readable"])[0], 1)
+    if problem is None:
+        return None
+    line = 1
+    if isinstance(node, yaml.MappingNode):
+        line = next((key.start_mark.line + 1 for key, value in node.value
+                     if alias_shape_problem({"g": yaml.safe_load(yaml.serialize(value))}, True)), 1)
+    return _finding("RG210", problem, line, "an alias file maps groups (columns, rows, cover) to scopes, "
+                    "scopes to fields, and each field to a list of labels")
 
 
 def _lint_scope(path: Path, scope: str, mapping, fields: dict) -> list:
@@ -136,6 +165,9 @@ def _lint_scope(path: Path, scope: str, mapping, fields: dict) -> list:
             if isinstance(label, yaml.MappingNode):
                 problems.append((str(path), _colon_label(scope, label)))
                 continue
+            if str(label.value).count("{class}") > 1:
+                problems.append((str(path), _finding("RG210", f"{scope}: label '{label.value}' holds {{class}} more "
+                                                     "than once; a label names one class", label.start_mark.line + 1)))
             key = normalize_label(str(label.value))
             if key in seen and seen[key][0] != target.value:
                 problems.append((str(path), _finding(
@@ -169,14 +201,21 @@ def _target_exists(scope: str, target: str, fields: dict | None = None) -> bool:
     return any(field_info(DeclaredFields(fields or {}), s, target) for s in sections)
 
 
+MAX_SAMPLE_BYTES = 64 * 1024 * 1024  # the largest report --max-mb lets through by default
+
+
 def sample_path(spec) -> Path | None:
     """Where the format's sample report is on this machine (None: not here, e.g. an installed wheel,
-    which carries the built-in formats but not the test corpus their samples live in)."""
-    if not spec.sample:
+    which carries the built-in formats but not the test corpus their samples live in). A sample is a
+    regular file inside its formats directory (a built-in's: the source tree or the working
+    directory), since lint quotes its lines: a directory from outside cannot name another file."""
+    if not isinstance(spec.sample, str) or not spec.sample or Path(spec.sample).is_absolute():
         return None
-    for root in (Path(spec.spec_path).parent.parent.parent, Path.cwd()):
-        if (root / spec.sample).is_file():
-            return root / spec.sample
+    roots = (Path(spec.spec_path).parent.parent.parent,) + ((Path.cwd(),) if spec.origin == "built-in" else ())
+    for root in roots:
+        candidate = root / spec.sample
+        if candidate.is_file() and is_inside(candidate, root):
+            return candidate
     return None
 
 
@@ -215,7 +254,11 @@ def lint_identities(spec) -> list:
 
 
 def _key_line(spec, key: str) -> int | None:
-    for number, line in enumerate(Path(spec.spec_path).read_text(encoding="utf-8").splitlines(), 1):
+    try:
+        text = decoded(read_inside(Path(spec.spec_path), None), spec.spec_path)
+    except ConfigError:
+        return None
+    for number, line in enumerate(text.splitlines(), 1):
         if line.startswith(f"{key}:"):
             return number
     return None
@@ -225,15 +268,35 @@ def _probe_lines() -> list:
     """Lines of every format's sample on this machine: what the terminal collision check tries."""
     lines = set()
     try:
-        specs = all_formats()
+        specs = every_format()
     except ConfigError:
         return []
     for spec in specs:
         path = sample_path(spec)
-        if path is not None:
-            lines.update(line for line in path.read_text(encoding="utf-8", errors="replace").splitlines()[:5000]
-                         if line.strip())
+        if path is None:
+            continue
+        try:
+            text = read_inside(path, None, MAX_SAMPLE_BYTES).decode("utf-8", errors="replace")
+        except ConfigError:
+            continue
+        lines.update(line for line in text.splitlines()[:5000] if line.strip())
     return sorted(lines)
+
+
+def _load_problems(spec_path: Path, root: Path, found: list) -> list:
+    """What loading the spec meets that the checks above did not say (a file it names that is missing,
+    refused or malformed): a run would stop there with exit 2."""
+    try:
+        load_format(spec_path, root, str(root))
+    except FormatFileError as exc:
+        if any(path == str(exc.path) and (f.code == exc.code or path == str(spec_path)) for path, f in found):
+            return []
+        return [(str(exc.path), _finding(exc.code, exc.reason, exc.line))]
+    except ConfigError as exc:
+        if any(path == str(spec_path) for path, _ in found):
+            return []
+        return [(str(spec_path), _finding("RG210", str(exc).removeprefix(f"{spec_path}: "), None))]
+    return []
 
 
 def lint_all() -> list:
@@ -242,18 +305,24 @@ def lint_all() -> list:
     for root in search_path():
         declared: dict = {}
         for spec_path in sorted((root / "specs" / "formats").glob("*.yaml")):
-            problems += lint_spec(spec_path)
-            problems += lint_model(spec_path, root, declared)
+            found = lint_spec(spec_path, root) + lint_model(spec_path, root, declared)
+            problems += found + _load_problems(spec_path, root, found)
         for alias_path in sorted((root / "specs" / "aliases").glob("*.yaml")):
-            problems += lint_aliases(alias_path, declared.get(alias_path.name, {}))
+            problems += lint_aliases(alias_path, declared.get(alias_path.name, {}), root)
         for grammar in sorted((root / "grammars").glob("*.lark")):
             if grammar.name != "shared.lark":
                 problems += lint_grammar(grammar)
                 problems += lint_collisions(grammar, _probe_lines())
     try:
-        specs = all_formats()
+        specs = every_format()
+    except FormatFileError as exc:  # loading meets what the checks above may not (a file they do not read)
+        if not any(path == str(exc.path) and f.code == exc.code for path, f in problems):
+            problems.append((str(exc.path), _finding(exc.code, exc.reason, exc.line)))
+        return problems
     except ConfigError as exc:
         return problems or [("", _finding("RG210", str(exc)))]
+    for name, found in clashes(specs).items():
+        problems.append((str(found[-1].spec_path), _finding("RG223", clash_message(name, found), 1)))
     for spec in specs:
         problems += lint_sample(spec) + lint_identities(spec)
     return problems

@@ -15,11 +15,11 @@ import re
 import time
 from pathlib import Path
 
-from lark import Lark, logger as lark_logger
+from lark import logger as lark_logger
 from lark.exceptions import LarkError
 
-from ..errors import Finding
-from .resources import data_dir
+from ..errors import ConfigError, Finding
+from .resources import FormatFileError, data_dir
 
 BUDGET = 60.0  # seconds for the collision check of one grammar
 
@@ -39,19 +39,25 @@ class _Conflicts(logging.Handler):
 
 
 def lint_grammar(path: Path) -> list:
-    """Grammar problems: it does not compile, or LALR finds a conflict (with the grammar's path and line)."""
+    """Grammar problems: it does not compile, or LALR finds a conflict (with the grammar's path and line);
+    a grammar file refused (RG220) or over the compile budget (RG224)."""
+    from ..parse.grammar import compile_grammar
+
     catcher = _Conflicts()
     saved = lark_logger.handlers[:], lark_logger.level
     lark_logger.handlers[:] = [catcher]  # collect lark's warnings instead of printing them
     lark_logger.setLevel(logging.WARNING)
     try:
-        Lark.open(str(path), parser="lalr", lexer="contextual", debug=True,
-                  import_paths=[str(path.parent), str(data_dir("grammars"))])
+        compile_grammar(path, parser="lalr", lexer="contextual", debug=True)
     except LarkError as exc:
         text = str(exc).strip()
         # a collision names both terminals and an example on later lines: show it whole
         return [(str(path), _finding("RG213", "grammar does not compile: " + "\n    ".join(text.splitlines()),
                                      _line_in(path, text)))]
+    except FormatFileError as exc:
+        return [(str(exc.path), _finding(exc.code, exc.reason, exc.line))]
+    except ConfigError as exc:  # RG224, the budget
+        return [(str(path), _finding("RG224", str(exc).removeprefix(f"{path}: RG224 ")))]
     finally:
         lark_logger.handlers[:], level = saved
         lark_logger.setLevel(level)
@@ -76,11 +82,16 @@ def _rule_file(path: Path, rule: str) -> Path:
 
 
 def _line_in(path: Path, message: str) -> int | None:
+    from ..parse.grammar import grammar_source
+
     match = re.search(r"line (\d+)", message)
     if match:
         return int(match.group(1))
     names = re.findall(r"<([a-z_][a-z0-9_]*) :", message) + re.findall(r"\b([A-Z][A-Z0-9_]+)\b", message)
-    lines = path.read_text(encoding="utf-8").splitlines()
+    try:
+        lines = grammar_source(path).splitlines()
+    except ConfigError:
+        return None
     for name in names:
         for number, line in enumerate(lines, 1):
             if re.match(rf"\??{re.escape(name)}(\.\d+)?\s*:", line):
@@ -94,7 +105,7 @@ def lint_collisions(path: Path, probes: list, budget: float = BUDGET) -> list:
 
     try:
         parser = build(path, options_for(path), parser_extras(path))
-    except LarkError:
+    except (LarkError, ConfigError):
         return []  # lint_grammar reports it
     lexer = getattr(parser.parser.lexer, "lexer", parser.parser.lexer)
     ignored = set(parser.lexer_conf.ignore)

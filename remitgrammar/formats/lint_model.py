@@ -8,16 +8,15 @@ a meaning, and may not give a canonical field another type.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
-import yaml
-from lark import Lark
 from lark.exceptions import LarkError
 
 from ..errors import ConfigError, Finding
 from .resources import data_dir
 from .roles import check_sections
-from .specs import field_info
+from .specs import field_info, load_yaml, yaml_text
 
 TYPES = {"amount", "amount_or_text", "count", "percent", "factor", "flag", "date", "text", "id"}
 # Lines of shared.lark that hold report values, and its rules that gather them.
@@ -34,14 +33,15 @@ def _finding(code: str, message: str, line: int | None, hint: str | None = None,
 def lint_model(spec_path: Path, root: Path, declared: dict) -> list:
     """Problems of a spec's ``sections`` and ``fields``; records its fields under its alias files in ``declared``."""
     try:
-        doc = yaml.safe_load(spec_path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError):
-        return []  # lint_spec reports unreadable YAML
+        doc = load_yaml(spec_path, root)
+        lines = yaml_text(spec_path, root).splitlines()
+    except ConfigError:
+        return []  # lint_spec reports a file that cannot be read as YAML
     if not isinstance(doc, dict):
         return []
-    lines = spec_path.read_text(encoding="utf-8").splitlines()
     fields = doc.get("fields") or {}
-    for alias in doc.get("aliases") or ():
+    aliases = doc.get("aliases")
+    for alias in aliases if isinstance(aliases, list) else ():
         _merge(declared.setdefault(str(alias), {}), fields if isinstance(fields, dict) else {})
     problems = [(str(spec_path), f) for f in _fields(fields, lines)]
     problems += [(str(spec_path), f) for f in _sections(doc, root, lines)]
@@ -68,7 +68,7 @@ def _fields(fields, lines: list) -> list:
         return [_finding("RG216", "'fields' must map sections to fields", _line_of(lines, "fields"))]
     problems = []
     for section, entries in fields.items():
-        for path, entry in _leaves(entries, (section,)):
+        for path, entry in _leaves(entries, (str(section),)):
             name = ".".join(path)
             line = _line_of(lines, path[-1])
             if entry.get("type") not in TYPES:
@@ -127,16 +127,17 @@ class DeclaredFields:
 
 def _grammar_rules(root: Path, grammar) -> dict | None:
     """Rule name -> the names (rules and terminals) its expansions use, without lark's namespaces."""
-    if not isinstance(grammar, str):
+    from ..parse.grammar import compile_grammar
+
+    if not isinstance(grammar, str) or not grammar:
         return None
     path = root / "grammars" / grammar
-    if not path.is_file():
+    if not os.path.lexists(path):
         path = data_dir("grammars") / grammar
     try:
-        parser = Lark.open(str(path), parser="lalr", lexer="contextual",
-                           import_paths=[str(path.parent), str(data_dir("grammars"))])
-    except (LarkError, OSError):
-        return None
+        parser = compile_grammar(path, parser="lalr", lexer="contextual")
+    except (LarkError, ConfigError, OSError):
+        return None  # lint_grammar reports it
     uses: dict = {}
     for rule in parser.rules:
         uses.setdefault(_short(rule.origin.name), set()).update(_short(s.name) for s in rule.expansion)

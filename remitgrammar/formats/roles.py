@@ -112,11 +112,13 @@ def check_sections(doc, source: str) -> dict:
         ConfigError: an unknown role, an unknown parameter or a value of the wrong kind.
     """
     sections = {}
+    if doc is not None and not isinstance(doc, dict):
+        raise ConfigError(f"{source}: 'sections' must map grammar rules to their roles")
     for rule, entry in (doc or {}).items():
         if not isinstance(entry, dict) or "role" not in entry:
             raise ConfigError(f"{source}: section '{rule}' needs a role ({', '.join(ROLES)})")
         role = entry["role"]
-        if role not in ROLES:
+        if not isinstance(role, str) or role not in ROLES:
             raise ConfigError(f"{source}: section '{rule}': unknown role '{role}' (known: {', '.join(ROLES)})")
         params = {k: v for k, v in entry.items() if k != "role"}
         for name, value in params.items():

@@ -8,7 +8,10 @@ from pathlib import Path
 import yaml
 
 from ..errors import ConfigError
+from ..parse.grammar import grammar_source
+from .resources import decoded, read_inside
 from .search import get_format
+from .specs import load_yaml
 
 NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")
 
@@ -35,10 +38,10 @@ def new_format(name: str, source: str, into: Path) -> list[Path]:
         if path.exists():
             raise ConfigError(f"{path} exists already; choose another name or directory")
     written = []
-    grammar = spec.grammar_path.read_text(encoding="utf-8")
+    grammar = grammar_source(spec.grammar_path)  # read as a run reads it: inside its formats directory
     grammar = re.sub(r"^// Family: .*$", f"// Family: {name} (started from {source})", grammar, count=1, flags=re.M)
     written.append(_write(targets["grammar"], grammar, into))
-    doc = yaml.safe_load(spec.spec_path.read_text(encoding="utf-8"))
+    doc = load_yaml(spec.spec_path, spec.spec_path.parent.parent.parent)
     renamed = _alias_names(name, doc.get("aliases") or [])
     doc.update(name=name, grammar=grammar_name, description=f"Started from {source}: {doc.get('description', '')}",
                sample="", aliases=list(renamed.values()))
@@ -49,7 +52,8 @@ def new_format(name: str, source: str, into: Path) -> list[Path]:
         target = into / "specs" / "aliases" / new_name
         origin = spec.spec_path.parent.parent / "aliases" / alias_file
         if not target.exists() and origin.exists():
-            written.append(_write(target, origin.read_text(encoding="utf-8"), into))
+            text = decoded(read_inside(origin, origin.parent.parent.parent), origin)
+            written.append(_write(target, text, into))
     return written
 
 

@@ -10,10 +10,17 @@ from pathlib import Path
 import yaml
 
 from ..errors import ConfigError
+from .resources import FormatFileError, data_dir, decoded, read_inside
 
 # libyaml's safe loader where PyYAML was built with it (about 20 times faster), else the pure-Python one.
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-from .resources import data_dir
+# A YAML file of a formats directory holds at most this many values once its aliases are expanded
+# (the largest built-in file, statements.yaml, about 1,500), nested at most this deep (built-ins: 5).
+# An alias repeats a value without copying it: nine aliases of nine aliases of ... make a few
+# hundred bytes that every reader walking the values (lint, the alias tables) would take billions
+# of steps over.
+MAX_VALUES = 100_000
+MAX_DEPTH = 40
 
 
 from ..records import PERIODS  # noqa: F401 (re-exported: the period columns of value tables)
@@ -125,24 +132,59 @@ def _template(label: str) -> re.Pattern:
     return re.compile("(.+?)".join(re.escape(p) for p in parts))
 
 
-def build_alias_tables(doc: dict, source: str) -> dict:
-    """Build AliasTables from an alias document; raise on a label mapped twice."""
+ALIAS_GROUPS = ("columns", "rows", "cover")
+
+
+def alias_shape_problem(doc, colon_labels: bool = False) -> str | None:
+    """What is wrong with the shape of an alias file's value, or None: a mapping of groups
+    (columns, rows, cover), each a mapping of scopes, each a mapping of fields to lists of labels.
+    ``colon_labels``: let a label YAML read as a mapping pass (lint reports it as RG215)."""
+    label_kinds = (str, int, float, dict) if colon_labels else (str, int, float)
+    if doc is None:
+        return None
+    if not isinstance(doc, dict):
+        return f"an alias file is a mapping of {', '.join(ALIAS_GROUPS)}, not a {_kind(doc)}"
+    for group, scopes in doc.items():
+        if scopes is not None and not isinstance(scopes, dict):
+            return f"'{group}' must map scopes to their labels, not be a {_kind(scopes)}"
+        for scope, mapping in (scopes or {}).items():
+            if mapping is not None and not isinstance(mapping, dict):
+                return f"'{group}.{scope}' must map fields to lists of labels, not be a {_kind(mapping)}"
+            for target, labels in (mapping or {}).items():
+                if not isinstance(target, str):
+                    return f"'{group}.{scope}': the field {target!r} must be a name"
+                if labels is not None and (not isinstance(labels, list)
+                                           or not all(isinstance(x, label_kinds) for x in labels)):
+                    return f"'{group}.{scope}.{target}' must be a list of labels (quote a label ending in ':')"
+    return None
+
+
+def _kind(value) -> str:
+    return {dict: "mapping", list: "list", str: "text"}.get(type(value), type(value).__name__)
+
+
+def build_alias_tables(doc, source: str) -> dict:
+    """Build AliasTables from an alias document; raise on a label mapped twice or a wrong shape."""
+    problem = alias_shape_problem(doc)
+    if problem:
+        raise FormatFileError(source, "RG210", problem)
     tables: dict[str, AliasTable] = {}
-    for group in ("columns", "rows", "cover"):
-        for scope, mapping in (doc.get(group) or {}).items():
+    for group in ALIAS_GROUPS:
+        for scope, mapping in ((doc or {}).get(group) or {}).items():
             name = f"{group}.{scope}"
             exact: dict[str, str] = {}
             templates = []
             for target, labels in (mapping or {}).items():
-                for label in labels:
+                for label in labels or ():
+                    if str(label).count("{class}") > 1:  # (.+?)(.+?)... would backtrack without end
+                        raise FormatFileError(source, "RG210", f"label '{label}' in {name}: one {{class}} a label")
                     if "{class}" in str(label):
                         templates.append((_template(str(label)), target))
                         continue
                     key = normalize_label(str(label))
                     if key in exact and exact[key] != target:
-                        raise ConfigError(
-                            f"{source}: label '{label}' in {name} maps to both "
-                            f"'{exact[key]}' and '{target}'")
+                        raise FormatFileError(source, "RG212", f"label '{label}' in {name} maps to both "
+                                              f"'{exact[key]}' and '{target}'")
                     exact[key] = target
             tables[name] = AliasTable(name, exact, tuple(templates))
     return tables
@@ -159,12 +201,91 @@ def merge_alias_tables(into: dict, more: dict) -> None:
             into[scope] = AliasTable(scope, {**known.exact, **table.exact}, table.templates + known.templates)
 
 
-def load_yaml(path: Path) -> dict:
+def yaml_text(path: Path, root: Path | None = None, loader=SAFE_LOADER) -> str:
+    """The text of a YAML file of a formats directory (``root``), read the one safe way
+    (resources.read_inside) and measured (``check_yaml``) before any YAML reader walks it.
+
+    Raises:
+        FormatFileError: RG220 (not a regular file inside the directory, too large, not UTF-8), RG221 (the
+            aliases expand it past MAX_VALUES, or it nests deeper than MAX_DEPTH), RG210 (not YAML).
+    """
+    text = decoded(read_inside(path, root), path)
+    check_yaml(text, path, loader)
+    return text
+
+
+def load_yaml(path: Path, root: Path | None = None):
+    """A YAML file's value (None for an empty file), read and measured by ``yaml_text``."""
+    text = yaml_text(path, root)
     try:
-        with open(path, encoding="utf-8") as handle:
-            return yaml.load(handle, Loader=SAFE_LOADER) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(f"{path}: cannot read spec: {exc}") from exc
+        return yaml.load(text, Loader=SAFE_LOADER)
+    except yaml.YAMLError as exc:  # a tag the safe loader refuses, a key that is a list
+        raise _not_yaml(path, exc) from None
+
+
+def compose_yaml(path: Path, root: Path | None = None):
+    """A YAML file's node tree (with each node's line, for lint), read and measured by ``yaml_text``.
+    PyYAML's own parser, not libyaml's: it reads a flow label ending in a colon (``[SELLER:]``) as a
+    mapping that lint can name (RG215), where libyaml stops."""
+    text = yaml_text(path, root, yaml.SafeLoader)
+    try:
+        return yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        raise _not_yaml(path, exc) from None
+
+
+def _not_yaml(path, exc: yaml.YAMLError) -> FormatFileError:
+    """RG210 on one line: what is wrong and where (PyYAML's own text spans several lines)."""
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or (str(exc).splitlines() or ["unreadable"])[0]
+    where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+    return FormatFileError(path, "RG210", f"not valid YAML{where}: {' '.join(str(problem).split())[:200]}",
+                           mark.line + 1 if mark is not None else None)
+
+
+def check_yaml(text: str, path, loader=SAFE_LOADER) -> None:
+    """Refuse YAML whose aliases would expand it past MAX_VALUES values, whose aliases loop, or that
+    nests deeper than MAX_DEPTH, from its event stream alone: nothing is built yet. Every anchored
+    value's expanded size is kept, and an alias counts as the size of the value it repeats.
+
+    Raises:
+        FormatFileError: RG221, or RG210 when the text is not YAML.
+    """
+    sizes: dict = {}  # anchor -> values under it, aliases expanded
+    open_: list = []  # [anchor, values so far] of each collection not yet closed
+    total = 0
+    try:
+        for event in yaml.parse(text, Loader=loader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                if len(open_) >= MAX_DEPTH:
+                    raise _too_big(path, event, f"it nests deeper than {MAX_DEPTH} levels")
+                open_.append([event.anchor, 1])
+                continue
+            if isinstance(event, yaml.CollectionEndEvent):
+                anchor, size = open_.pop()
+            elif isinstance(event, yaml.ScalarEvent):
+                anchor, size = event.anchor, 1
+            elif isinstance(event, yaml.AliasEvent):
+                anchor, size = None, sizes.get(event.anchor)
+                if size is None:  # an alias of a collection still open holds itself: a loop
+                    raise _too_big(path, event, f"the alias *{event.anchor} repeats a value that holds it")
+            else:
+                continue
+            if anchor is not None:
+                sizes[anchor] = size
+            total = total + size if not open_ else total
+            if open_:
+                open_[-1][1] += size
+            if total > MAX_VALUES or (open_ and open_[-1][1] > MAX_VALUES):
+                raise _too_big(path, event, f"it holds more than {MAX_VALUES:,} values once its aliases "
+                                            "are expanded")
+    except yaml.YAMLError as exc:
+        raise _not_yaml(path, exc) from None
+
+
+def _too_big(path, event, why: str) -> FormatFileError:
+    line = event.start_mark.line + 1 if event.start_mark is not None else 1
+    return FormatFileError(path, "RG221", f"{why} (line {line}): refused", line)
 
 
 @functools.lru_cache(maxsize=None)

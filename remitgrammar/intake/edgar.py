@@ -44,7 +44,7 @@ class Extract:
     """
 
     text: str
-    line_map: list
+    line_map: list | None  # None: the text's lines are the file's own, one for one
     edgar: dict | None = None
     column_starts: dict | None = None
 
@@ -64,18 +64,21 @@ def is_submission(text: str) -> bool:
 
 def plain(text: str) -> Extract:
     """A single document's text (a report, or an HTML page whose report sits in <PRE>)."""
+    first = text[:text.find("\n")] if "\n" in text else text
+    if "<" not in text and "\n- -" not in text and not text.startswith("- -") and first.strip():
+        return Extract(text, None)  # nothing to unwrap: the text itself, not a copy of it line by line
     lines = list(enumerate(text.split("\n")[:-1] if text.endswith("\n") else text.split("\n"), 1))
     return _extract(_clean(lines), None)
 
 
-def submission(text: str, is_statement) -> tuple[list[Extract], list[Document]]:
-    """The reports of a full submission, and all its documents.
+def submission(lines: list, is_statement) -> tuple[list[Extract], list[Document]]:
+    """The reports of a full submission (its text's lines), and all its documents.
 
     Args:
         is_statement: the format of a text that is a complete statement (None: not one); a
             format with ``reads_cover`` reads the 8-K cover printed ahead of its statement.
     """
-    numbered = list(enumerate(text.split("\n"), 1))
+    numbered = list(enumerate(lines, 1))
     header, documents = _header(numbered), _documents(numbered)
     chosen = sorted((d for d in documents if STATEMENT_TYPES.match(d.type) and
                      (d.type.upper().startswith("8-K") or _statement_like(d))), key=lambda d: d.sequence)
@@ -227,7 +230,7 @@ def _joined(lines: list) -> str:
 
 
 def _extract(lines: list, edgar: dict | None) -> Extract:
-    while lines and not lines[0][1].strip():
-        lines = lines[1:]
+    first = next((index for index, item in enumerate(lines) if item[1].strip()), len(lines))
+    lines = lines[first:]  # leading blank lines dropped at once: one at a time is quadratic in them
     starts = {index: item[2] for index, item in enumerate(lines, 1) if len(item) > 2}
     return Extract(_joined(lines), [item[0] for item in lines], edgar, starts)

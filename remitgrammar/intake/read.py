@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..errors import Finding, RemitError
 from . import edgar
-from .decode import decode
+from .decode import MAX_BYTES, decode
 
 
 @dataclass
@@ -27,7 +27,7 @@ class ReportText:
         name: the path shown in errors and in ``source.path``.
         text: the report's text (markup removed).
         line_map: for each line of ``text``, its line in the file; None when they are the file's own.
-        file_lines: the file's lines, to quote in findings.
+        file_lines: the file's lines, to quote in findings; None when they are the text's own (no line map).
         source: the record's ``source`` block (path, sha256, bytes, and ``edgar`` for a submission).
         documents: every document of a submission, for messages.
         column_starts: line of ``text`` -> where its table's ``<C>`` columns start (EDGAR markup).
@@ -36,13 +36,10 @@ class ReportText:
     name: str
     text: str
     line_map: list | None
-    file_lines: list
+    file_lines: list | None
     source: dict
     documents: list = field(default_factory=list)
     column_starts: dict = field(default_factory=dict)
-
-
-MAX_BYTES = 64 * 1024 * 1024  # default size limit: far beyond any filing
 
 
 def read_bytes(path: str | Path, max_bytes: int = MAX_BYTES) -> bytes:
@@ -75,24 +72,29 @@ def limited(data: bytes, name: str, max_bytes: int = MAX_BYTES) -> bytes:
     return data
 
 
-def reports_in(data: bytes, name: str, is_statement=lambda text: True) -> list[ReportText]:
+def reports_in(data: bytes, name: str, is_statement=lambda text: True, max_bytes: int = MAX_BYTES) -> list[ReportText]:
     """The reports a file's bytes hold.
 
     Args:
         is_statement: tells whether a text is a complete statement (to split a submission of two deals).
+        max_bytes: the limit on what a gzip unpacks to.
 
     Raises:
-        RemitError: RG100 for what is not a text report; RG111 for a submission holding no statement.
+        RemitError: RG100 for what is not a text report; RG108 for a gzip over the limit; RG111 for a
+            submission holding no statement.
     """
-    text = decode(data, name)
+    text = decode(data, name, max_bytes)
     source = {"path": name, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
-    lines = text.split("\n")[:-1]
     if not edgar.is_submission(text):
         extract = edgar.plain(text)
-        identity = extract.line_map == list(range(1, len(extract.line_map) + 1))
-        return [ReportText(name, extract.text, None if identity else extract.line_map, lines, source,
-                           column_starts=extract.column_starts or {})]
-    extracts, documents = edgar.submission(text, is_statement)
+        line_map = extract.line_map
+        if line_map is not None and line_map == list(range(1, len(line_map) + 1)):
+            line_map = None
+        file_lines = None if line_map is None else text.split("\n")[:-1]  # the file's own: no second copy
+        return [ReportText(name, extract.text, line_map, file_lines, source, column_starts=extract.column_starts or {})]
+    lines = text.split("\n")[:-1]
+    del text  # the submission is read from its lines, which the reports quote: one copy of the file
+    extracts, documents = edgar.submission(lines + [""], is_statement)  # the line after the last newline too
     if not extracts:
         raise RemitError(Finding("RG111", "error", "the EDGAR submission holds no statement document; it holds "
                                  + edgar.describe(documents), line=1, column=1,

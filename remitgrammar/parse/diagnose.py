@@ -9,6 +9,7 @@ the format's known mistakes (``specs/errors/*.yaml``, matched the way lark's
 from __future__ import annotations
 
 import functools
+from pathlib import Path
 
 from lark import Tree
 
@@ -104,7 +105,7 @@ def _example_signatures(spec: FormatSpec) -> tuple:
 
     signatures = []
     for path in spec.error_examples:
-        for example in load_yaml(path).get("examples", ()):
+        for example in load_yaml(path, Path(spec.spec_path).parent.parent.parent).get("examples", ()):  # inside
             found = []
             driver = Driver(example["text"], spec, _Recorder(found), start=example["rule"])
             driver.run()

@@ -33,6 +33,9 @@ MAX_SKIPPED_FINDINGS = 200  # a file of garbage: the count goes on, the listing 
 WINDOW = 6  # lines of lookahead when weighing a skip against closing the open constructs
 LOSS = 10  # what a line weighs that closing a construct would drop rather than keep
 MAX_WEIGHED = 200  # recoveries weighed per report; past that (a file of garbage) the nearest fit is taken
+# lines a trial close may drop before it can no longer beat a skip (whose score is never below 0): the
+# trial stops counting there, so weighing a close over a huge report's stack costs a few lines, not the report
+HOPELESS = (WINDOW + 1) * (1 + TITLE_PRIORITY) // LOSS + 1
 
 
 @dataclass
@@ -99,6 +102,7 @@ class Driver:
         self.lexer_state: LexerState = interactive.lexer_thread.state
         self.out = Recovery()
         self.recoveries = 0
+        self.trial = False  # a copy weighing a recovery: it counts lost lines, it reports nothing
 
     def run(self) -> tuple:
         """(tree or None, Recovery)."""
@@ -163,6 +167,7 @@ class Driver:
         trial.lexer_state = copy(self.lexer_state)
         trial.lexer_state.line_ctr = copy(position)
         trial.out = Recovery()
+        trial.trial = True
         if depth is None:
             trial._advance_line()
         elif not trial._close_above(depth, position):
@@ -280,9 +285,13 @@ class Driver:
         """Lines of popped values that no construct could take: reported as skipped."""
         for token in _tokens_of(popped):
             for offset, line in enumerate(str(token).split("\n")):
-                if line.strip():
-                    number = token.line + offset
-                    self.out.skipped.append((number, line))
+                if not line.strip():
+                    continue
+                number = token.line + offset
+                self.out.skipped.append((number, line))
+                if self.trial and len(self.out.skipped) >= HOPELESS:
+                    return
+                if not self.trial and len(self.out.findings) < MAX_SKIPPED_FINDINGS:
                     self.out.findings.append(self.describe.misfit(self.state, token, number, line))
 
     def _skip(self, position, token) -> None:

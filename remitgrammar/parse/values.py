@@ -15,7 +15,7 @@ from decimal import Decimal
 NULL_TEXTS = frozenset({"N/A", "n/a", "NA"})
 BLANK_TEXTS = frozenset({"-"})  # printed for nothing: the cell is blank, its key absent (SCHEMA.md)
 BLANK = object()  # what ``convert`` gives for a blank cell
-_DATE_CELL = re.compile(r"(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\d|3[01])/(?:\d{4}|\d{2})|\d{1,2}-[A-Z][a-z]{2}-\d{2,4}")
+_DATE_CELL = re.compile(r"(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\d|3[01])/(?:\d{4}|\d{2})|\d{1,2}-[A-Z][a-z]{2}-\d{2,4}", re.ASCII)
 FLAG_TEXTS = {"YES": True, "NO": False, "Yes": True, "No": False}
 _MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
@@ -74,7 +74,22 @@ def text_cache(function=None, *, entries: int = 4096):
 
 
 MAX_DIGITS = 30  # more than any amount a filing prints; longer is a finding (RG106), never a number
-_NUMBER = re.compile(r"-?(?:\d[\d,]*(?:\.\d*)?|\.\d+)")
+# A well-formed amount: ASCII digits, commas only between groups of three, one point, one leading minus.
+# re.ASCII: a bare \d would take the digits of every script ("2\u0667\u0668,036"), and Decimal reads them.
+_NUMBER = re.compile(r"-?(?:[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?|\.[0-9]+)", re.ASCII)
+# What a reader takes for a number but is not a well-formed one: sign forms ("+5", "--5", "(-5)",
+# U+2012), grouping not by three ("1,2,3", "27,8036", a cut "183,9"), several points, digits of other
+# scripts, invisible characters inside, NaN and infinities, a grouped amount cut after its point
+# ("4,618,268."; "2003." ends a sentence). Such a token is
+# a value cell (never a label word, so its line is never a heading) that reads as no number: a
+# finding (RG113), its field left out. grammars/shared.lark's MALFORMED_NUMBER is the same pattern.
+SIGNS = "+\\-\u2010-\u2015\u2212\ufe63\uff0d"
+INVISIBLE = "\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+SIGN_CHARACTERS = frozenset("+-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d")
+INVISIBLE_CHARACTERS = frozenset(chr(c) for c in (0xad, *range(0x200b, 0x2010), *range(0x202a, 0x202f),
+                                                 *range(0x2060, 0x2065), *range(0x2066, 0x206a), 0xfeff))
+_NUMBERISH = rf"[{SIGNS}{INVISIBLE}]*\.?\d(?:[\d,.{INVISIBLE}]*\d)?[{INVISIBLE}]*"
+_NUMBER_LIKE = re.compile(rf"\({_NUMBERISH}\)%?|{_NUMBERISH}%?|[+\-]?(?i:nan|inf|infinity)%?|[0-9,]*,[0-9]{{3}}\.")
 
 
 @text_cache
@@ -99,6 +114,10 @@ def _body(text: str) -> tuple[str | None, bool]:
     body, negative = text, False
     if body.startswith("(") and body.endswith(")"):
         body, negative = body[1:-1], True
+        if body.startswith("-"):  # "(-278,036)": two signs, neither read over the other
+            return None, negative
+    elif body.startswith("(") or body.endswith(")"):  # a parenthesis of the prose around it
+        return None, negative
     return (body if _NUMBER.fullmatch(body) else None), negative
 
 
@@ -107,6 +126,15 @@ def _too_many_digits(body: str) -> bool:
     if len(body) <= MAX_DIGITS:  # the common case, without a pass over the characters
         return False
     return sum(ch.isdigit() for ch in body) > MAX_DIGITS
+
+
+@text_cache
+def is_malformed(text: str) -> bool:
+    """A number-like token that is not a well-formed number (see _NUMBER_LIKE): never read as one."""
+    if not _NUMBER_LIKE.fullmatch(text) or too_long(text):
+        return False
+    body = text[:-1] if text.endswith("%") else text
+    return parse_number(body) is None
 
 
 def too_long(text: str) -> bool:
@@ -123,10 +151,10 @@ def is_cell(text: str) -> bool:
     if _DATE_CELL.fullmatch(text):
         return True
     if text.endswith("%"):
-        return parse_number(text[:-1]) is not None or too_long(text)
+        return parse_number(text[:-1]) is not None or too_long(text) or is_malformed(text)
     if len(text) == 9 and text[:3].isdigit() and text.isalnum() and text[-1].isdigit():
         return True  # a CUSIP
-    return parse_number(text) is not None or too_long(text)
+    return parse_number(text) is not None or too_long(text) or is_malformed(text)
 
 
 def parse_date(text: str) -> str | None:
@@ -174,8 +202,10 @@ def convert(text: str, kind: str):
     if kind in ("amount", "factor") and not text.endswith("%"):  # the common case first
         number = parse_number(text)
         if number is None:
-            raise ValueError_(f"'{text}' is not a number")
+            raise _not_a_number(text)
         return number
+    if is_malformed(text):  # whatever the field's type: a malformed number is never a value, nor a text
+        raise _not_a_number(text)
     if kind in ("text", "id"):
         return " ".join(text.split())
     if kind == "amount_or_text":
@@ -197,12 +227,42 @@ def convert(text: str, kind: str):
     else:
         number = parse_number(text)
     if number is None:
-        raise ValueError_(f"'{text}' is not a number")
+        raise _not_a_number(text)
     if kind == "count":
         if number != number.to_integral_value():
             raise ValueError_(f"'{text}' is not a whole count")
         return int(number)
     return number
+
+
+def _not_a_number(text: str) -> ValueError_:
+    """RG113 for a number-like token that is not a well-formed number; RG204 for any other text."""
+    if is_malformed(text):
+        return ValueError_(f"'{shown(text)}' looks like a number but is not a well-formed one "
+                           f"({malformation(text)}): it is not read", code="RG113")
+    return ValueError_(f"'{text}' is not a number")
+
+
+def shown(text: str) -> str:
+    """A token with its invisible and control characters written as escapes (``\\u200b``)."""
+    return "".join(f"\\u{ord(ch):04x}" if ch in INVISIBLE_CHARACTERS or not ch.isprintable() else ch
+                   for ch in text)
+
+
+def malformation(text: str) -> str:
+    """What makes a number-like token malformed, in a few words."""
+    if any(ch in text for ch in INVISIBLE_CHARACTERS):
+        return "an invisible character inside it"
+    if any(ch.isdigit() and not "0" <= ch <= "9" for ch in text):
+        return "digits of another script"
+    if text.strip("+-()%").lower() in ("nan", "inf", "infinity"):
+        return "not a number at all"
+    body = text.strip("()%")
+    if body[:1] in SIGN_CHARACTERS:
+        return "a sign in a form the report's numbers do not take"
+    if body.count(".") > 1:
+        return "several decimal points"
+    return "its digits are not grouped by three"
 
 
 _new_tuple = tuple.__new__
@@ -222,10 +282,12 @@ def _pieces(text: str, line: int, column: int) -> list[Cell]:
 
 def _unglue(piece: Cell) -> list[Cell]:
     """Split a label word glued to a value: ``curt)3,137,288`` -> ``curt)``, ``3,137,288``."""
-    cut = piece.text.rfind(")") + 1
-    if 0 < cut < len(piece.text) and is_cell(piece.text[cut:]):
-        return [Cell(piece.text[:cut], piece.line, piece.column),
-                Cell(piece.text[cut:], piece.line, piece.column + cut)]
+    cut = piece.text.find(")") + 1
+    while 0 < cut < len(piece.text):  # the label's own ")" is the first that leaves a value after it
+        if is_cell(piece.text[cut:]):
+            return [Cell(piece.text[:cut], piece.line, piece.column),
+                    Cell(piece.text[cut:], piece.line, piece.column + cut)]
+        cut = piece.text.find(")", cut) + 1
     return [piece]
 
 

@@ -23,6 +23,7 @@ from ..record import Builder, Key
 from ..shift import FACTOR_SOURCES, find_shift
 
 TOTAL = "Total"
+MAX_ROWS = 2_000  # rows of one class block read: a deal prints a few hundred at most; the rest cost memory only
 _CLASS_AND_TYPE = re.compile(r"(\S+) ([A-Z]{1,4})")  # a class name, then its type one space after it
 
 
@@ -50,6 +51,7 @@ class ClassTables:
         totals = {normalize_label(t) for t in params["total_labels"]}
         previous_names: list[str | None] = []
         for block in (i for i in items if isinstance(i, Block)):
+            self._bounded(block)
             rows = [self._split(tok, block.labelled) for tok in block.rows]
             if block.labelled:
                 names = [(label.text if label else TOTAL) for label, _ in rows]
@@ -65,6 +67,17 @@ class ClassTables:
                 rows = self._drop_skipped(scope, rows, names)
                 names = [n for n in names if n is not None]
             self._block(scope, params, tier, block, rows, names)
+
+    def _bounded(self, block: Block) -> None:
+        """A block of more than MAX_ROWS rows is read up to that row, with RG121 for the rest."""
+        if len(block.rows) <= MAX_ROWS:
+            return
+        first = block.rows[MAX_ROWS]
+        self.b.findings.add("RG121", "error", f"a block of {len(block.rows):,} class rows: no report prints more "
+                            f"than {MAX_ROWS:,}, and rows past it are not read", first,
+                            source_line=self.b.source_line(first.line),
+                            hint="check the file: rows copied over and over, or a table that is not a class table")
+        block.rows, block.has_total = block.rows[:MAX_ROWS], False
 
     def _with_skipped(self, block: Block, names: list) -> list:
         """The block's row names with a None where the parser skipped a row line between them (a

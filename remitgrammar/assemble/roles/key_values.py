@@ -20,7 +20,7 @@ import re
 from ...parse.columns import Column, assign
 from ...parse.grammar import short_name
 from ...parse.lines import expand
-from ...parse.values import Cell, is_cell, split_phrases, split_row
+from ...parse.values import Cell, is_cell, is_malformed, split_phrases, split_row
 from ..groups import group_key, is_group_name, phrase_cell
 from ..items import Rows, Subsection
 from ..record import Builder, Key
@@ -56,7 +56,7 @@ def _side_by_side(labels: list[Cell], cells: list[Cell]) -> list[tuple[list, lis
         return [(labels, cells)]
     pairs, words, values = [], [], []
     for phrase in labels:
-        if is_cell(phrase.text) and any(ch.isdigit() for ch in phrase.text) and words:
+        if is_cell(phrase.text) and (any(ch.isdigit() for ch in phrase.text) or is_malformed(phrase.text)) and words:
             values.append(phrase)
             continue
         if values:
