@@ -298,7 +298,9 @@ WORKFLOW_LINES = [b"    ::warning file=x.py,line=1::injected", b"##[error]inject
 def malformed_number(s: Subject, rng: random.Random) -> str:
     """Print one value in a malformed form (a sign form, a cut or regrouped group, two points, NaN):
     the contract wants a finding on its line, never a different number or silence."""
-    numbers = [m for m in NUMBER.finditer(s.data) if m.group()[:1].isdigit() and b"%" not in m.group()]
+    numbers = [m for m in NUMBER.finditer(s.data) if m.group()[:1].isdigit() and b"%" not in m.group()
+               and s.data[m.start() - 1:m.start()] in (b"", b" ", b"\n") and s.data[m.end():m.end() + 1] in (b"", b" ", b"\n", b"\r")]
+    # whole tokens only: "5" of "5th Floor" is part of a word, not a value
     if not numbers:
         return "malformed number: the text holds no number"
     m = rng.choice(numbers)

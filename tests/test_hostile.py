@@ -229,6 +229,19 @@ def test_a_line_copied_thousands_of_times_costs_linear_time(line_start):
     assert big / small < 25, f"1,000 copies {small:.2f} s, 10,000 copies {big:.2f} s"
 
 
+@pytest.mark.parametrize("sample,line,few,many", [("distribution-summary/cobalthill_2002-4_2002-11-25.txt", 20, 500, 5_000),
+                                                   ("dollars-statement/tolland_1998-c_1998-12-28.txt", 183, 1_000, 20_000)])
+def test_a_statement_line_copied_thousands_of_times_costs_linear_time(sample, line, few, many):
+    # bench/fuzz.py found both: 5,000 copies of a heading line took 108 s (every heading line laid
+    # over the columns), 20,000 of a group's row 21 s (a column's set of rows copied at each cell)
+    lines = (ROOT / "tests" / "corpus" / sample).read_text().split("\n")
+
+    def copied(copies: int) -> str:
+        return "\n".join(lines[:line - 1] + [lines[line - 1]] * copies + lines[line:])
+    small, big = _seconds(copied(few)), _seconds(copied(many))
+    assert big / small < 2.5 * many / few, f"{few:,} copies {small:.2f} s, {many:,} copies {big:.2f} s"
+
+
 def test_findings_past_the_limit_of_a_code_are_counted_in_one_finding():
     outcome, findings = outcome_of(_copied("R               100.00", 1_900))  # under RG121's 2,000 rows
     repeats = [f for f in findings if f.code == "RG207"]

@@ -128,9 +128,13 @@ def snap(columns: list[Column], starts: list[int] | None) -> None:
 _DECORATION = re.compile(r"[-=_*~.]{2,}|\(\d+\)(?:=[-+=()\d]*)?")
 
 
+MAX_HEADING_LINES = 12  # a table's headings take a few lines; laying out more costs time with the square
+
+
 def heading_words(tokens) -> list[list[Cell]]:
     """The words of each heading line, top to bottom, with their columns; rules drawn into a
-    heading ("_____ 1 PAYMENT ______") and formula marks under it ("(1)", "(4)=(2)+(3)") are left out."""
+    heading ("_____ 1 PAYMENT ______") and formula marks under it ("(1)", "(4)=(2)+(3)") are left out.
+    Only the MAX_HEADING_LINES nearest the rows name columns: 5,000 heading lines took 100 s."""
     from .lines import expand
     from .values import words
 
@@ -140,7 +144,7 @@ def heading_words(tokens) -> list[list[Cell]]:
             kept = [w for w in words(row.text, row.line, row.column) if not _DECORATION.fullmatch(w.text)]
             if kept:
                 out.append(kept)
-    return out
+    return out[-MAX_HEADING_LINES:]
 
 
 def column_of(cell: Cell, columns: list[Column]) -> Column | None:

@@ -139,7 +139,7 @@ class ClassTables:
         redivide(columns, lambda title: table.lookup(title)[0] is not None)
         fields, kinds = self._targets(scope, columns)
         placed = [[(column_of(cell, columns), cell) for cell in cells] for _, cells in rows]
-        if params.get("realign_labels") and block.labelled:
+        if params.get("realign_labels") and block.labelled and block.rows:  # every row may have been skipped
             names = self._shifted(block, rows, names, placed, fields)
         for (label, cells), name, pairs in zip(rows, names, placed):
             owner = self._owner(scope, params, tier, name, label, cells)
