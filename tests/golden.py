@@ -124,10 +124,8 @@ def verify(record: dict, provenance: dict, source_text: str) -> list[str]:
     lines = source_text.split("\n")  # not splitlines(): a form feed ends no line of the file
     problems = []
     for key, where in provenance.items():
-        path = parse_path(key)
-        try:
-            value = value_at(record, path)
-        except (KeyError, StopIteration, TypeError):
+        path, value = _printed_value(record, key, where)
+        if path is None:
             problems.append(f"{key}: provenance for a value the record lacks")
             continue
         number, start = int(where["line"]), int(where["column"]) - 1
@@ -135,8 +133,6 @@ def verify(record: dict, provenance: dict, source_text: str) -> list[str]:
         if line[start:start + len(where["text"])] != where["text"]:
             problems.append(f"{key}: '{where['text']}' is not at line {where['line']} column {where['column']}")
             continue
-        if where.get("negated") and value is not None:
-            value = -value  # printed as a deduction of the field
         problems.extend(_check_value(key, path, value, where["text"], spec))
     if count_leaves(record) != len(provenance):
         problems.append(f"the record holds {count_leaves(record)} values but provenance names {len(provenance)}")
@@ -146,6 +142,16 @@ def verify(record: dict, provenance: dict, source_text: str) -> list[str]:
         problems.extend(f"extra {item['label']}: '{v}' not on line {item['line']}"
                         for v in item["values"] if v not in line)
     return problems
+
+
+def _printed_value(record: dict, key: str, where: dict) -> tuple:
+    """(path, the value as printed: a deduction turned back) of a record path, or (None, None)."""
+    path = parse_path(key)
+    try:
+        value = value_at(record, path)
+    except (KeyError, StopIteration, TypeError):
+        return None, None
+    return path, (-value if where.get("negated") and value is not None else value)
 
 
 def _check_value(key: str, path: tuple, value, text: str, spec) -> list[str]:
@@ -171,13 +177,9 @@ def truth_problems(record: dict, provenance: dict, truth: dict) -> list[str]:
     problems = [] if record.get("distribution_date") == truth["distribution_date"] else \
         [f"distribution_date {record.get('distribution_date')} is not {truth['distribution_date']}"]
     for key, text in truth["values"].items():
-        path = parse_path(key)
-        try:
-            value = value_at(record, path)
-        except (KeyError, StopIteration, TypeError):
+        path, value = _printed_value(record, key, provenance.get(key, {}))
+        if path is None:
             problems.append(f"{key}: not in the record ('{text}' printed)")
             continue
-        if key in provenance and provenance[key].get("negated") and value is not None:
-            value = -value
         problems.extend(_check_value(key, path, value, text, spec))
     return problems
