@@ -53,6 +53,7 @@ class ParseResult:
     ignored: list = field(default_factory=list)
     debug: str | None = None  # tracebacks of sections a role failed on (RG900), for --debug
     shifts: Shifts = field(default_factory=Shifts)  # columns moved by invisible characters removed
+    identities: list = field(default_factory=list)  # what check_result's rules evaluated (check/intervals.py)
 
 
 def parse_text(text: str, name: str = "<text>", format_name: str | None = None,
@@ -334,7 +335,9 @@ def check_result(outcome) -> list:
     for finding in parse_findings:
         if finding.line and 0 < finding.line <= len(lines):
             finding.source_line = lines[finding.line - 1]
-    return parse_findings + limit_findings(run_checks(outcome.record, outcome.provenance, outcome.spec, lines))
+    outcome.identities = []
+    return parse_findings + limit_findings(run_checks(outcome.record, outcome.provenance, outcome.spec, lines,
+                                                      outcome.identities))
 
 
 def check_path(path: str | Path, format_name: str | None = None, repair: bool = True) -> list:

@@ -162,8 +162,9 @@ def test_detect_explains_every_candidate():
 
 def test_an_identity_reading_a_misspelt_field_is_a_lint_error(fmt):
     spec = fmt / "specs" / "formats" / "acme.yaml"
-    spec.write_text(spec.read_text() + "\nidentities:\n  - title: O/C\n    value: pool.overcollateralization_amount\n"
-                    "    sum:\n      - pool.oc_targett\n")
+    # the scaffold writes its copy's identities as YAML dumps lists: items at the key's own indent
+    spec.write_text(spec.read_text().replace("\nidentities:\n", "\nidentities:\n- title: O/C\n  value: "
+                                             "pool.overcollateralization_amount\n  sum:\n  - pool.oc_targett\n"))
     line = spec.read_text().splitlines().index("identities:") + 1
     assert lint_codes(fmt) == [("acme.yaml", "RG219", line)]
     spec.write_text(spec.read_text().replace("oc_targett", "oc_target"))
@@ -172,6 +173,7 @@ def test_an_identity_reading_a_misspelt_field_is_a_lint_error(fmt):
 
 def test_a_malformed_identity_is_a_lint_error_not_a_traceback(fmt):
     spec = fmt / "specs" / "formats" / "acme.yaml"
-    spec.write_text(spec.read_text() + "\nidentities:\n  - value: pool..x\n    sum:\n      - pool.y\n")
+    spec.write_text(spec.read_text().replace("\nidentities:\n", "\nidentities:\n- value: pool..x\n  sum:\n"
+                                             "  - pool.y\n"))
     result = run("lint", "--formats-dir", fmt)
     assert result.exit_code == 1 and "RG210" in result.stdout and "is not a record path" in result.stdout

@@ -74,6 +74,7 @@ def test_a_divisor_that_may_be_zero_determines_nothing():
     ({"value": "pool.a", "sum": ["pool.b"], "scale": "1e999"}, "'scale' must be"),
     ({"value": "pool.a", "sum": ["pool.b"], "scale": 0}, "'scale' must be"),
     ({"value": "pool.a", "sum": ["pool.b"], "annualize": True}, "'annualize' must be"),
+    ({"value": "pool.a", "sum": ["pool.b"], "constant": "one hundred"}, "'constant' must be a plain number"),
 ])
 def test_a_bad_declaration_is_a_configuration_error_naming_the_spec(entry, message):
     with pytest.raises(ConfigError) as raised:
@@ -88,5 +89,67 @@ def test_counts_are_exact_figures_in_a_ratio():
     assert _check(record, [identity]) == []
     record["collateral"]["1"]["count_pct"] = Decimal("1.52")
     (found,) = _check(record, [identity])
-    assert found.message.endswith("computed 1.500, printed 1.52") and found.expected == "1.50"
+    assert found.message.endswith("computed 1.500, printed 1.52 (off by 0.020, rounding allows 0.005)")
+    assert found.expected == "1.50"
 
+
+
+def test_an_optional_term_is_added_where_printed_and_zero_where_not():
+    principal = {"title": "principal", "value": "classes[*].principal", "sum": ["classes[*].scheduled"],
+                 "optional": ["classes[*].extra"]}
+    record = {"classes": [{"class": "A", "principal": Decimal("10.00"), "scheduled": Decimal("7.00"),
+                           "extra": Decimal("3.00")},
+                          {"class": "B", "principal": Decimal("5.00"), "scheduled": Decimal("5.00")}]}
+    assert _check(record, [principal]) == []
+    record["classes"][0]["extra"] = Decimal("4.00")  # printed: it counts
+    record["classes"][1]["principal"] = Decimal("6.00")  # not printed: zero
+    assert [f.path for f in _check(record, [principal])] == ["classes[A].principal", "classes[B].principal"]
+    with pytest.raises(ConfigError, match="'optional' must be a list"):
+        parse_identities([{**principal, "optional": []}], "specs/formats/x.yaml")
+
+
+def test_a_constant_is_added_exactly():
+    complement = {"title": "sub", "value": "collateral[*].sub_pct", "constant": 100, "sum": ["-collateral[*].senior_pct"]}
+    record = {"collateral": {"1": {"senior_pct": Decimal("94.93985145"), "sub_pct": Decimal("5.06014855")}}}
+    assert _check(record, [complement]) == []
+    record["collateral"]["1"]["sub_pct"] = Decimal("5.06014857")  # 2e-8 off: past the two half-units
+    assert [f.path for f in _check(record, [complement])] == ["collateral[1].sub_pct"]
+
+
+def test_a_star_under_a_named_key_takes_that_key_s_entries():
+    excess = {"title": "x", "value": "collateral[total].class_amounts[*].paid", "sum": ["classes[*].interest"]}
+    record = {"collateral": {"total": {"class_amounts": {"X": {"paid": Decimal("5.00")}}}},
+              "classes": [{"class": "X", "interest": Decimal("4.00")}]}
+    assert [f.path for f in _check(record, [excess])] == ["collateral[total].class_amounts[X].paid"]
+
+
+def test_either_holds_when_one_of_its_sums_does():
+    sixty = {"title": "60+", "value": "pool.pct", "either": [["pool.late", "pool.foreclosure"],
+                                                              ["pool.late", "pool.foreclosure", "pool.bankruptcy"]],
+             "over": ["pool.balance"], "scale": 100}
+    pool = {"late": Decimal("1.00"), "foreclosure": Decimal("1.00"), "bankruptcy": Decimal("1.00"),
+            "balance": Decimal("100.00")}
+    assert _check({"pool": {**pool, "pct": Decimal("2.00")}}, [sixty]) == []  # without bankruptcies
+    assert _check({"pool": {**pool, "pct": Decimal("3.00")}}, [sixty]) == []  # with them
+    (found,) = _check({"pool": {**pool, "pct": Decimal("3.50")}}, [sixty])  # neither: the nearer is reported
+    assert found.expected == "3.00"
+    with pytest.raises(ConfigError, match="needs 'value' and 'sum' \\(or 'either' in its place\\)"):
+        parse_identities([{**sixty, "sum": ["pool.late"]}], "specs/formats/x.yaml")
+
+
+def test_a_weighted_average_over_the_other_keys_by_one_of_its_weightings():
+    coupon = {"title": "wac", "value": "collateral[total].wac_pct", "average": "collateral[*].wac_pct",
+              "weights": ["collateral[*].beginning", "collateral[*].ending"]}
+    record = {"collateral": {"1": {"wac_pct": Decimal("6.00000"), "beginning": Decimal(300), "ending": Decimal(100)},
+                             "2": {"wac_pct": Decimal("8.00000"), "beginning": Decimal(100), "ending": Decimal(100)},
+                             "total": {"wac_pct": Decimal("6.50000"), "beginning": Decimal(400)}}}
+    assert _check(record, [coupon]) == []  # by the beginning balances
+    record["collateral"]["total"]["wac_pct"] = Decimal("7.00000")
+    assert _check(record, [coupon]) == []  # by the ending ones
+    record["collateral"]["total"]["wac_pct"] = Decimal("6.80000")
+    (found,) = _check(record, [coupon])
+    assert found.path == "collateral[total].wac_pct" and found.expected == "7.00000"
+    with pytest.raises(ConfigError, match="range over a section's keys"):
+        parse_identities([{**coupon, "average": "collateral[1].wac_pct"}], "specs/formats/x.yaml")
+    with pytest.raises(ConfigError, match="takes 'value' and 'weights'"):
+        parse_identities([{**coupon, "sum": ["pool.a"]}], "specs/formats/x.yaml")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import localcontext
 
 from ..errors import Finding
-from . import rules_months  # noqa: F401  (registers the rules)
+from . import misprints_months, rules_months  # noqa: F401  (registers the rules)
 from .months import Month
 from .registry import ACROSS
 from .rules_months import Deal

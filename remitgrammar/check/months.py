@@ -1,5 +1,6 @@
-"""One report as the rules across months see it: its deal, its distribution date, and the figures
-that carry from one month to the next (kept small: a corpus holds thousands of months)."""
+"""One report as the rules across months see it: its deal, its distribution date, and the figures that
+its format's month declarations (formats/months.py) compare with other months: kept small, a corpus
+holds thousands of months."""
 
 from __future__ import annotations
 
@@ -7,16 +8,15 @@ import datetime as _dt
 import re
 from dataclasses import dataclass, field
 
-from ..records import Key, render_path
+from ..formats.months import MonthRules
+from ..records import PERIODS, Key, parse_rendered, render_path, value_at
 from .registry import Context, number
+from .suspects import suspects_of
 
-CLASS_FIELDS = ("original_balance", "beginning_balance", "ending_balance", "cusip", "realized_loss",
-                "cumulative_realized_loss", "deferred_interest")
-GROUP_FIELDS = ("beginning_balance", "ending_balance", "beginning_loan_count", "ending_count", "realized_losses",
-                "cumulative_realized_losses")
-POOL_FIELDS = ("realized_losses", "cumulative_realized_losses", "overcollateralization_amount", "oc_increase",
-               "oc_release")
 DEFAULT_DEAL_KEY = ("filing.registrant", "filing.series")
+MONTH_PERIODS = {"prior": -1, "next": 1}  # canonical.yaml's periods that name another month
+WILD = "[*]"
+FALLING = ("classes", WILD, "ending_balance")  # RG405: a class's balance never grows
 
 
 @dataclass
@@ -26,19 +26,29 @@ class Month:
     name: str                     # the report as the run names it
     deal: tuple                   # what links the months of one deal
     date: _dt.date                # its distribution date
-    classes: dict                 # class -> {field: value}
-    groups: dict                  # loan group -> {field: value}
-    pool: dict                    # {field: value}
-    where: dict                   # record path -> (line, column, source line)
+    figures: dict                 # rendered record path -> printed value (numbers, ids)
+    where: dict                   # rendered record path -> (line, column, source line)
     growing: frozenset            # classes whose balance may grow: accreting, or the O/C class
+    rules: MonthRules = field(default_factory=MonthRules)  # its format's declarations across months
+    keys: dict = field(default_factory=dict)  # rendered path of a keyed section -> its keys, as printed
     reported: bool = True         # False for a report read for context (--history)
     ref: object = None            # what findings are returned under, when not the name (reports share one)
-    prior: dict = field(default_factory=dict)  # owner path -> what it prints as last month's figures
+    checked: list = field(default_factory=list)   # its identities that mention a figure of a failed one (data)
+    suspects: dict = field(default_factory=dict)  # rendered path of such a figure -> indexes into ``checked``
 
     @property
     def index(self) -> int:
         """Months since year 0: consecutive distributions differ by one."""
         return self.date.year * 12 + self.date.month
+
+    def bound(self, pattern: tuple) -> list:
+        """The rendered paths a pattern stands for in this month: ``[*]`` takes each key its section
+        prints, ``[key]`` is that key."""
+        if WILD not in pattern:
+            return [render_path(keyed(pattern))]
+        at = pattern.index(WILD)
+        keys = self.keys.get(render_path(keyed(pattern[:at])), ())
+        return [render_path(keyed(pattern[:at]) + (Key(k),) + keyed(pattern[at + 1:])) for k in keys]
 
 
 def month_of(name: str, result, reported: bool = True, ref=None) -> Month | None:
@@ -53,21 +63,71 @@ def month_of(name: str, result, reported: bool = True, ref=None) -> Month | None
     deal = deal_key(record, getattr(result.spec, "deal_key", ()) or DEFAULT_DEAL_KEY)
     if deal is None:
         return None
-    classes = {e["class"]: {k: e[k] for k in CLASS_FIELDS if k in e} for e in record.get("classes", [])}
-    collateral = record.get("collateral") or {}
-    groups = {g: {k: v[k] for k in GROUP_FIELDS if k in v} for g, v in collateral.items()}
-    pool = {k: record["pool"][k] for k in POOL_FIELDS if k in record.get("pool", {})}
-    month = Month(name, deal, date, classes, groups, pool, {}, _growing(result), reported)
-    month.prior = {("pool",): _scalars(record.get("pool", {}).get("prior"))}
-    month.prior.update({("collateral", Key(g)): _scalars(v.get("prior")) for g, v in collateral.items()})
+    rules = getattr(result.spec, "months", None) or _shared_rules()
+    month = Month(name, deal, date, {}, {}, _growing(result), rules, reported=reported, ref=ref)
+    patterns = _patterns(rules)
+    month.keys = {render_path(keyed(p[:p.index(WILD)])): _keys_at(record, keyed(p[:p.index(WILD)]))
+                  for p in patterns if WILD in p}
+    paths = {path for pattern in patterns for path in month.bound(pattern)} | _periods(result.provenance)
+    for rendered in sorted(paths):
+        value = value_at(record, parse_rendered(rendered))
+        if number(value) or isinstance(value, str):
+            month.figures[rendered] = value
     month.where = _where(month, result)
-    month.ref = ref
+    month.checked, month.suspects = suspects_of(getattr(result, "identities", ()))
     return month
 
 
-def _scalars(prior) -> dict:
-    """The numbers an owner prints as last month's (``prior``), without the nested tables."""
-    return {k: v for k, v in (prior or {}).items() if number(v)}
+def _shared_rules() -> MonthRules:
+    from ..formats.search import canonical_months  # a spec built by hand (tests, the API) carries none
+    return canonical_months()
+
+
+def _patterns(rules: MonthRules) -> set:
+    """Every path pattern the declarations read, each as this month (the month after reads its
+    ``last.`` figures from it) and the falling class balances."""
+    patterns = set(rules.same) | {FALLING}
+    for carry in rules.carries:
+        patterns.update(carry.paths(last=False))
+        patterns.update(carry.paths(last=True))
+    return patterns
+
+
+def keyed(pattern: tuple) -> tuple:
+    """A declared path (``[key]`` segments in brackets) as a record path (Key segments)."""
+    return tuple(Key(s[1:-1]) if s.startswith("[") and s != WILD else s for s in pattern)
+
+
+def _keys_at(record: dict, prefix: tuple) -> tuple:
+    node = value_at(record, prefix)
+    if isinstance(node, dict):
+        return tuple(str(k) for k, v in node.items() if isinstance(v, dict))
+    if isinstance(node, list):
+        return tuple(str(e["class"]) for e in node if isinstance(e, dict) and "class" in e)
+    return ()
+
+
+def _periods(provenance: dict) -> set:
+    """Every printed figure of another month (under ``prior.`` or ``next.``), and this month's figure
+    of the same path: the month before or after compares them."""
+    found = set()
+    for rendered in provenance:
+        path = parse_rendered(rendered)
+        if period_of(path) is not None:
+            found.add(rendered)
+            found.add(render_path(strip_period(path)))
+    return found
+
+
+def period_of(path: tuple) -> str | None:
+    """``prior`` or ``next`` where a path names a figure of another month, else None."""
+    found = [s for s in path if not isinstance(s, Key) and s in MONTH_PERIODS]
+    return found[0] if len(found) == 1 else None
+
+
+def strip_period(path: tuple) -> tuple:
+    """The path of the same figure for its own month: ``pool.prior.wac_pct`` -> ``pool.wac_pct``."""
+    return tuple(s for s in path if isinstance(s, Key) or s not in PERIODS)
 
 
 def deal_key(record: dict, paths) -> tuple | None:
@@ -90,14 +150,9 @@ def _growing(result) -> frozenset:
 
 
 def _where(month: Month, result) -> dict:
-    """Where each kept figure was printed: record path -> (line, column, source line)."""
-    paths = [("classes", Key(c), f) for c, values in month.classes.items() for f in values]
-    paths += [("collateral", Key(g), f) for g, values in month.groups.items() for f in values]
-    paths += [("pool", f) for f in month.pool] + [("distribution_date",)]
-    paths += [owner + ("prior", f) for owner, values in month.prior.items() for f in values]
+    """Where each kept figure was printed: rendered path -> (line, column, source line)."""
     found = {}
-    for path in paths:
-        rendered = render_path(path)
+    for rendered in list(month.figures) + ["distribution_date"]:
         at = result.provenance.get(rendered)
         if at:
             line = at["line"]

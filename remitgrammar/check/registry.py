@@ -3,9 +3,9 @@
 A rule is a small function registered with its code, a one-paragraph
 explanation, the tolerance it allows and the real-data quirks that make it fire
 on a correct parse. It reads the record and yields findings. Tolerance always
-comes from printed precision: each printed amount may be off by half a unit of
-its last digit, so an identity of n printed amounts allows the sum of their
-half-units, never a blanket percentage.
+comes from printed precision: a rule states its identity once through
+``Context.identity``, which evaluates it over the intervals of its printed figures
+(intervals.py) and keeps it for the misprint search, never with a blanket percentage.
 """
 
 from __future__ import annotations
@@ -13,12 +13,14 @@ from __future__ import annotations
 import fnmatch
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Callable, Iterable
+from typing import Callable
 
 from ..errors import Finding
 from ..formats.specs import field_info
 from ..records import Key, render_path
-from ..records import half_unit
+from .intervals import Identity, describe, evaluate, expected, number, slack
+
+__all__ = ["ACROSS", "RULES", "Context", "Identity", "Rule", "class_path", "number", "rule", "slack"]
 
 RULES: dict[str, "Rule"] = {}    # rules over one report
 ACROSS: dict[str, "Rule"] = {}   # rules over the months of one deal (RG4xx)
@@ -61,23 +63,6 @@ def rule(code: str, title: str, severity: str, tolerance: str, quirks: str = "no
         into[code] = Rule(code, title, severity, explanation, tolerance, quirks, fn, tuple(also))
         return fn
     return register
-
-
-def number(value) -> bool:
-    """True for a printed amount (not None, not a flag, not text)."""
-    return isinstance(value, (Decimal, int)) and not isinstance(value, bool)
-
-
-def slack(values: Iterable) -> Decimal:
-    """The rounding slack of a set of printed amounts: the sum of their half-units.
-
-    Printed zeros together add at most one unit of their last digit: a zero may be a rounded
-    0.40, but trustees print nothing-at-all as 0 or 0.00, and thirteen classes of zero shortfall
-    would otherwise hide a misprinted 5 in the fourteenth."""
-    numbers = [v for v in values if isinstance(v, Decimal)]
-    nonzero = sum((half_unit(v) for v in numbers if v != 0), Decimal(0))
-    zeros = [half_unit(v) for v in numbers if v == 0]
-    return nonzero + min(sum(zeros), 2 * max(zeros)) if zeros else nonzero
 
 
 @dataclass
@@ -164,51 +149,32 @@ class Context:
             expected=None if expected is None else _show(expected),
             actual=None if actual is None else _show(actual), hint=hint))
 
-    def identity(self, code: str, result_path: tuple, terms: list, result, what: str) -> None:
-        """Check sum(sign * term) == result within the printed precision of every amount.
+    def identity(self, code: str, result_path: tuple | None, terms: list, result, what: str,
+                 report: bool = True, **arithmetic) -> Identity | None:
+        """State the identity ``result = sum(sign * term)``, or with ``arithmetic`` (times=, over=, plus=,
+        scale=, annualize=, widen=, relation=: see intervals.evaluate) any ratio of printed figures, and
+        check it within the printed precision of every figure; a failure is a finding at ``result_path``.
 
-        A term is (sign, value) or (sign, value, record path): with paths, the identity also takes
-        part in the search for the one misprinted number behind several failures (misprints.py).
+        A term is (sign, value) or (sign, value, record path): with paths, the identity also takes part
+        in the search for the one misprinted number behind several failures (misprints.py). A figure
+        that is not a number, or a divisor that may be zero, leaves the identity unchecked (None).
+        ``report=False`` keeps it for that search without a finding (the rule words its own).
         """
-        terms = [t if len(t) == 3 else (t[0], t[1], None) for t in terms]
-        if not number(result) or any(not number(v) for _, v, _ in terms):
-            return
-        computed = sum((sign * v for sign, v, _ in terms), Decimal(0))
-        allowed = slack([v for _, v, _ in terms] + [result])
-        failed = abs(computed - result) > allowed
-        self.identities.append(Identity(code, what, terms, (result, result_path), allowed, failed))
-        if failed:
-            self.finding(code, f"{what}: computed {_show(computed)}, printed {_show(result)} "
-                         f"(off by {_show(result - computed)}, rounding allows {_show(allowed)})",
-                         render_path(result_path), expected=computed, actual=result)
+        stated = evaluate(code, result_path, terms, result, what, **arithmetic)
+        if stated is not None:
+            self.state(stated, report=report)
+        return stated
 
-
-@dataclass
-class Identity:
-    """One identity a rule evaluated: sum(sign * term) == result, its slack, and whether it failed."""
-
-    code: str
-    what: str
-    terms: list      # (sign, value, record path or None)
-    result: tuple    # (value, record path)
-    allowed: Decimal
-    failed: bool
-
-    def cells(self):
-        """(record path, fitting value) of each printed number that alone would make this identity hold."""
-        computed = sum((sign * v for sign, v, _ in self.terms), Decimal(0))
-        value, path = self.result
-        yield path, computed
-        for sign, term, term_path in self.terms:
-            if term_path is not None:
-                yield term_path, term + (value - computed) / sign
-
-    def holds_with(self, path: tuple, value) -> bool:
-        """Whether the identity holds when the number at ``path`` is ``value`` instead."""
-        result, result_path = self.result
-        result = value if result_path == path else result
-        computed = sum((sign * (value if p == path else v) for sign, v, p in self.terms), Decimal(0))
-        return abs(computed - result) <= self.allowed
+    def state(self, identity: Identity, report: bool = True, message: str | None = None, **finding) -> None:
+        """Keep an evaluated identity for the misprint search and, when it failed, report it (in the rule's
+        own ``message`` and with its ``expected``/``actual``/``hint`` where given)."""
+        self.identities.append(identity)
+        if identity.failed and report:
+            finding.setdefault("expected", expected(identity))
+            finding.setdefault("actual", identity.result.value)
+            path = identity.result.path
+            self.finding(identity.code, message or describe(identity), None if path is None else render_path(path),
+                         **finding)
 
 
 def _matches(name: str, patterns) -> bool:

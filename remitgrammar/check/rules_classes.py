@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from decimal import Decimal
 
-from .registry import Context, Identity, class_path, number, rule, slack
+from .intervals import evaluate
+from .registry import Context, class_path, number, rule, slack
 from ..records import Key, render_path
-from ..assemble.shift import FACTOR_SOURCES, expected_factor, factor_matches
-from ..records import half_unit
+from ..assemble.shift import FACTOR_SOURCES
 
 TOTALLED_FIELDS = ("original_balance", "beginning_balance", "principal_distribution", "interest_distribution",
                    "realized_loss", "total_distribution", "interest_shortfall", "deferred_interest",
@@ -67,27 +66,39 @@ def _at(entry: dict, field: str) -> tuple | None:
 
 
 def _notional(ctx: Context, name: str, begin, principal, end) -> None:
-    if number(principal) and principal != 0:
-        ctx.finding("RG301", f"class {name} has a notional balance but {principal} of principal was paid",
-                    render_path(class_path(name, "principal_distribution")), expected=0, actual=principal)
-    if number(begin) and number(end) and end > begin + slack([begin, end]):
-        ctx.finding("RG301", f"class {name} has a notional balance, which should not grow: "
-                    f"{begin} -> {end}", render_path(class_path(name, "ending_balance")),
-                    expected=f"at most {begin}", actual=end)
+    paid = evaluate("RG301", class_path(name, "principal_distribution"), [], principal,
+                    f"class {name}: a notional balance pays no principal")
+    if paid is not None:
+        ctx.state(paid, message=f"class {name} has a notional balance but {principal} of principal was paid")
+    kept = evaluate("RG301", class_path(name, "ending_balance"), [(1, begin, class_path(name, "beginning_balance"))],
+                    end, f"class {name}: a notional balance does not grow", relation="<=")
+    if kept is not None:
+        ctx.state(kept, message=f"class {name} has a notional balance, which should not grow: {begin} -> {end}")
 
 
 @rule("RG302", "class distribution", "error",
-      tolerance="half a unit of the last printed digit of each of the three amounts",
+      tolerance="half a unit of the last printed digit of each of the three amounts (or factors)",
       quirks="Reports rounded to whole dollars are off by one dollar on some classes; within rounding.")
 def class_distribution(ctx: Context) -> None:
-    """Principal plus interest distributed is the total distribution of the class. A report
+    """Principal plus interest distributed is the total distribution of the class, and of each Total
+    row (of each tier); the same for the class's per $1,000 factors, where it prints all three. A report
     without a total distribution column, or a class whose amounts are N/A, is not checked."""
-    for entry in ctx.classes:
-        name = entry["class"]
-        ctx.identity("RG302", class_path(name, "total_distribution"),
-                     [(1, entry.get("principal_distribution"), class_path(name, "principal_distribution")),
-                      (1, entry.get("interest_distribution"), class_path(name, "interest_distribution"))],
-                     entry.get("total_distribution"), f"class {name}: principal + interest")
+    rows = [(f"class {e['class']}", e, class_path(e["class"])) for e in ctx.classes]
+    rows += [(f"Total row {prefix}", totals, _row_path(tier)) for tier, _, totals, prefix in ctx.tiers() if totals]
+    for name, row, path in rows:
+        ctx.identity("RG302", path + ("total_distribution",),
+                     [(1, row.get("principal_distribution"), path + ("principal_distribution",)),
+                      (1, row.get("interest_distribution"), path + ("interest_distribution",))],
+                     row.get("total_distribution"), f"{name}: principal + interest")
+        factors = row.get("per_1000") or {}
+        ctx.identity("RG302", path + ("per_1000", "total"),
+                     [(1, factors.get("principal"), path + ("per_1000", "principal")),
+                      (1, factors.get("interest"), path + ("per_1000", "interest"))],
+                     factors.get("total"), f"{name}: principal + interest per $1,000")
+
+
+def _row_path(tier) -> tuple:
+    return ("class_totals",) if tier is None else ("tier_totals", Key(tier))
 
 
 @rule("RG303", "class table totals", "error", also=("info",),
@@ -137,10 +148,7 @@ def _remember(ctx: Context, columns: dict, designed: dict, total_path: tuple) ->
             sorted(choices), key=lambda out: (abs(sum(v for n, v in values if n not in out) - printed), len(out)))
         fields = tuple(path.split("."))
         kept = [(1, v, class_path(n, *fields)) for n, v in values if n not in excluded]
-        computed = sum(v for _, v, _ in kept)
-        allowed = slack([v for _, v, _ in kept] + [printed])
-        ctx.identities.append(Identity("RG303", f"Total row {path}", kept, (printed, total_path + fields), allowed,
-                                       abs(computed - printed) > allowed))
+        ctx.identity("RG303", total_path + fields, kept, printed, f"Total row {path}", report=False)
 
 
 def _report_left_out(ctx: Context, left_out: dict, columns: dict, prefix: str) -> dict:
@@ -269,8 +277,8 @@ def _pairs(left: list, right: list, target, tolerance, size: int) -> set:
 
 
 @rule("RG304", "per-$1,000 factors", "warning",
-      tolerance="half a unit of the factor's last printed digit, plus the rounding of the dollar amount "
-                "scaled by 1,000 over the original balance",
+      tolerance="half a unit of the last printed digit of the factor, the dollar amount and the original "
+                "balance, carried through the ratio",
       quirks="The 2003-HE2 reports print P's ending-balance factor as 0.00000 although its balance is its "
              "full $100, and R's as 1000.00000 although its balance is 0: the two look swapped. Classes "
              "with no original balance (X, R) print their other factors as zero, even X's interest factor beside "
@@ -288,17 +296,19 @@ def factors(ctx: Context) -> None:
         for name, printed in entry.get("per_1000", {}).items():
             field = f"per_1000.{name}"
             source = FACTOR_SOURCES.get(field, name)
-            if number(printed) and printed != 0 and (entry.get(source) == 0 or _no_original(ctx, entry)):
-                why = f"its {source} is 0" if entry.get(source) == 0 else "it has no original balance"
+            amount, original = entry.get(source), entry.get("original_balance")
+            if not number(printed):
+                continue
+            if number(amount) and number(original) and original > 0:
+                ctx.identity("RG304", class_path(entry["class"], "per_1000", name),
+                             [(1, amount, class_path(entry["class"], source))], printed,
+                             f"class {entry['class']}: {field} is {source} x 1000 / original balance", scale=1000,
+                             over=[(original, class_path(entry["class"], "original_balance"))])
+            elif printed != 0 and (amount == 0 or _no_original(ctx, entry)):
+                why = f"its {source} is 0" if amount == 0 else "it has no original balance"
                 ctx.finding("RG304", f"class {entry['class']}: {field} printed {printed}, but {why}",
                             render_path(class_path(entry["class"], "per_1000", name)),
                             expected=printed.quantize(printed) * 0, actual=printed)
-            elif factor_matches(printed, entry, field, source) is False:
-                expected, _ = expected_factor(entry, field, source)
-                ctx.finding("RG304", f"class {entry['class']}: {field} printed {printed}, but "
-                            f"{source} x 1000 / original balance is {expected:.5f}",
-                            render_path(class_path(entry["class"], "per_1000", name)),
-                            expected=expected.quantize(printed), actual=printed)
 
 
 def _no_original(ctx: Context, entry: dict) -> bool:
@@ -332,8 +342,8 @@ def roster(ctx: Context) -> None:
 
 
 @rule("RG319", "credit support", "error",
-      tolerance="half a unit of the percentage's last printed digit, plus the rounding of the junior balances, "
-                "the O/C amount and the collateral balance",
+      tolerance="half a unit of the last printed digit of the percentage, the junior balances, the O/C amount "
+                "and the collateral balance, carried through the ratio",
       quirks="Classes of one rank (the senior A classes) print the same support; the payment-report sample "
              "counts the O/C amount as support and divides by the ending collateral balance. Original "
              "credit support is not checked: the original collateral balance is not printed.")
@@ -348,16 +358,22 @@ def credit_support(ctx: Context) -> None:
     oc = pool.get("overcollateralization_amount")
     if not classes or not number(collateral) or collateral <= 0 or not number(oc):
         return
-    balances = [e.get("ending_balance") if number(e.get("ending_balance")) else Decimal(0) for e in classes]
-    below = [sum(balances[k + 1:], Decimal(0)) + oc for k in range(len(classes))]  # under the k-th class
+    collateral_figure = (collateral, ctx.ending_collateral()[1])
+    below = [_support_terms(classes[k + 1:], oc) for k in range(len(classes))]  # under the k-th class
     for i, entry in enumerate(classes):
-        printed = entry["credit_support_pct"]
-        fits = [(abs(b * 100 / collateral - printed), b) for b in below[i:]]
-        gap, nearest = min(fits)
-        allowed = half_unit(printed) + slack(balances[i + 1:] + [oc, collateral]) * 100 / collateral
-        if gap > allowed:
-            computed = nearest * 100 / collateral
-            ctx.finding("RG319", f"class {entry['class']}: credit support printed {printed}%, but the classes "
-                        f"below it (with the O/C amount) give at nearest {nearest} over the collateral balance "
-                        f"{collateral}, {computed:.4f}%", render_path(class_path(entry["class"], "credit_support_pct")),
-                        expected=computed.quantize(printed), actual=printed)
+        name, printed = entry["class"], entry["credit_support_pct"]
+        fits = [evaluate("RG319", class_path(name, "credit_support_pct"), terms, printed,
+                         f"class {name}: credit support, the classes below {classes[k]['class']} and the O/C "
+                         "amount over the ending collateral balance", over=[collateral_figure], scale=100)
+                for k, terms in enumerate(below) if k >= i]
+        fits = [f for f in fits if f is not None]
+        if fits:  # the rank it shares with the classes down to the first point that fits; else the nearest
+            ctx.state(next((f for f in fits if not f.failed), None) or
+                      min(fits, key=lambda f: abs(f.computed - f.printed)))
+
+
+def _support_terms(classes: list, oc) -> list:
+    """The ending balances of ``classes`` (an unprinted one counts nothing) and the O/C amount, as terms."""
+    terms = [(1, e["ending_balance"], class_path(e["class"], "ending_balance")) for e in classes
+             if number(e.get("ending_balance"))]
+    return terms + [(1, oc, ("pool", "overcollateralization_amount"))]

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
-from .registry import Context, number, rule
-from ..records import Key, render_path
-from ..records import half_unit, leaves
+from .registry import Context, number, rule, slack
+from ..records import Key
+from ..records import leaves
 
 PRINCIPAL_PARTS = ("scheduled_principal", "prepayments", "curtailments", "net_liquidation_proceeds",
                    "loan_purchase_price")
@@ -113,29 +111,33 @@ DELINQUENT_BUCKETS = ("30-59", "60-89", "90+", "1-payment", "2-payments", "3+-pa
 
 
 @rule("RG312", "status totals", "error",
-      tolerance="counts exact; balances half a unit of the last printed digit of each",
-      quirks="Percentages of a total column are computed from the total, not added: not checked.")
+      tolerance="counts exact; balances and percentages half a unit of the last printed digit of each",
+      quirks="Percentages of the TOTAL column are computed from the total, not added across groups (RG309); "
+             "within a group every bucket's percentage is over the same base, so they add up.")
 def status_totals(ctx: Context) -> None:
     """Within a group, where a report prints the total of its delinquent buckets (a TOTAL column or row
-    of a status table), the buckets sum to it; a foreclosure, REO or bankruptcy status aged by bucket
-    sums its buckets to its own total. Either orientation of the printed table gives the same record."""
+    of a status table), the buckets sum to it, counts, balances and percentages; a foreclosure, REO or
+    bankruptcy status aged by bucket sums its buckets to its own total. Either orientation of the
+    printed table gives the same record."""
     for group, statuses in ctx.record["delinquency"].items():
-        base = statuses.get("delinquent", {})
-        parts = [statuses[b] for b in DELINQUENT_BUCKETS if b in statuses]
-        _sum_measures(ctx, group, "delinquent", base, parts, ())
+        where = ("delinquency", Key(group))
+        parts = [(where + (Key(b),), statuses[b]) for b in DELINQUENT_BUCKETS if b in statuses]
+        _sum_measures(ctx, f"group {group} delinquent", where + (Key("delinquent"),), statuses.get("delinquent", {}),
+                      parts)
         for status, entry in statuses.items():
             if isinstance(entry, dict) and "by_bucket" in entry:
-                _sum_measures(ctx, group, status, entry, list(entry["by_bucket"].values()), ())
+                buckets = [(where + (Key(status), "by_bucket", Key(b)), v) for b, v in entry["by_bucket"].items()]
+                _sum_measures(ctx, f"group {group} {status}", where + (Key(status),), entry, buckets)
 
 
-def _sum_measures(ctx: Context, group: str, status: str, total: dict, parts: list, _) -> None:
+def _sum_measures(ctx: Context, what: str, path: tuple, total: dict, parts: list) -> None:
     if not total or not parts:
         return
     for measure, printed in total.items():
-        values = [p.get(measure) for p in parts]
-        if number(printed) and not measure.endswith("_pct") and all(number(v) for v in values):
-            ctx.identity("RG312", ("delinquency", Key(group), Key(status), measure), [(1, v) for v in values],
-                         printed, f"group {group} {status} {measure}: its buckets")
+        values = [(p + (measure,), cell.get(measure)) for p, cell in parts]
+        if number(printed) and all(number(v) for _, v in values):
+            ctx.identity("RG312", path + (measure,), [(1, v, p) for p, v in values], printed,
+                         f"{what} {measure}: its buckets")
 
 
 def _leaves(node: dict, keys: tuple):
@@ -151,8 +153,9 @@ def _at(node, keys: tuple):
 
 @rule("RG313", "overcollateralization deficiency and excess", "error",
       tolerance="half a unit of the last printed digit of the target, the amount and the deficiency or excess",
-      quirks="Deal-level deficiencies are not checked: the US Bank 2003 reports print one measured before the "
-             "month's extra principal (2003-HE2 November: 1,041,976 with the target met). Their excess is.")
+      quirks="Deal-level deficiencies are RG328's: the US Bank 2003 reports print one measured before the "
+             "month's extra principal (2003-HE2 November: 1,041,976 with the target met), which RG328 reads "
+             "that way. Their excess is checked here.")
 def oc_deficiency(ctx: Context) -> None:
     """Where a report prints the overcollateralization target and amount, the excess it prints is the
     amount less the target, or zero when the amount falls short (for the pool and for each loan group);
@@ -227,7 +230,8 @@ PERCENT_BASES = {"balance_pct": ("balance", "ending_balance"), "count_pct": ("co
 
 
 @rule("RG315", "delinquency percentages", "error",
-      tolerance="half a unit of the percentage's last printed digit, plus the rounding of the balance or count",
+      tolerance="half a unit of the last printed digit of the percentage, the balance and the group's ending "
+                "balance, carried through the ratio; counts exact",
       quirks="Reports divide by the group's ending balance and ending loan count (the dollars-statement "
              "and payment-report samples); a report that divides by another base fits neither and is "
              "reported. A group with no ending balance printed is not checked.")
@@ -237,34 +241,30 @@ def delinquency_percentages(ctx: Context) -> None:
     for group, statuses in ctx.record["delinquency"].items():
         bases = _group_bases(ctx, group)
         for keys, cell in _cells(statuses, ()):
+            path = ("delinquency", Key(group)) + keys
             for pct_field, (measure, base_field) in PERCENT_BASES.items():
-                printed, value, base = cell.get(pct_field), cell.get(measure), bases.get(base_field)
-                if not (number(printed) and number(value) and number(base)) or base <= 0:
+                base = bases.get(base_field)
+                if base is None or base[0] <= 0:
                     continue
-                computed = Decimal(value) * 100 / base
-                allowed = half_unit(Decimal(printed)) + (half_unit(value) * 100 / base if isinstance(value, Decimal)
-                                                         else 0)
-                if abs(computed - printed) > allowed:
-                    path = ("delinquency", Key(group)) + keys + (pct_field,)
-                    ctx.finding("RG315", f"group {group} {' '.join(str(k) for k in keys)}: {pct_field} printed "
-                                f"{printed}%, but {measure} {value} over the group's {base_field} {base} is "
-                                f"{computed:.4f}%", render_path(path), expected=computed.quantize(printed),
-                                actual=printed)
+                ctx.identity("RG315", path + (pct_field,), [(1, cell.get(measure), path + (measure,))],
+                             cell.get(pct_field), f"group {group} {' '.join(str(k) for k in keys)}: {pct_field} is "
+                             f"{measure} over the group's {base_field}", over=[base], scale=100)
 
 
 def _group_bases(ctx: Context, group: str) -> dict:
-    """The group's ending balance and count; the pool's (the sum of the groups) for the total."""
+    """The group's ending balance and count as (value, path, rounding); the pool's (the sum of the groups,
+    with the rounding of each) for a total the report does not print."""
     collateral = ctx.record.get("collateral") or {}
     if group in collateral:
-        return collateral[group]
+        return {f: (collateral[group][f], ("collateral", Key(group), f)) for f in ("ending_balance", "ending_count")
+                if number(collateral[group].get(f))}
+    sums = {}
     if group == "total":
-        sums = {}
         for field in ("ending_balance", "ending_count"):
             values = [g.get(field) for g in collateral.values()]
             if values and all(number(v) for v in values):
-                sums[field] = sum(values)
-        return sums
-    return {}
+                sums[field] = (sum(values), None, slack(values))
+    return sums
 
 
 def _cells(node: dict, keys: tuple):

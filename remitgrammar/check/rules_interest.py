@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from collections import Counter
 from decimal import Decimal
+from typing import NamedTuple
 
+from .intervals import evaluate, figure
 from .registry import Context, class_path, number, rule, slack
 from ..records import Key, render_path
-from ..records import half_unit
 
 THIRTY_360 = "30/360"
 DAYS = range(26, 36)  # an actual/360 accrual period: one month, from one distribution date to the next
@@ -32,45 +33,66 @@ def interest_accrual(ctx: Context) -> None:
     shortfall."""
     cases = [case for case in (_case(ctx, e) for e in ctx.classes) if case is not None]
     days = _learned_days(cases)
-    for name, balance, rate, interest, path, printed_fraction, shortfall in cases:
-        fractions = [printed_fraction] if printed_fraction else _fractions(days)
-        if any(_fits(balance, rate, interest, f, shortfall) for _, f in fractions):
+    pool = _pool_balance(ctx)
+    for case in cases:
+        fractions = [case.fraction] if case.fraction else _fractions(days)
+        own = [_accrual(case, case.balance, d) for _, d in fractions]
+        # the O/C class's rate applies to the pool's balance
+        on_pool = [_accrual(case, pool, d) for _, d in fractions] if pool and case.name == ctx.oc_class() else []
+        held = next((i for i in own + on_pool if i is not None and not i.failed), None)
+        if held is not None:
+            ctx.state(held)
             continue
-        if name == ctx.oc_class() and _fits_pool(ctx, rate, interest, fractions):
+        if None in own:
             continue
-        shown = ", ".join(f"{_money(balance * rate / 100 * f)} at {label}" for label, f in fractions)
-        accrued = min((_money(balance * rate / 100 * f) for _, f in fractions), key=lambda a: abs(a - interest))
-        if shortfall is None:
-            what, expected, actual = f"interest printed {interest}", accrued, interest
+        shown = ", ".join(f"{_money(i.computed)} at {label}" for i, (label, _) in zip(own, fractions))
+        nearest = min(own, key=lambda i: abs(i.computed - i.printed))
+        if not case.plus:
+            what = f"interest printed {case.result[0]}"
         else:  # the shortfall that would fit the interest paid
-            what = f"interest paid plus its shortfall of {shortfall} is {interest}"
-            expected, actual = accrued - (interest - shortfall), shortfall
-        ctx.finding("RG314", f"class {name}: {what}, but {balance} at {rate}% gives {shown}",
-                    render_path(path), expected=expected, actual=actual,
-                    hint="a misprint in the interest, the rate or the balance; or the class accrues on "
-                         "another balance (a notional one) or convention")
+            what = f"interest paid plus its shortfall of {case.result[0]} is {nearest.printed}"
+        ctx.state(nearest, message=f"class {case.name}: {what}, but {case.balance[0]} at {case.rate[0]}% gives {shown}",
+                  hint="a misprint in the interest, the rate or the balance; or the class accrues on "
+                       "another balance (a notional one) or convention")
+
+
+class _Case(NamedTuple):
+    """A class's accrual, as figures: (value, path) each; the printed interest side is ``result`` + ``plus``."""
+
+    name: str
+    balance: tuple
+    rate: tuple
+    result: tuple
+    plus: list
+    fraction: tuple | None  # (label, days of 360) the class prints
 
 
 def _case(ctx: Context, entry: dict):
-    """(class, balance, rate, interest, interest path, printed fraction or None), or None when not checkable."""
+    """The class's accrual figures, or None when not checkable."""
     balance, rate = entry.get("beginning_balance"), entry.get("interest_rate_pct")
     if not (number(balance) and number(rate)) or balance <= 0:
         return None
     name = entry["class"]
     paid, short = entry.get("interest_distribution"), _short(entry)
     if number(entry.get("accrued_interest")):
-        interest, field = entry["accrued_interest"], "accrued_interest"
+        result, plus = (entry["accrued_interest"], class_path(name, "accrued_interest")), []
     elif number(paid) and not short:
-        interest, field = paid, "interest_distribution"
+        result, plus = (paid, class_path(name, "interest_distribution")), []
     elif number(paid) and short == ["interest_shortfall"]:
-        # paid plus the one shortfall is what accrued (RG317's identity, the accrual not printed);
-        # the shortfall carries its own rounding
-        shortfall = entry["interest_shortfall"]
-        interest, field = paid + shortfall, "interest_shortfall"
-        return name, balance, rate, interest, class_path(name, field), _printed_fraction(ctx, entry), shortfall
+        # paid plus the one shortfall is what accrued (RG317's identity, the accrual not printed)
+        result = (entry["interest_shortfall"], class_path(name, "interest_shortfall"))
+        plus = [(1, paid, class_path(name, "interest_distribution"))]
     else:
         return None
-    return name, balance, rate, interest, class_path(name, field), _printed_fraction(ctx, entry), None
+    return _Case(name, (balance, class_path(name, "beginning_balance")), (rate, class_path(name, "interest_rate_pct")),
+                 result, plus, _printed_fraction(ctx, entry))
+
+
+def _accrual(case: _Case, balance: tuple, days: int):
+    """The identity interest = balance x rate% x days / 360 (None: a figure missing)."""
+    return evaluate("RG314", case.result[1], [(1,) + tuple(balance)], case.result[0],
+                    f"class {case.name}: {'interest paid + shortfall' if case.plus else 'interest'} is the balance "
+                    f"x rate x {days}/360", plus=case.plus, times=[case.rate, days], over=[360, 100])
 
 
 def _short(entry: dict) -> list:
@@ -82,52 +104,49 @@ def _short(entry: dict) -> list:
 
 
 def _printed_fraction(ctx: Context, entry: dict):
-    """The class's own day count and days where the report prints them, as (label, fraction)."""
+    """The class's own day count and days where the report prints them, as (label, days of 360)."""
     convention = str(entry.get("day_count") or "").upper().replace(" ", "")
     days = entry.get("accrual_days")
     if days is None:
         days = (ctx.record["pool"].get("class_accrual_days") or {}).get(entry["class"])
     if convention.startswith("30"):
-        return THIRTY_360, Decimal(1) / 12
+        return THIRTY_360, 30
     if convention.startswith("A") and isinstance(days, int) and days > 0:
-        return f"actual/360 over {days} days", Decimal(days) / 360
+        return f"actual/360 over {days} days", days
     return None
 
 
 def _fractions(days: int | None) -> list:
-    found = [(THIRTY_360, Decimal(1) / 12)]
+    found = [(THIRTY_360, 30)]
     if days is not None:
-        found.append((f"actual/360 over {days} days", Decimal(days) / 360))
+        found.append((f"actual/360 over {days} days", days))
     return found
 
 
 def _learned_days(cases: list) -> int | None:
     """The period's days: the number that most classes fit at actual/360 and not at 30/360."""
     votes = Counter()
-    for _, balance, rate, interest, _, printed, shortfall in cases:
-        if printed or shortfall is not None or rate == 0 or _fits(balance, rate, interest, Decimal(1) / 12):
+    for case in cases:
+        if case.fraction or case.plus or case.rate[0] == 0 or _holds(_accrual(case, case.balance, 30)):
             continue
-        votes.update(d for d in DAYS if _fits(balance, rate, interest, Decimal(d) / 360))
+        votes.update(d for d in DAYS if _holds(_accrual(case, case.balance, d)))
     return votes.most_common(1)[0][0] if votes else None
 
 
-def _fits(balance: Decimal, rate: Decimal, interest: Decimal, fraction: Decimal, shortfall=None) -> bool:
-    """Whether balance x rate% x fraction is the interest, within the printed precision of all three
-    (and of the shortfall added to the interest paid, where there is one)."""
-    expected = balance * rate / 100 * fraction
-    allowed = (slack([interest] if shortfall is None else [interest - shortfall, shortfall]) + balance * half_unit(rate) / 100 * fraction
-               + half_unit(balance) * abs(rate) / 100 * fraction)
-    return abs(expected - interest) <= allowed
+def _holds(identity) -> bool:
+    return identity is not None and not identity.failed
 
 
-def _fits_pool(ctx: Context, rate, interest, fractions: list) -> bool:
-    """Whether the rate applied to the pool's beginning balance gives the interest (an O/C class)."""
-    total = (ctx.record.get("collateral") or {}).get("total") or {}
-    balances = [g.get("beginning_balance") for g in ctx.record.get("collateral", {}).values()]
-    pool = total.get("beginning_balance")
-    if not number(pool):
-        pool = sum((b for b in balances if number(b)), Decimal(0))
-    return number(pool) and pool > 0 and any(_fits(pool, rate, interest, f) for _, f in fractions)
+def _pool_balance(ctx: Context):
+    """The pool's beginning balance as a figure: the TOTAL column's, else the groups' sum (with the rounding
+    of each); None when there is none."""
+    collateral = ctx.record.get("collateral") or {}
+    total = (collateral.get("total") or {}).get("beginning_balance")
+    if number(total):
+        return (total, ("collateral", Key("total"), "beginning_balance")) if total > 0 else None
+    balances = [b for b in (g.get("beginning_balance") for g in collateral.values()) if number(b)]
+    pool = sum(balances, Decimal(0))
+    return (pool, None, slack(balances)) if pool > 0 else None
 
 
 def _money(value: Decimal) -> Decimal:
@@ -160,50 +179,69 @@ PAID_LESS = ("prepayment_interest_shortfall", "relief_act_interest_shortfall")
 
 
 @rule("RG318", "floating rates", "error",
-      tolerance="half a unit of the last printed digit of the rate, the index and the margin",
+      tolerance="half a unit of the last printed digit of the rate, the index, the margin and the cap",
       quirks="A floating class's rate is capped by the deal's net WAC rate where the report prints one: a "
              "rate at the cap is not index plus margin. The dollars-statement sample prints this month's and "
              "next month's rate for A-7 both in the class table and under the index rate.")
 def floating_rates(ctx: Context) -> None:
-    """A floating-rate class's pass-through rate is the index rate plus its margin (at most the cap),
-    for this month and, where printed, the next; a rate printed in two places is the same in both."""
+    """A floating-rate class's pass-through rate is the index rate plus its margin, at most its cap, for
+    this month and, where printed, the next (the margin the period lists for the class, else the class's
+    own margin column); a rate printed in two places is the same in both."""
     pool = ctx.record["pool"]
     for entry in ctx.classes:
         name = entry["class"]
         for period, rate_field in ((pool, "interest_rate_pct"), (pool.get("next") or {}, "interest_rate_next_pct")):
+            this_month = period is pool
             listed = (period.get("class_rates_pct") or {}).get(name) or {}
-            margin, margin_path = _margin(entry, listed, period is pool)
-            rate, index = entry.get(rate_field), period.get("index_rate_pct")
-            rate_path = class_path(name, rate_field)
+            rate, rate_path = entry.get(rate_field), class_path(name, rate_field)
             if not number(rate) and number(listed.get("pass_through_rate")):
-                rate = listed["pass_through_rate"]
-                rate_path = _rates_path(period is pool, name, "pass_through_rate")
+                rate, rate_path = listed["pass_through_rate"], _rates_path(this_month, name, "pass_through_rate")
             if number(listed.get("pass_through_rate")) and number(entry.get(rate_field)):
                 ctx.identity("RG318", rate_path, [(1, listed["pass_through_rate"],
-                                                   _rates_path(period is pool, name, "pass_through_rate"))],
+                                                   _rates_path(this_month, name, "pass_through_rate"))],
                              entry[rate_field], f"class {name}: the rate printed under the index rate")
-            if number(margin) and number(index) and number(rate) and not _at_cap(ctx, entry, rate):
-                index_path = ("pool",) + (() if period is pool else ("next",)) + ("index_rate_pct",)
-                ctx.identity("RG318", rate_path, [(1, index, index_path), (1, margin, margin_path)], rate,
-                             f"class {name}: index rate + margin")
+            margin = _margin(entry, listed, this_month)
+            index = (period.get("index_rate_pct"), ("pool",) + (() if this_month else ("next",)) + ("index_rate_pct",))
+            if margin is not None and number(index[0]) and number(rate):
+                _capped(ctx, name, (rate, rate_path), [(1,) + index, (1,) + margin], _caps(ctx, entry, period))
+
+
+def _capped(ctx: Context, name: str, rate: tuple, terms: list, caps: list) -> None:
+    """rate = min(index + margin, cap): at a cap, index + margin reaches it; else it is the rate, under every cap."""
+    at_cap = [cap for cap in caps if not evaluate("RG318", None, [(1,) + cap], rate[0], "").failed]
+    if at_cap:
+        ctx.identity("RG318", rate[1], terms, rate[0], f"class {name}: at its cap, index rate + margin reaches it",
+                     relation="<=")
+        return
+    ctx.identity("RG318", rate[1], terms, rate[0], f"class {name}: index rate + margin")
+    for cap in caps:
+        ctx.identity("RG318", rate[1], [(1,) + cap], rate[0], f"class {name}: at most its cap", relation="<=")
 
 
 def _margin(entry: dict, listed: dict, this_month: bool):
-    if this_month and number(entry.get("margin_pct")):
-        return entry["margin_pct"], class_path(entry["class"], "margin_pct")
-    if number(listed.get("margin")):
-        return listed["margin"], _rates_path(this_month, entry["class"], "margin")
-    return None, None
+    """(margin, path) for the period: the class's margin column this month (the next month's where the report
+    lists one for it), else the margin listed for the period; None where neither is printed."""
+    column = (entry["margin_pct"], class_path(entry["class"], "margin_pct")) if number(entry.get("margin_pct")) \
+        else None
+    printed = (listed["margin"], _rates_path(this_month, entry["class"], "margin")) if number(listed.get("margin")) \
+        else None
+    return (column or printed) if this_month else (printed or column)
 
 
 def _rates_path(this_month: bool, name: str, field: str) -> tuple:
     return ("pool",) + (() if this_month else ("next",)) + ("class_rates_pct", Key(name), field)
 
 
-def _at_cap(ctx: Context, entry: dict, rate) -> bool:
-    """Whether a class's rate is its cap (the deal's net WAC rate, or the class's own cap)."""
-    caps = [entry.get("cap_rate_pct"), ctx.record["pool"].get("net_wac_rate_pct")]
-    return any(number(cap) and abs(rate - cap) <= slack([rate, cap]) for cap in caps)
+def _caps(ctx: Context, entry: dict, period: dict) -> list:
+    """(cap, path) of a class's caps for the period: its own cap, and the deal's net WAC rate (the period's,
+    else this month's)."""
+    pool = ctx.record["pool"]
+    caps = [(entry.get("cap_rate_pct"), class_path(entry["class"], "cap_rate_pct"))]
+    if number(period.get("net_wac_rate_pct")):
+        caps.append((period["net_wac_rate_pct"], ("pool",) + (() if period is pool else ("next",)) + ("net_wac_rate_pct",)))
+    else:
+        caps.append((pool.get("net_wac_rate_pct"), ("pool", "net_wac_rate_pct")))
+    return [cap for cap in caps if number(cap[0])]
 
 
 FEES = {"servicing_fee": "servicing_fee_rate_pct", "trustee_fee": "trustee_fee_rate_pct"}
@@ -224,56 +262,55 @@ def fees(ctx: Context) -> None:
     the pool's gross coupon less its net coupon; else the rate most of the report's groups imply."""
     owners = _fee_owners(ctx)
     for fee, rate_field in FEES.items():
-        printed = {path: values for path, values in owners if number(values.get(fee))
-                   and number(values.get("beginning_balance")) and values["beginning_balance"] > 0}
-        learned = _implied_rate(printed.values(), fee)
-        for path, values in printed.items():
-            rate, source = _fee_rate(ctx, values, fee, rate_field, learned)
-            if rate is None:
-                continue
-            balance, amount = values["beginning_balance"], values[fee]
-            expected = _money(balance * rate / 1200)
-            if abs(expected - amount) > _fee_slack(ctx, values, amount, rate, balance):
-                ctx.finding("RG316", f"{render_path(path + (fee,))} printed {amount}, but the beginning balance "
-                            f"{balance} at {source} {rate}% a year gives {expected} a month",
-                            render_path(path + (fee,)), expected=expected, actual=amount)
+        printed = [(path, values, balance) for path, values, balance in owners if number(values.get(fee))
+                   and number(balance[0]) and balance[0] > 0]
+        learned = _implied_rate([(values[fee], balance[0]) for _, values, balance in printed])
+        for path, values, balance in printed:
+            rate, source = _fee_rate(ctx, path, values, fee, rate_field, learned)
+            if rate is not None:
+                ctx.identity("RG316", path + (fee,), [(1,) + balance], values[fee],
+                             f"{render_path(path + (fee,))}: the beginning balance at {source} {rate[0]}% a year, "
+                             "over 12", times=[rate], over=[1200], widen=_fee_widening(ctx, values, values[fee]))
 
 
-def _fee_slack(ctx: Context, values: dict, amount: Decimal, rate: Decimal, balance: Decimal) -> Decimal:
-    """A unit of the fee's last digit (reports truncate as well as round); the rounding of a fee computed
-    loan by loan, each to the cent (a random walk: a cent times the square root of the loan count); and
-    the rate times half a unit of the balance over 12."""
+def _fee_widening(ctx: Context, values: dict, amount: Decimal) -> Decimal:
+    """Room beyond the fee's printed rounding: another half unit of its last digit (reports truncate as
+    well as round), and the rounding of a fee computed loan by loan, each to the cent (a random walk: a
+    cent times the square root of the loan count)."""
     loans = values.get("ending_count", values.get("loan_count", ctx.record["pool"].get("loan_count")))
     per_loan = Decimal("0.01") * Decimal(loans).sqrt() if isinstance(loans, int) and loans > 0 else 0
-    return 2 * half_unit(amount) + per_loan + half_unit(balance) * rate / 1200
+    return figure(amount).half + per_loan
 
 
 def _fee_owners(ctx: Context) -> list:
-    """(path, values) of the pool (with the pool's beginning balance) and of each loan group."""
+    """(path, values, beginning balance as (value, path)) of the pool (its balance the TOTAL column's where
+    it prints none) and of each loan group."""
     collateral = ctx.record.get("collateral") or {}
-    pool = dict(ctx.record["pool"])
-    total = collateral.get("total", {})
-    if "beginning_balance" not in pool and number(total.get("beginning_balance")):
-        pool["beginning_balance"] = total["beginning_balance"]
-    return [(("pool",), pool)] + [(("collateral", Key(g)), v) for g, v in collateral.items()]
-
-
-def _fee_rate(ctx: Context, values: dict, fee: str, rate_field: str, learned):
-    """(rate in percent, where it came from), or (None, None)."""
     pool = ctx.record["pool"]
-    for owner in (values, pool):
+    balance = (pool.get("beginning_balance"), ("pool", "beginning_balance"))
+    if not number(balance[0]):
+        balance = ((collateral.get("total") or {}).get("beginning_balance"), ("collateral", Key("total"), "beginning_balance"))
+    return [(("pool",), pool, balance)] + [(("collateral", Key(g)), v, (v.get("beginning_balance"),
+                                            ("collateral", Key(g), "beginning_balance"))) for g, v in collateral.items()]
+
+
+def _fee_rate(ctx: Context, path: tuple, values: dict, fee: str, rate_field: str, learned):
+    """(the rate in percent as an exact figure (value, path, 0): a contract rate, 0.500% is 0.5%; where it
+    came from), or (None, None)."""
+    pool = ctx.record["pool"]
+    for owner, where in ((values, path), (pool, ("pool",))):
         if number(owner.get(rate_field)):
-            return owner[rate_field], "the printed rate"
+            return (owner[rate_field], where + (rate_field,), Decimal(0)), "the printed rate"
     if fee == "servicing_fee" and number(pool.get("wac_pct")) and number(pool.get("net_wac_pct")):
-        return pool["wac_pct"] - pool["net_wac_pct"], "the gross less the net coupon,"
+        return (pool["wac_pct"] - pool["net_wac_pct"], None, Decimal(0)), "the gross less the net coupon,"
     if learned is not None:
-        return learned, "the rate the other groups imply,"
+        return (learned, None, Decimal(0)), "the rate the other groups imply,"
     return None, None
 
 
-def _implied_rate(owners, fee: str):
-    """The yearly rate (percent, 4 decimals) that most owners' fees imply, when at least two agree."""
-    votes = Counter((v[fee] * 1200 / v["beginning_balance"]).quantize(Decimal("0.0001")) for v in owners)
+def _implied_rate(fees: list):
+    """The yearly rate (percent, 4 decimals) that most (fee, balance) pairs imply, when at least two agree."""
+    votes = Counter((fee * 1200 / balance).quantize(Decimal("0.0001")) for fee, balance in fees)
     rate, count = votes.most_common(1)[0] if votes else (None, 0)
     return rate if count >= 2 else None
 

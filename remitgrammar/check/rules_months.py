@@ -9,12 +9,13 @@ import os
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .months import Month
-from .registry import ACROSS, number, rule, slack
-from ..records import render_path
-from ..errors import Finding, visible
+from .months import Month, keyed, period_of, strip_period
 
-STATIC_FIELDS = ("original_balance", "cusip")
+THIS, LAST = "this", "last"  # the month a carry's figure is of
+from .intervals import evaluate
+from .registry import ACROSS, number, rule
+from ..records import Key, parse_rendered, render_path
+from ..errors import Finding, visible
 
 
 @dataclass
@@ -52,114 +53,142 @@ def _at(month: Month) -> str:
     return f"{visible(os.path.basename(month.name) or month.name)} ({month.date.isoformat()})"
 
 
-def _carries(deal: Deal, code: str, a: Month, b: Month, path: str, before, after, what: str) -> None:
-    """``after`` (this month) must be ``before`` (last month's), within their printed precision."""
-    if number(before) and number(after) and abs(after - before) > slack([before, after]):
-        deal.finding(code, b, path, f"{what} is {after}, but {_at(a)} ended it at {before}", before, after)
+def _identity(deal: Deal, code: str, a: Month, b: Month, carry, path: str) -> None:
+    """A declared carry for one key, reported where it fails."""
+    failed = evaluate_carry(a, b, carry, path)
+    if failed is not None:
+        deal.finding(code, b, path, f"{carry.title}: {_show(failed.printed)} printed, but {_at(a)} gives "
+                     f"{_show(failed.computed)} (off by {_show(failed.printed - failed.computed)}, rounding "
+                     f"allows {_show(failed.allowed)})", failed.computed, failed.printed)
+
+
+def evaluate_carry(a: Month, b: Month, carry, path: str):
+    """The carry for one key (this month's figure at ``path`` is one of its sums), evaluated over the
+    intervals of every figure in it (check/intervals.py, as every rule over one report): None when it
+    holds or cannot be checked (a figure either month does not print), else its nearest failing sum.
+    Each figure's path is (``this`` or ``last``, its rendered path)."""
+    value = b.figures.get(path)
+    if not number(value):
+        return None
+    tried = []
+    for terms in carry.sums:
+        figures = []
+        for sign, pattern, earlier in terms:
+            rendered = _bind(pattern, path, carry.value)
+            figures.append((sign, (a if earlier else b).figures.get(rendered), (LAST if earlier else THIS, rendered)))
+        identity = evaluate("RG401", (THIS, path), figures, value, carry.title)
+        if identity is None:
+            continue
+        if not identity.failed:
+            return None
+        tried.append(identity)
+    return min(tried, key=lambda i: abs(i.printed - i.computed)) if tried else None
+
+
+def _bind(pattern: tuple, value_path: str, value_pattern: tuple) -> str:
+    """A term's rendered path for the key the value's path took (``[*]`` -> that key)."""
+    if "[*]" not in pattern:
+        return render_path(keyed(pattern))
+    key = _key_of(value_path, value_pattern)
+    at = pattern.index("[*]")
+    return render_path(keyed(pattern[:at]) + (Key(key),) + keyed(pattern[at + 1:]))
+
+
+def _key_of(rendered: str, pattern: tuple) -> str:
+    """The key a rendered path gives the pattern's ``[*]``."""
+    path = parse_rendered(rendered)
+    return str(path[pattern.index("[*]")])
+
+
+def carried(deal: Deal, cumulative: bool | None = None):
+    """(earlier, later, carry, rendered path of the later month's figure) of every declared carry of
+    consecutive months: the later month's format says what carries."""
+    for a, b in deal.consecutive():
+        for carry in b.rules.carries:
+            if cumulative is None or carry.cumulative == cumulative:
+                for path in b.bound(carry.value):
+                    yield a, b, carry, path
 
 
 @rule("RG401", "month to month", "error", into=ACROSS,
-      tolerance="half a unit of the last printed digit of each of the two figures; loan counts exact",
+      tolerance="half a unit of the last printed digit of each figure of the identity; loan counts exact",
       quirks="none seen in consecutive months; months further apart are not compared this way (RG404 says "
              "which are missing)")
 def carry_over(deal: Deal) -> None:
-    """In consecutive months of a deal, each class's beginning balance is the previous month's ending
-    balance, and so is each loan group's; a group's beginning loan count is the previous ending count;
-    what a report prints as last month's figures is what last month's report printed; and the O/C
-    amount is last month's plus the increase less the release (less the realized losses, where the
-    increase is counted before them)."""
+    """In consecutive months of a deal, every figure a month states about the month before or after
+    is that month's figure: what specs/canonical.yaml and the format declare under ``months: carries``
+    (a class's or a loan group's beginning balance is last month's ending balance, its rate the rate
+    last month gave for this one, the O/C amount last month's plus the increase less the release, ...),
+    what a report prints as last month's figures (``prior.``) and as next month's (``next.``)."""
+    for a, b, carry, path in carried(deal, cumulative=False):
+        _identity(deal, "RG401", a, b, carry, path)
     for a, b in deal.consecutive():
-        for name in sorted(a.classes.keys() & b.classes.keys()):
-            _carries(deal, "RG401", a, b, f"classes[{name}].beginning_balance",
-                     a.classes[name].get("ending_balance"), b.classes[name].get("beginning_balance"),
-                     f"class {name}'s beginning balance")
-        for group in sorted(a.groups.keys() & b.groups.keys()):
-            before, after = a.groups[group], b.groups[group]
-            _carries(deal, "RG401", a, b, f"collateral[{group}].beginning_balance", before.get("ending_balance"),
-                     after.get("beginning_balance"), f"group {group}'s beginning balance")
-            _carries(deal, "RG401", a, b, f"collateral[{group}].beginning_loan_count", before.get("ending_count"),
-                     after.get("beginning_loan_count"), f"group {group}'s beginning loan count")
-        _priors(deal, a, b)
-        _oc_roll(deal, a, b)
+        _periods(deal, a, b)
 
 
-def _priors(deal: Deal, a: Month, b: Month) -> None:
-    """What a report prints as last month's figures (``prior``) is what last month's report printed."""
-    for owner, printed in b.prior.items():
-        before = a.pool if owner == ("pool",) else a.groups.get(str(owner[1]), {})
-        for name, value in printed.items():
-            path = render_path(owner + ("prior", name))
-            _carries(deal, "RG401", a, b, path, before.get(name), value, f"last month's {name} as printed here")
+def _periods(deal: Deal, a: Month, b: Month) -> None:
+    """A figure printed under ``prior.`` is last month's; one printed under ``next.`` next month's."""
+    for earlier, later, period in ((a, b, "prior"), (b, a, "next")):
+        for rendered, printed in later.figures.items():
+            path = parse_rendered(rendered)
+            if period_of(path) != period:
+                continue
+            own = render_path(strip_period(path))
+            actual = earlier.figures.get(own)
+            identity = evaluate("RG401", None, [(1, actual)], printed, period)
+            if identity is None or not identity.failed:
+                continue
+            if period == "prior":
+                deal.finding("RG401", b, rendered, f"last month's {own} is printed {_show(printed)}, but "
+                             f"{_at(a)} printed {_show(actual)}", actual, printed)
+            else:
+                deal.finding("RG401", b, own, f"{own} is {_show(actual)}, but {_at(a)} gave it as "
+                             f"{_show(printed)} for this month", printed, actual)
 
 
-def _oc_roll(deal: Deal, a: Month, b: Month) -> None:
-    """The O/C amount is last month's plus this month's increase less its release (less its realized
-    losses, where the increase is counted before them), when the report does not print last month's."""
-    before, now = a.pool.get("overcollateralization_amount"), b.pool
-    if b.prior.get(("pool",), {}).get("overcollateralization_amount") is not None:
-        return  # RG313 holds it to the prior amount printed in the report itself
-    if not all(number(v) for v in (before, now.get("overcollateralization_amount"), now.get("oc_increase"),
-                                      now.get("oc_release"))):
-        return
-    rolled = before + now["oc_increase"] - now["oc_release"]
-    losses = now.get("realized_losses") if number(now.get("realized_losses")) else 0
-    amount = now["overcollateralization_amount"]
-    allowed = slack([before, amount, now["oc_increase"], now["oc_release"], losses])
-    if min(abs(amount - rolled), abs(amount - rolled + losses)) > allowed:
-        deal.finding("RG401", b, "pool.overcollateralization_amount", f"the O/C amount is {amount}, but {_at(a)}'s "
-                     f"{before} plus this month's increase less its release is {rolled}"
-                     + (f" ({rolled - losses} less its realized losses)" if losses else ""), rolled, amount)
-
-
-@rule("RG402", "cumulative losses", "error", into=ACROSS, also=("warning",),
+@rule("RG402", "cumulative figures", "error", into=ACROSS, also=("warning",),
       tolerance="half a unit of the last printed digit of each amount",
       quirks="Subsequent recoveries on liquidated loans can lower cumulative losses: a fall is a warning, "
              "not an error. In consecutive months the month's realized losses are taken net of recoveries, "
              "as printed.")
-def cumulative_losses(deal: Deal) -> None:
-    """In consecutive months cumulative realized losses grow by the month's realized losses (for the
-    pool, each loan group and each class that prints them); between any two months they do not fall."""
+def cumulative_figures(deal: Deal) -> None:
+    """A figure the declarations carry by itself (``months: carries`` whose sum holds last month's same
+    figure and only additions: cumulative realized losses of the deal, a loan group, a class) is last
+    month's plus this month's in consecutive months, and does not fall between any two months."""
+    for a, b, carry, path in carried(deal, cumulative=True):
+        _identity(deal, "RG402", a, b, carry, path)
     for a, b in deal.neighbours():
-        for path, before, after, month_loss in _cumulatives(a, b):
-            if not (number(before) and number(after)):
+        for carry in b.rules.carries:
+            if not carry.cumulative:
                 continue
-            if after < before - slack([before, after]):
-                deal.finding("RG402", b, path, f"cumulative losses fell from {before} ({_at(a)}) to {after}: "
-                             "recoveries, or a misprint", f"at least {before}", after, severity="warning")
-            elif b.index - a.index == 1 and number(month_loss):
-                _carries(deal, "RG402", a, b, path, before + month_loss, after,
-                         f"cumulative losses (last month's plus this month's {month_loss})")
-
-
-def _cumulatives(a: Month, b: Month):
-    """(path, earlier cumulative, later cumulative, later month's loss) for every owner of cumulative losses."""
-    yield "pool.cumulative_realized_losses", a.pool.get("cumulative_realized_losses"), \
-        b.pool.get("cumulative_realized_losses"), b.pool.get("realized_losses")
-    for group in sorted(a.groups.keys() & b.groups.keys()):
-        yield (f"collateral[{group}].cumulative_realized_losses", a.groups[group].get("cumulative_realized_losses"),
-               b.groups[group].get("cumulative_realized_losses"), b.groups[group].get("realized_losses"))
-    for name in sorted(a.classes.keys() & b.classes.keys()):
-        yield (f"classes[{name}].cumulative_realized_loss", a.classes[name].get("cumulative_realized_loss"),
-               b.classes[name].get("cumulative_realized_loss"), b.classes[name].get("realized_loss"))
+            for path in b.bound(carry.value):
+                before, after = a.figures.get(path), b.figures.get(path)
+                never_fell = evaluate("RG402", None, [(1, before)], after, path, relation=">=")
+                if never_fell is not None and never_fell.failed:
+                    deal.finding("RG402", b, path, f"{path} fell from {_show(before)} ({_at(a)}) to "
+                                 f"{_show(after)}: recoveries, or a misprint", f"at least {before}", after,
+                                 severity="warning")
 
 
 @rule("RG403", "static facts", "error", into=ACROSS, also=("warning",),
       tolerance="exact: an original balance or a CUSIP is the same in every month",
       quirks="A class that appears or disappears (a table that leaves R out one month) is a warning.")
 def static_facts(deal: Deal) -> None:
-    """A class's original balance and CUSIP never change from month to month, and the deal's classes
-    are the same in every month."""
+    """What specs/canonical.yaml and the format declare under ``months: same`` (a class's original
+    balance and CUSIP, a loan group's cut-off balance) never changes from month to month, and the
+    deal's classes are the same in every month."""
     for a, b in deal.neighbours():
-        for name in sorted(a.classes.keys() & b.classes.keys()):
-            for fieldname in STATIC_FIELDS:
-                before, after = a.classes[name].get(fieldname), b.classes[name].get(fieldname)
+        for pattern in b.rules.same:
+            for path in b.bound(pattern):
+                before, after = a.figures.get(path), b.figures.get(path)
                 if before is not None and after is not None and before != after:
-                    deal.finding("RG403", b, f"classes[{name}].{fieldname}", f"class {name}'s {fieldname} is "
-                                 f"{after}, but {_at(a)} printed {before}", before, after)
-        for gone in sorted(a.classes.keys() - b.classes.keys()):
+                    deal.finding("RG403", b, path, f"{path} is {_show(after)}, but {_at(a)} printed "
+                                 f"{_show(before)}", before, after)
+        classes_a, classes_b = set(a.keys.get("classes", ())), set(b.keys.get("classes", ()))
+        for gone in sorted(classes_a - classes_b):
             deal.finding("RG403", b, "distribution_date", f"class {gone} of {_at(a)} is not in this report",
                          severity="warning")
-        for new in sorted(b.classes.keys() - a.classes.keys()):
+        for new in sorted(classes_b - classes_a):
             deal.finding("RG403", b, f"classes[{new}].ending_balance", f"class {new} is not in {_at(a)}",
                          severity="warning")
 
@@ -184,12 +213,14 @@ def missing_months(deal: Deal) -> None:
 def never_grow(deal: Deal) -> None:
     """A class's ending balance never grows from one month to a later one, unless it accretes."""
     for a, b in deal.neighbours():
-        for name in sorted(a.classes.keys() & b.classes.keys()):
+        for name in sorted(set(a.keys.get("classes", ())) & set(b.keys.get("classes", ()))):
             if name in a.growing or name in b.growing:
                 continue
-            before, after = a.classes[name].get("ending_balance"), b.classes[name].get("ending_balance")
-            if number(before) and number(after) and after > before + slack([before, after]):
-                deal.finding("RG405", b, f"classes[{name}].ending_balance", f"class {name}'s ending balance grew "
+            path = render_path(("classes", Key(name), "ending_balance"))
+            before, after = a.figures.get(path), b.figures.get(path)
+            never_grew = evaluate("RG405", None, [(1, before)], after, path, relation="<=")
+            if never_grew is not None and never_grew.failed:
+                deal.finding("RG405", b, path, f"class {name}'s ending balance grew "
                              f"from {before} ({_at(a)}) to {after}", f"at most {before}", after)
 
 
@@ -201,7 +232,29 @@ def same_month(deal: Deal) -> None:
     for a, b in zip(deal.months, deal.months[1:]):
         if a.date != b.date:
             continue
-        differ = a.classes != b.classes or a.groups != b.groups or a.pool != b.pool
+        differ = a.figures != b.figures
         deal.finding("RG406", b, "distribution_date",
                      f"{_at(a)} reports the same month" + (" with different figures" if differ else ", alike"),
                      severity=None if differ else "info")
+
+
+@rule("RG408", "steady rates", "warning", into=ACROSS,
+      tolerance="half a unit of the last printed digit of each rate",
+      quirks="A step-up coupon (after the clean-up call date) or a cap that starts to bind changes a steady "
+             "rate: a warning, not an error. A class whose rate moved in either of the two months (a floater, "
+             "a capped class) is not checked.")
+def steady_rates(deal: Deal) -> None:
+    """In consecutive months, a class whose rate last month, the rate last month gave for this one and its
+    rate this month are the same pays a fixed rate: the rate it gives for next month is that rate too."""
+    for a, b in deal.consecutive():
+        for name in sorted(set(a.keys.get("classes", ())) & set(b.keys.get("classes", ()))):
+            rate, following = (render_path(("classes", Key(name), f)) for f in ("interest_rate_pct",
+                                                                                "interest_rate_next_pct"))
+            steady = [a.figures.get(rate), a.figures.get(following), b.figures.get(rate)]
+            if not all(number(v) for v in steady) or len(set(steady)) != 1:
+                continue
+            kept = evaluate("RG408", None, [(1, steady[0])], b.figures.get(following), following)
+            if kept is not None and kept.failed:
+                deal.finding("RG408", b, following, f"class {name}'s rate was {_show(steady[0])} last month, for "
+                             f"this month as {_at(a)} gave it, and this month: its rate for next month is printed "
+                             f"{_show(b.figures[following])}", steady[0], b.figures[following])

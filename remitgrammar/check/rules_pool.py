@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from ..records import Key, render_path
-from ..records import half_unit
-from .registry import Context, number, rule, slack
+from ..records import Key
+from .registry import Context, class_path, number, rule
 
 
 @rule("RG325", "cumulative losses", "error",
@@ -29,35 +28,33 @@ def cumulative_losses(ctx: Context) -> None:
 
 
 @rule("RG326", "group factor", "error",
-      tolerance="half a unit of the factor's last printed digit, plus the rounding of the two balances",
+      tolerance="half a unit of the last printed digit of the factor and of the two balances, carried through "
+                "the ratio",
       quirks="none seen: the dollars-statement sample's factors are the ending balance over the cut-off balance.")
 def group_factor(ctx: Context) -> None:
     """A loan group's factor (percent) is its ending balance over its cut-off balance, times 100."""
     for group, values in ctx.record["collateral"].items():
-        printed, ending, cutoff = (values.get(k) for k in ("group_factor_pct", "ending_balance", "cutoff_balance"))
-        if not (number(printed) and number(ending) and number(cutoff)) or cutoff <= 0:
-            continue
-        computed = ending * 100 / cutoff
-        allowed = half_unit(printed) + (half_unit(ending) + half_unit(cutoff) * computed / 100) * 100 / cutoff
-        if abs(computed - printed) > allowed:
-            path = render_path(("collateral", Key(group), "group_factor_pct"))
-            ctx.finding("RG326", f"loan group {group}: factor printed {printed}%, but ending balance {ending} over "
-                        f"cut-off balance {cutoff} is {computed:.6f}%", path,
-                        expected=computed.quantize(printed), actual=printed)
-
+        ctx.identity("RG326", ("collateral", Key(group), "group_factor_pct"),
+                     [(1, values.get("ending_balance"), ("collateral", Key(group), "ending_balance"))],
+                     values.get("group_factor_pct"), f"loan group {group}: factor is the ending balance over the "
+                     "cut-off balance", over=[(values.get("cutoff_balance"), ("collateral", Key(group), "cutoff_balance"))],
+                     scale=100)
 
 
 @rule("RG327", "excess cash flow", "error",
       tolerance="half a unit of the last printed digit of each amount",
       quirks="In every sample that prints it the excess cash flow is exactly the O/C increase plus the O/C "
-             "class's interest; a month that also pays unpaid interest or carryover from it spends more, so "
-             "only 'at least' is checked, and not in a month that releases O/C (the release may reach the "
-             "O/C class as part of its interest). Every sample releases nothing.")
+             "class's interest (and the net WAC carryover it pays, where printed); a deal that also pays "
+             "unpaid interest or losses from it spends more, so only 'at least' is checked unless the format "
+             "says its deals pay the rest to the O/C class (`excess_to_oc_class`, the U.S. Bank layouts), and "
+             "not in a month that releases O/C (the release may reach the O/C class as part of its "
+             "interest). Every sample releases nothing.")
 def excess_cash_flow(ctx: Context) -> None:
     """The net monthly excess cash flow pays the month's O/C increase (the extra principal) first and
     what is left after any other use to the overcollateralization class: it is at least the two
-    together. And a month either adds to the O/C or releases from it: the O/C increase and the O/C
-    release are never both positive."""
+    together, and exactly the two with the net WAC carryover paid where the format says the rest goes
+    to the O/C class. And a month either adds to the O/C or releases from it: the O/C increase and the
+    O/C release are never both positive."""
     pool = ctx.record["pool"]
     flow, increase, release = (pool.get(k) for k in ("net_monthly_excess_cash_flow", "oc_increase", "oc_release"))
     if number(increase) and number(release) and increase > 0 and release > 0:
@@ -69,8 +66,10 @@ def excess_cash_flow(ctx: Context) -> None:
     paid = holder.get("interest_distribution")
     if not (number(flow) and number(increase) and number(paid)) or (number(release) and release > 0):
         return  # a release may be paid to the O/C class within its interest but outside the cash flow
-    least = increase + paid
-    if flow < least - slack([flow, increase, paid]):
-        ctx.finding("RG327", f"net monthly excess cash flow printed {flow}, less than the O/C increase {increase} "
-                    f"plus the {holder['class']} class's {paid} it pays", "pool.net_monthly_excess_cash_flow",
-                    expected=f"at least {least}", actual=flow)
+    terms = [(1, increase, ("pool", "oc_increase")), (1, paid, class_path(holder["class"], "interest_distribution"))]
+    exact = getattr(ctx.spec, "excess_to_oc_class", False)
+    if exact and number(pool.get("net_wac_carryover_paid")):
+        terms.append((1, pool["net_wac_carryover_paid"], ("pool", "net_wac_carryover_paid")))
+    ctx.identity("RG327", ("pool", "net_monthly_excess_cash_flow"), terms, flow,
+                 f"net monthly excess cash flow: {'' if exact else 'at least '}the O/C increase plus the "
+                 f"{holder['class']} class's interest it pays", relation="=" if exact else ">=")

@@ -10,12 +10,13 @@ JSON, not pickle: reading the file back runs no code whatever it holds.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import json
 import tempfile
 from decimal import Decimal
 
-from ..records import Key
 from ..errors import Finding
+from ..formats.months import Carry, MonthRules
 from .months import Month
 
 _FINDING_FIELDS = ("code", "severity", "message", "path", "line", "column", "source_line", "expected",
@@ -59,29 +60,35 @@ def findings_in(rows: list) -> list:
 
 
 def month_out(month: Month) -> dict:
-    """A month as JSON: numbers as their exact text, dates as ISO dates, path keys marked."""
+    """A month as JSON: numbers as their exact text, dates as ISO dates, its declarations as data."""
     return {"name": month.name, "deal": list(month.deal), "date": month.date.isoformat(),
-            "classes": _figures_out(month.classes), "groups": _figures_out(month.groups),
-            "pool": _values_out(month.pool), "where": month.where, "growing": sorted(month.growing),
-            "reported": month.reported, "ref": month.ref,
-            "prior": [[_path_out(owner), _values_out(values)] for owner, values in month.prior.items()]}
+            "figures": _values_out(month.figures), "where": month.where, "growing": sorted(month.growing),
+            "rules": _rules_out(month.rules), "keys": {k: list(v) for k, v in month.keys.items()},
+            "reported": month.reported, "ref": month.ref, "checked": month.checked, "suspects": month.suspects}
 
 
 def month_in(data: dict) -> Month:
-    month = Month(data["name"], tuple(data["deal"]), _dt.date.fromisoformat(data["date"]),
-                  _figures_in(data["classes"]), _figures_in(data["groups"]), _values_in(data["pool"]),
-                  {path: tuple(at) for path, at in data["where"].items()}, frozenset(data["growing"]),
-                  data["reported"], data["ref"])
-    month.prior = {_path_in(owner): _values_in(values) for owner, values in data["prior"]}
-    return month
+    return Month(data["name"], tuple(data["deal"]), _dt.date.fromisoformat(data["date"]),
+                 _values_in(data["figures"]), {path: tuple(at) for path, at in data["where"].items()},
+                 frozenset(data["growing"]), _rules_in(json.dumps(data["rules"])),
+                 {k: tuple(v) for k, v in data["keys"].items()}, data["reported"], data["ref"], data["checked"],
+                 data["suspects"])
 
 
-def _figures_out(owners: dict) -> dict:
-    return {name: _values_out(values) for name, values in owners.items()}
+def _rules_out(rules: MonthRules) -> list:
+    return [[list(p) for p in rules.same],
+            [[c.title, list(c.value), [[[sign, list(path), last] for sign, path, last in terms] for terms in c.sums]]
+             for c in rules.carries]]
 
 
-def _figures_in(owners: dict) -> dict:
-    return {name: _values_in(values) for name, values in owners.items()}
+@functools.lru_cache(maxsize=64)
+def _rules_in(text: str) -> MonthRules:
+    """The declarations of a month; the months of one format share one copy (cached by their text)."""
+    same, carries = json.loads(text)
+    return MonthRules(tuple(tuple(p) for p in same),
+                      tuple(Carry(title, tuple(value), tuple(tuple((sign, tuple(path), last) for sign, path, last in terms)
+                                                          for terms in sums))
+                            for title, value, sums in carries))
 
 
 def _values_out(values: dict) -> dict:
@@ -92,9 +99,3 @@ def _values_in(values: dict) -> dict:
     return {k: Decimal(v["decimal"]) if isinstance(v, dict) else v for k, v in values.items()}
 
 
-def _path_out(path: tuple) -> list:
-    return [[isinstance(part, Key), str(part)] for part in path]
-
-
-def _path_in(parts: list) -> tuple:
-    return tuple(Key(text) if is_key else text for is_key, text in parts)

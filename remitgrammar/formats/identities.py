@@ -31,10 +31,19 @@ IDENTITY_KEYS = {
     "title": "what the identity says, shown in its findings",
     "value": "the record path of the printed figure the identity determines",
     "sum": "record paths added together (a leading '-' subtracts one)",
+    "either": "in place of `sum`: alternative sums (lists like `sum`), the identity holding when one of them does "
+              "(a layout whose reports count a figure in or out: bankruptcies in a 60+ day balance)",
+    "optional": "record paths added like `sum`'s where the report prints them, taken as zero where it does not "
+                "(a column only some reports of the layout print)",
+    "constant": "an exact number added to the sum (100: a share and its complement)",
     "times": "record paths the sum is multiplied by",
     "over": "record paths the result is divided by",
     "scale": "a number the result is multiplied by (100 for a percentage)",
     "annualize": "months: the result is a monthly rate in percent, compounded to a yearly one (CPR from SMM)",
+    "average": "in place of `sum`: a path with [*] whose figures, over every key its section prints but the "
+               "value's own, the value is the average of (a deal's coupon, of its loan groups' coupons)",
+    "weights": "with `average`: the path with [*] of each key's weight (the groups' beginning balances), or a "
+               "list of such paths, the identity holding when the average by one of them does",
 }
 _SEGMENT = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)|\[([^\[\]]{1,60})\]|(\.)")
 MAX_TERMS = 40
@@ -48,6 +57,10 @@ class DeclaredIdentity:
     value: tuple
     terms: tuple          # (sign, path)
     times: tuple = ()
+    optional: tuple = ()  # (sign, path): terms taken as zero where not printed
+    constant: Decimal = Decimal(0)  # an exact number added to the sum
+    others: tuple = ()    # further alternative sums (``either``), each a tuple of (sign, path)
+    average: tuple = ()   # (path of the figures averaged, path of their weights, ...): each with [*]
     over: tuple = ()
     scale: Decimal = Decimal(1)
     annualize: int | None = None
@@ -56,6 +69,9 @@ class DeclaredIdentity:
         """Every path the identity reads, the value's first."""
         yield self.value
         yield from (path for _, path in self.terms)
+        yield from (path for terms in self.others for _, path in terms)
+        yield from (path for _, path in self.optional)
+        yield from self.average
         yield from self.times
         yield from self.over
 
@@ -107,13 +123,19 @@ def _identity(entry, where: str) -> DeclaredIdentity:
     unknown = sorted(str(k) for k in entry if k not in IDENTITY_KEYS)
     if unknown:
         raise ConfigError(f"{where}: unknown key(s) {', '.join(unknown)} (known: {', '.join(IDENTITY_KEYS)})")
-    if "value" not in entry or "sum" not in entry:
-        raise ConfigError(f"{where} needs 'value' and 'sum'")
+    if "average" in entry:
+        return _average(entry, where)
+    if "value" not in entry or ("sum" in entry) == ("either" in entry):
+        raise ConfigError(f"{where} needs 'value' and 'sum' (or 'either' in its place)")
     where = f"{where} ({entry.get('title') or entry['value']})"
-    terms = tuple((-1, parse_path(t[1:], where)) if isinstance(t, str) and t.startswith("-")
-                  else (1, parse_path(t, where)) for t in _paths(entry["sum"], "sum", where))
+    sums = [entry["sum"]] if "sum" in entry else entry["either"]
+    if not isinstance(sums, list) or not 1 <= len(sums) <= 8:
+        raise ConfigError(f"{where}: 'either' must be a list of 1 to 8 sums")
+    terms, *others = (_signed(_paths(terms, "sum", where), where) for terms in sums)
+    optional = _signed(_paths(entry["optional"], "optional", where), where) if "optional" in entry else ()
     identity = DeclaredIdentity(
         title=str(entry.get("title") or entry["value"]), value=parse_path(entry["value"], where), terms=terms,
+        optional=optional, others=tuple(others), constant=_number(entry.get("constant", 0), "constant", where),
         times=tuple(parse_path(t, where) for t in _paths(entry.get("times", []), "times", where)),
         over=tuple(parse_path(t, where) for t in _paths(entry.get("over", []), "over", where)),
         scale=_scale(entry.get("scale", 1), where), annualize=_months(entry.get("annualize"), where))
@@ -122,10 +144,42 @@ def _identity(entry, where: str) -> DeclaredIdentity:
     return identity
 
 
+def _average(entry: dict, where: str) -> DeclaredIdentity:
+    """A weighted average: the value is the figures' average over the other keys of their section."""
+    if "value" not in entry or "weights" not in entry or set(entry) - {"title", "value", "average", "weights"}:
+        raise ConfigError(f"{where}: an 'average' takes 'value' and 'weights' (and a 'title') only")
+    where = f"{where} ({entry.get('title') or entry['value']})"
+    value = parse_path(entry["value"], where)
+    listed = entry["weights"] if isinstance(entry["weights"], list) else [entry["weights"]]
+    if not 1 <= len(listed) <= 8:
+        raise ConfigError(f"{where}: 'weights' must be a path or a list of 1 to 8 paths")
+    average, weights = parse_path(entry["average"], where), tuple(parse_path(w, where) for w in listed)
+    if "[*]" in value or "[*]" not in average or any("[*]" not in w for w in weights):
+        raise ConfigError(f"{where}: 'average' and 'weights' range over a section's keys ([*]); the value is one "
+                          "figure (no [*])")
+    return DeclaredIdentity(title=str(entry.get("title") or entry["value"]), value=value, terms=(),
+                            average=(average,) + weights)
+
+
+def _signed(paths: list, where: str) -> tuple:
+    return tuple((-1, parse_path(t[1:], where)) if isinstance(t, str) and t.startswith("-")
+                 else (1, parse_path(t, where)) for t in paths)
+
+
 def _paths(value, key: str, where: str) -> list:
-    if not isinstance(value, list) or (key == "sum" and not value) or len(value) > MAX_TERMS:
+    if not isinstance(value, list) or (key in ("sum", "optional") and not value) or len(value) > MAX_TERMS:
         raise ConfigError(f"{where}: '{key}' must be a list of 1 to {MAX_TERMS} record paths")
     return value
+
+
+def _number(value, key: str, where: str) -> Decimal:
+    try:
+        number = Decimal(str(value)) if not isinstance(value, bool) else None
+    except InvalidOperation:
+        number = None
+    if number is None or not number.is_finite() or abs(number.adjusted()) > 12:
+        raise ConfigError(f"{where}: '{key}' must be a plain number such as 100, not '{value}'")
+    return number
 
 
 def _scale(value, where: str) -> Decimal:

@@ -235,21 +235,39 @@ def lint_sample(spec) -> list:
 
 
 def lint_identities(spec) -> list:
-    """Every field an identity reads must exist (canonical.yaml or the format's own ``fields``): a
-    misspelt one would read as never printed, and the identity would silently never run."""
+    """Every field an identity or a carry across months reads must exist (canonical.yaml or the format's
+    own ``fields``): a misspelt one would read as never printed, and the check would silently never run."""
+    reads = [(f"identity '{i.title}'", "identities", path) for i in spec.identities for path in i.paths()]
+    months = getattr(spec, "months", None)
+    if months is not None:
+        reads += [("months: same", "months", path) for path in months.same]
+        reads += [(f"carry '{c.title}'", "months", path) for c in months.carries for last in (False, True)
+                  for path in c.paths(last)]
     problems = []
-    for identity in spec.identities:
-        for path in identity.paths():
-            names = [segment for segment in path[1:] if not segment.startswith("[")]
-            if names and names[0] in PERIODS:
-                names = names[1:]  # pool.prior.<field>: the field's value for another period
-            section = "classes" if path[0] in ("class_totals", "tier_totals") else path[0]
-            if not field_info(spec, section, ".".join(names)):
-                shown = path[0] + "".join(s if s.startswith("[") else "." + s for s in path[1:])
+    for what, key, path in reads:
+        names = [segment for segment in path[1:] if not segment.startswith("[")]
+        if names and names[0] in PERIODS:
+            names = names[1:]  # pool.prior.<field>: the field's value for another period
+        section = "classes" if path[0] in ("class_totals", "tier_totals") else path[0]
+        if not field_info(spec, section, ".".join(names)):
+            shown = path[0] + "".join(s if s.startswith("[") else "." + s for s in path[1:])
+            problems.append((str(spec.spec_path), _finding(
+                "RG219", f"{what} reads {shown}, a field neither canonical.yaml nor the format's `fields:` "
+                "defines", _key_line(spec, key), "correct the path: findings and `remitgrammar parse` show "
+                "the record's paths")))
+    return problems
+
+
+def lint_of_class(spec) -> list:
+    """A field that says which class figure it is (``of_class:``, RG331) must name a class field."""
+    problems = []
+    for section, node in (getattr(spec, "fields", None) or {}).items():
+        for name, entry in ((node or {}).get("class_amounts") or {}).items() if isinstance(node, dict) else ():
+            target = entry.get("of_class") if isinstance(entry, dict) else None
+            if target is not None and not (isinstance(target, str) and field_info(spec, "classes", target)):
                 problems.append((str(spec.spec_path), _finding(
-                    "RG219", f"identity '{identity.title}' reads {shown}, a field neither canonical.yaml nor "
-                    f"the format's `fields:` defines", _key_line(spec, "identities"),
-                    "correct the path: findings and `remitgrammar parse` show the record's paths")))
+                    "RG219", f"{section}.class_amounts.{name}: of_class '{target}' is not a class field",
+                    _key_line(spec, "fields"), "name a field of the class table, as `remitgrammar parse` shows it")))
     return problems
 
 
@@ -324,5 +342,5 @@ def lint_all() -> list:
     for name, found in clashes(specs).items():
         problems.append((str(found[-1].spec_path), _finding("RG223", clash_message(name, found), 1)))
     for spec in specs:
-        problems += lint_sample(spec) + lint_identities(spec)
+        problems += lint_sample(spec) + lint_identities(spec) + lint_of_class(spec)
     return problems

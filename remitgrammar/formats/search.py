@@ -23,8 +23,9 @@ from pathlib import Path
 from ..errors import ConfigError
 from .resources import FormatFileError, data_dir, is_inside
 from .identities import parse_identities
+from .months import parse_months
 from .roles import check_sections
-from .specs import FormatSpec, build_alias_tables, load_yaml, merge_alias_tables
+from .specs import FormatSpec, build_alias_tables, canonical, load_yaml, merge_alias_tables
 
 ENV_VAR = "REMITGRAMMAR_PATH"
 _extra_dirs: tuple = ()
@@ -32,13 +33,19 @@ _extra_dirs: tuple = ()
 # The keys of a format spec and their YAML types (lint reports the unknown ones; loading ignores them).
 SPEC_KEYS = {"name": str, "description": str, "grammar": str, "aliases": list, "sample": str, "detect": dict,
              "single_column_group": str, "sections": dict, "fields": dict, "certificate_tier": str, "notional_classes": list,
-             "oc_excluded_classes": list, "errors": list, "deal_key": list, "reads_cover": bool,
-             "identities": list}
+             "oc_excluded_classes": list, "errors": list, "deal_key": list, "reads_cover": bool, "excess_to_oc_class": bool,
+             "identities": list, "months": dict}
 REQUIRED_KEYS = ("name", "grammar", "aliases", "detect")
 _TEXT_LISTS = ("aliases", "errors", "notional_classes", "oc_excluded_classes", "deal_key")
 DETECT_KEYS = ("require", "forbid")
 FORMAT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,79}")
 _WORD = re.compile(r"\w")
+
+
+@functools.lru_cache(maxsize=None)
+def canonical_months():
+    """The carries every format shares: specs/canonical.yaml's ``months`` block."""
+    return parse_months(canonical().get("months"), "specs/canonical.yaml")
 
 
 def configure(dirs) -> None:
@@ -170,8 +177,9 @@ def load_format(path: Path, root: Path, origin: str) -> FormatSpec:
             oc_excluded_classes=tuple(doc.get("oc_excluded_classes") or ()),
             sections=check_sections(doc.get("sections"), str(path)),
             fields=doc.get("fields") or {}, certificate_tier=doc.get("certificate_tier"),
-            reads_cover=doc.get("reads_cover") is True,
-            deal_key=tuple(doc.get("deal_key") or ()), identities=parse_identities(doc.get("identities"), str(path)))
+            reads_cover=doc.get("reads_cover") is True, excess_to_oc_class=doc.get("excess_to_oc_class") is True,
+            deal_key=tuple(doc.get("deal_key") or ()), identities=parse_identities(doc.get("identities"), str(path)),
+            months=canonical_months() + parse_months(doc.get("months"), str(path)))
     except (KeyError, TypeError, AttributeError, ValueError) as exc:  # a shape spec_problem does not foresee
         raise FormatFileError(path, "RG210", f"malformed format spec ({type(exc).__name__})") from None
     spec.error_examples = tuple(_error_examples(root, name, path) for name in doc.get("errors") or ())

@@ -104,8 +104,10 @@ class FormatSpec:
     fields: dict = field(default_factory=dict)
     certificate_tier: str | None = None
     reads_cover: bool = False  # the layout prints the Form 8-K cover ahead of its statement, and reads it
+    excess_to_oc_class: bool = False  # the excess cash flow left after the O/C increase all goes to the O/C class
     deal_key: tuple = ()  # record paths naming the deal ("filing.series"); registrant and series by default
     identities: tuple = ()  # DeclaredIdentity: arithmetic among printed figures that check evaluates (RG330)
+    months: object = None  # formats.months.MonthRules: how figures follow from month to month (RG401-RG403)
     # record path -> field type, filled as reports are built (the same paths recur in every report)
     kinds: dict = field(default_factory=dict, compare=False, repr=False)
 
