@@ -157,6 +157,7 @@ def _shut(executor, abandon: bool) -> None:
     _LIVE.discard(executor)
     thread = getattr(executor, "_executor_manager_thread", None)  # no public way in 3.11
     processes = list((getattr(executor, "_processes", None) or {}).values())
+    results = getattr(executor, "_result_queue", None)  # shutdown() lets go of it: taken first
     if not abandon:
         executor.shutdown(wait=True)
         return
@@ -166,8 +167,21 @@ def _shut(executor, abandon: bool) -> None:
             process.kill()
     for process in processes:
         process.join(JOIN_SECONDS)
+    _close_results(results)
     if thread is not None:
         thread.join(JOIN_SECONDS)
+
+
+def _close_results(results) -> None:
+    """Close this process's end for writing of the pool's result pipe. A worker killed while it wrote a
+    result leaves the manager thread waiting for the rest of the message; with every writer gone the
+    read ends (EOF), the thread sees a broken pool and stops, and the exit does not wait for it forever."""
+    writer = getattr(results, "_writer", None)  # no public way in 3.11
+    try:
+        if writer is not None:
+            writer.close()
+    except OSError:
+        pass
 
 
 JOIN_SECONDS = 10.0  # a killed worker or a manager thread ends in milliseconds; this only bounds a wait that would hang

@@ -104,3 +104,21 @@ def test_more_workers_than_the_machine_allows_is_one_line_and_exit_2():
                           capture_output=True, text=True, timeout=120, preexec_fn=few_descriptors)
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert done.stderr.strip().endswith("give fewer with --jobs")
+
+
+def test_a_result_cut_off_by_a_killed_worker_does_not_hold_the_exit():
+    """A worker killed while it writes its result leaves the pool's manager thread reading the rest of
+    the message forever, and the interpreter's exit joins that thread: shutting the pool down closes
+    the pipe, the read ends, and the thread stops (CI once hung after its last test this way)."""
+    import struct
+
+    from remitgrammar.corpus import _executor, _shut
+
+    executor = _executor(1, Settings())
+    assert executor.submit(abs, -1).result(timeout=30) == 1  # the manager thread and the worker run
+    thread = executor._executor_manager_thread
+    os.write(executor._result_queue._writer.fileno(), struct.pack("!i", 1000))  # a header, no message
+    time.sleep(0.5)  # the thread has read the header and waits for the 1,000 bytes
+    assert thread.is_alive()
+    _shut(executor, abandon=True)
+    assert not thread.is_alive()
