@@ -117,12 +117,22 @@ def parse_identities(raw, source: str) -> tuple:
     return tuple(_identity(entry, f"{source}: identity {index}") for index, entry in enumerate(raw, 1))
 
 
-def _identity(entry, where: str) -> DeclaredIdentity:
+def checked_mapping(entry, known: dict, where: str) -> dict:
+    """``entry`` when it is a mapping whose keys are all ``known`` (a declaration of a spec).
+
+    Raises:
+        ConfigError: not a mapping, or an unknown key.
+    """
     if not isinstance(entry, dict):
-        raise ConfigError(f"{where} must be a mapping with keys {', '.join(IDENTITY_KEYS)}")
-    unknown = sorted(str(k) for k in entry if k not in IDENTITY_KEYS)
+        raise ConfigError(f"{where} must be a mapping with keys {', '.join(known)}")
+    unknown = sorted(str(k) for k in entry if k not in known)
     if unknown:
-        raise ConfigError(f"{where}: unknown key(s) {', '.join(unknown)} (known: {', '.join(IDENTITY_KEYS)})")
+        raise ConfigError(f"{where}: unknown key(s) {', '.join(unknown)} (known: {', '.join(known)})")
+    return entry
+
+
+def _identity(entry, where: str) -> DeclaredIdentity:
+    checked_mapping(entry, IDENTITY_KEYS, where)
     if "average" in entry:
         return _average(entry, where)
     if "value" not in entry or ("sum" in entry) == ("either" in entry):
@@ -131,8 +141,8 @@ def _identity(entry, where: str) -> DeclaredIdentity:
     sums = [entry["sum"]] if "sum" in entry else entry["either"]
     if not isinstance(sums, list) or not 1 <= len(sums) <= 8:
         raise ConfigError(f"{where}: 'either' must be a list of 1 to 8 sums")
-    terms, *others = (_signed(_paths(terms, "sum", where), where) for terms in sums)
-    optional = _signed(_paths(entry["optional"], "optional", where), where) if "optional" in entry else ()
+    terms, *others = (signed_paths(terms, "sum", where) for terms in sums)
+    optional = signed_paths(entry["optional"], "optional", where) if "optional" in entry else ()
     identity = DeclaredIdentity(
         title=str(entry.get("title") or entry["value"]), value=parse_path(entry["value"], where), terms=terms,
         optional=optional, others=tuple(others), constant=_number(entry.get("constant", 0), "constant", where),
@@ -161,9 +171,10 @@ def _average(entry: dict, where: str) -> DeclaredIdentity:
                             average=(average,) + weights)
 
 
-def _signed(paths: list, where: str) -> tuple:
+def signed_paths(value, key: str, where: str) -> tuple:
+    """(sign, path) of each path of a list (a leading '-' subtracts it)."""
     return tuple((-1, parse_path(t[1:], where)) if isinstance(t, str) and t.startswith("-")
-                 else (1, parse_path(t, where)) for t in paths)
+                 else (1, parse_path(t, where)) for t in _paths(value, key, where))
 
 
 def _paths(value, key: str, where: str) -> list:

@@ -29,7 +29,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..errors import ConfigError
-from .identities import MAX_TERMS, parse_path
+from .identities import checked_mapping, parse_path, signed_paths
 
 LAST = "last"
 MONTH_KEYS = {"same": "record paths whose figure is the same in every month of a deal (an original balance, "
@@ -97,11 +97,7 @@ def parse_months(raw, source: str) -> MonthRules:
 
 
 def _carry(entry, where: str) -> Carry:
-    if not isinstance(entry, dict):
-        raise ConfigError(f"{where} must be a mapping with keys {', '.join(CARRY_KEYS)}")
-    unknown = sorted(str(k) for k in entry if k not in CARRY_KEYS)
-    if unknown:
-        raise ConfigError(f"{where}: unknown key(s) {', '.join(unknown)} (known: {', '.join(CARRY_KEYS)})")
+    checked_mapping(entry, CARRY_KEYS, where)
     if "value" not in entry or ("sum" in entry) == ("either" in entry):
         raise ConfigError(f"{where} needs 'value' and one of 'sum' or 'either'")
     where = f"{where} ({entry.get('title') or entry['value']})"
@@ -122,14 +118,11 @@ def _carry(entry, where: str) -> Carry:
 
 
 def _sum(terms, where: str) -> tuple:
-    if not isinstance(terms, list) or not terms or len(terms) > MAX_TERMS:
-        raise ConfigError(f"{where}: a sum must be a list of 1 to {MAX_TERMS} record paths")
+    """(sign, path, of the month before) of each term: a path beginning ``last.`` is last month's."""
     parsed = []
-    for term in terms:
-        sign = -1 if isinstance(term, str) and term.startswith("-") else 1
-        path = parse_path(term[1:] if sign < 0 else term, where)
+    for sign, path in signed_paths(terms, "sum", where):
         earlier = path[0] == LAST
         if earlier and len(path) < 2:
-            raise ConfigError(f"{where}: '{term}' names no figure after 'last.'")
+            raise ConfigError(f"{where}: 'last.' names no figure")
         parsed.append((sign, path[1:] if earlier else path, earlier))
     return tuple(parsed)
