@@ -2,7 +2,7 @@
 
 Exit codes: 0 clean, 1 the input has problems, 2 usage or configuration error.
 Data goes to stdout, diagnostics to stderr. ``app.py`` holds the application and
-what the commands share; ``reports.py`` the commands over reports; ``tools.py``
+what the commands share; ``reports.py`` the commands over reports; ``export.py`` `export`; ``tools.py``
 the format maintainers' commands and listings.
 """
 
@@ -12,7 +12,7 @@ import os
 import sys
 
 from ..errors import visible
-from . import reports, tools  # noqa: F401  (the commands register on the app)
+from . import export, reports, tools  # noqa: F401  (the commands register on the app)
 from .app import app
 
 __all__ = ["app", "main"]

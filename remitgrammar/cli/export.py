@@ -1,0 +1,68 @@
+"""The `export` command: reports as tables for SQL, CSV or pandas."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from ..errors import visible
+from .app import FILES_FROM, FORMATS_DIR, JOBS, PATHS, app, configured, fail_config, results
+from .payloads import exported
+from .reports import _failed, _reason
+
+
+@app.command()
+def export(
+    paths: Optional[List[Path]] = PATHS,
+    to: Path = typer.Option(..., "--to", metavar="OUT", help="A .sqlite or .db database (rows of a report "
+                                                            "exported again are replaced), a .jsonl file, or a "
+                                                            "directory for one CSV file per table."),
+    format_name: Optional[str] = typer.Option(None, "--format", metavar="NAME", help="Force a format (see `formats`)."),
+    no_repair: bool = typer.Option(False, "--no-repair", help="Keep values under shifted labels as printed."),
+    jobs: Optional[int] = JOBS,
+    files_from: Optional[Path] = FILES_FROM,
+    formats_dir: Optional[List[Path]] = FORMATS_DIR,
+) -> None:
+    """Parse reports and write them as tables for SQL, CSV or pandas (docs/export.md).
+
+    Tables: reports, classes, class_totals, collateral, delinquency, pool, findings, facts. A report
+    that does not parse in full is reported on stderr and left out; the others are written; exit 1.
+    """
+    from ..emit.export import sink_for
+
+    _, jobs = configured(formats_dir, jobs)
+    try:
+        sink = sink_for(to)
+    except (OSError, ValueError, sqlite3.Error) as exc:
+        fail_config(f"--to {visible(to)}: {_reason(exc)}")
+    failures: list = []
+    reports = results(paths, files_from, exported, format_name, not no_repair, jobs)
+    try:
+        count = _fill(sink, reports, failures)
+        sink.close()  # only now is the target replaced: a failed export leaves the old one
+    except (OSError, sqlite3.Error, UnicodeError) as exc:
+        sink.abandon()
+        reports.close()  # the workers are shut down now, not when the generator is collected
+        fail_config(f"--to {visible(to)}: {_reason(exc)}")
+    except BaseException:  # a usage error met on the way, an interrupt: nothing half-written either
+        sink.abandon()
+        raise
+    typer.echo(f"remitgrammar: exported {count} report(s) to {visible(to)}", err=True)
+    if failures:
+        typer.echo(f"remitgrammar: {len(failures)} report(s) could not be parsed in full and were left out", err=True)
+        raise typer.Exit(1)
+
+
+def _fill(sink, reports, failures: list) -> int:
+    """Add each report that parsed in full to the sink; how many."""
+    count = 0
+    for report in reports:
+        if report.error is not None:
+            _failed(report, failures)
+            continue
+        sink.add(report.tables, report.record_json)
+        count += 1
+    return count
