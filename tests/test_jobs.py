@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from remitgrammar.cli import app
-from remitgrammar.cli.app import Progress
+from remitgrammar.cli.running import Progress
 from remitgrammar.corpus import Settings, run
 from remitgrammar.errors import RemitError
 from remitgrammar.intake.sources import Input

@@ -2,7 +2,7 @@
 
 Exit codes: 0 clean, 1 the input has problems, 2 usage or configuration error.
 Data goes to stdout, diagnostics to stderr. ``app.py`` holds the application and
-what the commands share; ``reports.py`` the commands over reports; ``export.py`` `export`; ``tools.py``
+what the commands share; ``running.py`` how a command runs its reports; ``options.py`` what `check` reports; ``reports.py`` the commands over reports; ``export.py`` `export`; ``tools.py``
 the format maintainers' commands and listings.
 """
 

@@ -9,7 +9,8 @@ from typing import List, Optional
 import typer
 
 from ..errors import visible
-from .app import FILES_FROM, FORMATS_DIR, JOBS, PATHS, app, configured, fail_config, results
+from .app import FILES_FROM, FORMATS_DIR, JOBS, PATHS, app, configured, fail_config
+from .running import results
 from .payloads import exported
 from .reports import _failed, _reason
 

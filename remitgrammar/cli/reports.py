@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import os
-import re
 import sys
 from pathlib import Path
 from typing import List, Optional
@@ -12,15 +11,16 @@ from typing import List, Optional
 import typer
 
 from ..check import baseline as baselines
-from ..check.report import SEVERITIES, Report, selected
+from ..check.report import Report, selected
 from ..emit.json_record import to_json
 from ..errors import inert, visible, ConfigError, RemitError
 from ..intake.characters import remove_invisible
 from ..pipeline import check_corpus
+from .options import choices as _choices
 from .payloads import checked, context_month, parsed
-from .app import FILES_FROM, FORMATS_DIR, JOBS, PATHS, Limits, app, configured, fail_config, outcomes, results
+from .app import FILES_FROM, FORMATS_DIR, JOBS, PATHS, Limits, app, configured, fail_config
+from .running import outcomes, results
 
-OUTPUT_FORMATS = ("human", "json", "github", "junit", "sarif")
 
 
 @app.command()
@@ -154,41 +154,12 @@ def check(
         raise typer.Exit(1)
 
 
-def _choices(config, output_format: str, fail_on: Optional[str], select, ignore) -> tuple:
-    """--fail-on and the (select, ignore) codes, the command line's over the configuration's; a value
-    that is not one is a usage error (exit 2)."""
-    fail_on = fail_on or config.fail_on or "error"
-    if output_format not in OUTPUT_FORMATS or fail_on not in SEVERITIES:
-        typer.echo(f"remitgrammar: --output-format takes {', '.join(OUTPUT_FORMATS)}; "
-                   f"--fail-on takes {', '.join(SEVERITIES)}", err=True)
-        raise typer.Exit(2)
-    where = f"in {config.source}" if config.source else ""
-    codes = (_codes(select, "--select") or _codes(config.select, f"select {where}"),
-             _codes(ignore, "--ignore") or _codes(config.ignore, f"ignore {where}"))
-    _codes([c for _, listed in config.per_path_ignores for c in listed], f"per-path-ignores {where}")
-    return fail_on, codes
-
-
 def _shown(reports):
     """The reports, each one's internal-error traceback shown first under --debug."""
     for report in reports:
         if Limits.debug and report.debug:
             typer.echo(report.debug, err=True)
         yield report
-
-
-_CODE = re.compile(r"RG\d{0,3}")
-
-
-def _codes(given: Optional[List[str]], option: str) -> tuple:
-    """Codes or prefixes from repeated, comma-separated values; anything else is a usage error."""
-    codes = tuple(c.strip().upper() for value in given or () for c in value.split(",") if c.strip())
-    wrong = [c for c in codes if not _CODE.fullmatch(c)]
-    if wrong:
-        typer.echo(f"remitgrammar: {option} takes finding codes or their prefixes (RG303, RG3), "
-                   f"not {', '.join(wrong)[:200]}", err=True)
-        raise typer.Exit(2)
-    return codes
 
 
 def _report(found, report: Report, write_baseline: Optional[Path]) -> bool:
