@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import Iterable
+from typing import Iterable, TypeGuard
 
 from ..records import half_unit
 
@@ -39,8 +39,11 @@ def figure(value, path: tuple | None = None, half: Decimal | None = None) -> Fig
     return Figure(value, path, half)
 
 
-def number(value) -> bool:
-    """True for a printed amount (not None, not a flag, not text)."""
+def number(value) -> TypeGuard[Decimal]:
+    """True for a printed amount (not None, not a flag, not text).
+
+    A count (an int) passes too, yet the guard says Decimal: an int mixes with Decimals in every
+    sum and comparison the rules make, and mypy types abs() of a ``Decimal | int`` as ``object``."""
     return isinstance(value, (Decimal, int)) and not isinstance(value, bool)
 
 
@@ -134,7 +137,7 @@ class Identity:
         except (ArithmeticError, ValueError):
             return None
 
-    def holds_with(self, path: tuple, value) -> bool:
+    def holds_with(self, path: tuple | str, value) -> bool:
         """Whether the identity holds when the figure at ``path`` is ``value`` (with its printed precision)."""
         def swap(f: Figure) -> Figure:
             return replace(f, value=value) if f.path == path else f
@@ -160,13 +163,12 @@ def evaluate(code: str, result_path: tuple | None, terms: list, result, what: st
     if relation not in RELATIONS:
         raise ValueError(f"relation must be one of {RELATIONS}")
     try:
-        figures = dict(result=_figure((result, result_path)), terms=tuple(_signed(t) for t in terms),
-                       plus=tuple(_signed(t) for t in plus), times=tuple(map(_figure, times)),
-                       over=tuple(map(_figure, over)))
+        printed, summed = _figure((result, result_path)), tuple(_signed(t) for t in terms)
+        added, multiplied, divided = tuple(_signed(t) for t in plus), tuple(map(_figure, times)), tuple(map(_figure, over))
     except TypeError:
         return None
-    identity = Identity(code, what, scale=Decimal(scale), annualize=annualize, widen=Decimal(widen),
-                        relation=relation, **figures)
+    identity = Identity(code, what, result=printed, terms=summed, plus=added, times=multiplied, over=divided,
+                        scale=Decimal(scale), annualize=annualize, widen=Decimal(widen), relation=relation)
     spans = _spans(identity)
     if spans is None:
         return None
@@ -294,6 +296,7 @@ def describe(identity: Identity) -> str:
     """The finding's message: both sides, how far apart, and what rounding allows (a ratio's computed side
     as its value at the printed figures and the interval of its roundings, one digit past the printed)."""
     computed, printed = identity.computed, identity.printed
+    shown: Decimal | str  # a ratio's is its value and the interval of its roundings, as text
     shown, off, allowed = computed, printed - computed, identity.allowed
     if not identity.linear:
         places = _exponent(identity.result.value) - 1

@@ -1,4 +1,5 @@
-"""Rules over the certificate classes: balances, distributions, Total rows, factors, roster."""
+"""Rules over the certificate classes: balances, distributions, Total rows, factors, roster (credit
+support, RG319, is with the credit enhancement rules in rules_credit.py)."""
 
 from __future__ import annotations
 
@@ -28,10 +29,10 @@ MAX_SEARCHED = 200  # classes a Total's omissions are searched among in threes a
 def class_balance(ctx: Context) -> None:
     """Beginning balance less principal distributed less realized loss, plus deferred interest where
     the report prints it (an accreting class), is the ending balance. A notional class (the format
-    spec's `notional_classes` patterns) pays no principal and its balance can only decline; an
-    overcollateralization class printed without deferred interest (the one whose ending balance
-    equals the pool's OC amount) ends at its beginning balance plus the O/C increase less the O/C
-    release."""
+    spec's `notional_classes` patterns) pays no principal, bears no realized loss and its balance can
+    only decline; an overcollateralization class printed without deferred interest (the one whose
+    ending balance equals the pool's OC amount) ends at its beginning balance plus the O/C increase
+    less the O/C release and the realized loss it bears."""
     oc_class = ctx.oc_class()
     pool = ctx.record["pool"]
     for entry in ctx.classes:
@@ -49,10 +50,11 @@ def class_balance(ctx: Context) -> None:
         elif name == oc_class:
             ctx.identity("RG301", class_path(name, "ending_balance"),
                          [(1, begin, _at(entry, "beginning_balance")), (1, pool.get("oc_increase", 0)),
-                          (-1, pool.get("oc_release", 0))], end,
-                         f"class {name} (overcollateralization): beginning + O/C increase - O/C release")
+                          (-1, pool.get("oc_release", 0)), (-1, loss, _at(entry, "realized_loss"))], end,
+                         f"class {name} (overcollateralization): beginning + O/C increase - O/C release - "
+                         "realized loss")
         elif ctx.notional(name):
-            _notional(ctx, name, begin, principal, end)
+            _notional(ctx, name, begin, principal, end, entry.get("realized_loss"))
         else:
             ctx.identity("RG301", class_path(name, "ending_balance"),
                          [(1, begin, _at(entry, "beginning_balance")), (-1, principal, _at(entry, "principal_distribution")),
@@ -65,11 +67,16 @@ def _at(entry: dict, field: str) -> tuple | None:
     return class_path(entry["class"], field) if number(entry.get(field)) else None
 
 
-def _notional(ctx: Context, name: str, begin, principal, end) -> None:
+def _notional(ctx: Context, name: str, begin, principal, end, loss) -> None:
     paid = evaluate("RG301", class_path(name, "principal_distribution"), [], principal,
                     f"class {name}: a notional balance pays no principal")
     if paid is not None:
         ctx.state(paid, message=f"class {name} has a notional balance but {principal} of principal was paid")
+    # a loss is allocated to principal, which a notional balance does not have
+    borne = evaluate("RG301", class_path(name, "realized_loss"), [], loss,
+                     f"class {name}: a notional balance bears no realized loss")
+    if borne is not None:
+        ctx.state(borne, message=f"class {name} has a notional balance but bears {loss} of realized loss")
     kept = evaluate("RG301", class_path(name, "ending_balance"), [(1, begin, class_path(name, "beginning_balance"))],
                     end, f"class {name}: a notional balance does not grow", relation="<=")
     if kept is not None:
@@ -109,11 +116,16 @@ def _row_path(tier) -> tuple:
              "finds which from the data and says so as information.")
 def class_totals(ctx: Context) -> None:
     """Each amount of a class table's Total row is the sum of that column over the classes (over the
-    classes of its tier, where a report prints several tiers, each with its Total row). When the
-    Total does not match the sum over all classes, the rule looks for the fewest classes (up to four)
-    whose omission makes it match and reports them as information; when none does, the Total is wrong."""
+    classes of its tier, where a report prints several tiers, each with its Total row), and so is each
+    amount of the Total a table prints of its own rows (``pool.table_totals``: an accrual table of the
+    floaters). When the Total does not match the sum over all classes, the rule looks for the fewest
+    classes (up to four) whose omission makes it match and reports them as information; when none
+    does, the Total is wrong."""
     for tier, classes, totals, prefix in ctx.tiers():
         _tier_totals(ctx, classes, totals, prefix, ("class_totals",) if tier is None else ("tier_totals", Key(tier)))
+    for scope, totals in sorted((ctx.record["pool"].get("table_totals") or {}).items()):
+        if isinstance(totals, dict):  # the classes it leaves out are found as a Total row's are
+            _tier_totals(ctx, ctx.classes, totals, f"pool.table_totals[{scope}]", ("pool", "table_totals", Key(scope)))
 
 
 def _tier_totals(ctx: Context, classes: list, totals: dict, prefix: str, total_path: tuple) -> None:
@@ -204,7 +216,6 @@ def _total_columns(ctx: Context, totals: dict):
     for name in totals.get("shortfall", {}):
         if name in SHORTFALL_FIELDS or ctx.additive("classes", f"shortfall.{name}"):
             yield f"shortfall.{name}", (lambda entry, n=name: entry.get("shortfall", {}).get(n))
-
 
 
 def _omitted(values: list, printed, prefer=lambda name: False) -> tuple | None:
@@ -339,41 +350,3 @@ def roster(ctx: Context) -> None:
             if missing:
                 ctx.finding("RG311", f"class {name} is missing from the {section} table(s) that print "
                             f"{', '.join(missing)}", render_path(class_path(name, "class")))
-
-
-@rule("RG319", "credit support", "error",
-      tolerance="half a unit of the last printed digit of the percentage, the junior balances, the O/C amount "
-                "and the collateral balance, carried through the ratio",
-      quirks="Classes of one rank (the senior A classes) print the same support; the payment-report sample "
-             "counts the O/C amount as support and divides by the ending collateral balance. Original "
-             "credit support is not checked: the original collateral balance is not printed.")
-def credit_support(ctx: Context) -> None:
-    """A class's credit support is the ending balance of every class junior to it plus the
-    overcollateralization amount, over the ending collateral balance. Classes are in the table's order,
-    seniors first; a class shares its rank with the classes after it down to some point, so its support
-    is what the classes below one of them give. A class whose support fits no such point is reported."""
-    classes = [e for e in ctx.certificate_classes() if number(e.get("credit_support_pct"))]
-    pool = ctx.record["pool"]
-    collateral, _ = ctx.ending_collateral()
-    oc = pool.get("overcollateralization_amount")
-    if not classes or not number(collateral) or collateral <= 0 or not number(oc):
-        return
-    collateral_figure = (collateral, ctx.ending_collateral()[1])
-    below = [_support_terms(classes[k + 1:], oc) for k in range(len(classes))]  # under the k-th class
-    for i, entry in enumerate(classes):
-        name, printed = entry["class"], entry["credit_support_pct"]
-        fits = [evaluate("RG319", class_path(name, "credit_support_pct"), terms, printed,
-                         f"class {name}: credit support, the classes below {classes[k]['class']} and the O/C "
-                         "amount over the ending collateral balance", over=[collateral_figure], scale=100)
-                for k, terms in enumerate(below) if k >= i]
-        fits = [f for f in fits if f is not None]
-        if fits:  # the rank it shares with the classes down to the first point that fits; else the nearest
-            ctx.state(next((f for f in fits if not f.failed), None) or
-                      min(fits, key=lambda f: abs(f.computed - f.printed)))
-
-
-def _support_terms(classes: list, oc) -> list:
-    """The ending balances of ``classes`` (an unprinted one counts nothing) and the O/C amount, as terms."""
-    terms = [(1, e["ending_balance"], class_path(e["class"], "ending_balance")) for e in classes
-             if number(e.get("ending_balance"))]
-    return terms + [(1, oc, ("pool", "overcollateralization_amount"))]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from itertools import product
+from typing import Any
+
 from .registry import Context, number, rule, slack
-from ..records import Key
-from ..records import leaves
+from ..records import PERIODS, Key, leaves, render_path
 
 PRINCIPAL_PARTS = ("scheduled_principal", "prepayments", "curtailments", "net_liquidation_proceeds",
                    "loan_purchase_price")
@@ -54,18 +56,44 @@ def principal_parts(ctx: Context) -> None:
       quirks="none seen")
 def group_columns(ctx: Context) -> None:
     """Every remittance row printed for each loan group and for the TOTAL column: the groups sum to
-    the total. Reports with a single pool column are not checked."""
+    the total, and so do the figures a group column prints below a field (a class's amount in the
+    uses of funds, `class_amounts[A].interest`; a prior period's, `prior.oc_amount`). Reports with a
+    single pool column are not checked."""
     collateral = ctx.record["collateral"]
     groups = [g for g in collateral if g != "total"]
     total = collateral.get("total", {})
     if not groups or not total:
         return
-    for field, printed in total.items():
-        parts = [collateral[g].get(field) for g in groups]
-        if all(number(p) for p in parts) and ctx.additive("collateral", field):
-            ctx.identity("RG307", _path("total", field), [(1, p, _path(g, field)) for g, p in zip(groups, parts)],
-                         printed,
-                         f"{field}: groups {' + '.join(groups)}")
+    for keys, printed in leaves(total):
+        parts = [_get(collateral[g], keys) for g in groups]
+        inner = (keys[0],) if len(keys) == 1 and ctx.additive("collateral", keys[0]) else _nested(ctx, keys)
+        if inner is not None and all(number(p) for p in parts) and number(printed):
+            ctx.identity("RG307", ("collateral", Key("total")) + inner,
+                         [(1, p, ("collateral", Key(g)) + inner) for g, p in zip(groups, parts, strict=True)], printed,
+                         f"{render_path(inner)}: groups {' + '.join(groups)}")
+
+
+def _get(node: dict, keys: tuple):
+    found: object = node
+    for key in keys:
+        found = found.get(key) if isinstance(found, dict) else None
+    return found
+
+
+def _nested(ctx: Context, keys: tuple) -> tuple | None:
+    """The path below a loan group of the figure at ``keys`` (its own keys as Key segments: the class of
+    class_amounts[A].interest) when the figure adds up across groups; None otherwise. Of the ways to
+    read the segments between the first and the last as keys, the one with fewest keys whose field the
+    catalogues know is taken; a period's figure (prior.x) is its field's where the format declares none."""
+    if len(keys) < 2:
+        return None
+    inner = keys[1:-1]
+    for mask in sorted(product((False, True), repeat=len(inner)), key=sum):
+        names = [keys[0]] + [k for k, is_key in zip(inner, mask, strict=True) if not is_key] + [keys[-1]]
+        tried = [names] + ([names[1:]] if names[0] in PERIODS else [])
+        if any(ctx.additive("collateral", ".".join(n)) for n in tried):
+            return (keys[0],) + tuple(Key(k) if is_key else k for k, is_key in zip(inner, mask, strict=True)) + (keys[-1],)
+    return None
 
 
 @rule("RG308", "interest remittance", "error",
@@ -103,7 +131,7 @@ def delinquency_totals(ctx: Context) -> None:
         if all(number(p) for p in parts):
             inner = tuple(k if k in ("by_bucket",) or k == keys[-1] else Key(k) for k in keys)
             ctx.identity("RG309", ("delinquency", Key("total")) + inner,
-                         [(1, p, ("delinquency", Key(g)) + inner) for g, p in zip(groups, parts)], printed,
+                         [(1, p, ("delinquency", Key(g)) + inner) for g, p in zip(groups, parts, strict=True)], printed,
                          f"{' '.join(keys)}: groups {' + '.join(groups)}")
 
 
@@ -162,7 +190,7 @@ def oc_deficiency(ctx: Context) -> None:
     the deficiency a loan group prints is its target less its amount, or zero when the amount meets
     the target. Where it prints last month's O/C amount, this month's is that plus the increase less
     the release (less the realized losses, where the increase is counted before them)."""
-    owners = [(("pool",), ctx.record["pool"])]
+    owners: list[tuple[tuple, dict]] = [(("pool",), ctx.record["pool"])]
     owners += [(("collateral", Key(g)), v) for g, v in ctx.record["collateral"].items()]
     _oc_roll(ctx, ctx.record["pool"])
     for path, values in owners:
@@ -179,9 +207,10 @@ def oc_deficiency(ctx: Context) -> None:
 def _oc_roll(ctx: Context, pool: dict) -> None:
     """This month's O/C amount is last month's (as the report prints it) plus the increase less the
     release, less the realized losses where the increase is counted before them."""
-    terms = [(1, (pool.get("prior") or {}).get("overcollateralization_amount"), ("pool", "prior",
-                                                                                 "overcollateralization_amount")),
-             (1, pool.get("oc_increase"), ("pool", "oc_increase")), (-1, pool.get("oc_release"), ("pool", "oc_release"))]
+    prior = (pool.get("prior") or {}).get("overcollateralization_amount")
+    terms: list[tuple[int, Any, tuple]] = [
+        (1, prior, ("pool", "prior", "overcollateralization_amount")),
+        (1, pool.get("oc_increase"), ("pool", "oc_increase")), (-1, pool.get("oc_release"), ("pool", "oc_release"))]
     amount, losses = pool.get("overcollateralization_amount"), pool.get("realized_losses")
     if not all(number(v) for _, v, _ in terms) or not number(amount):
         return

@@ -1,6 +1,7 @@
 """Rules over credit enhancement: the O/C deficiency, release, floor and extra principal against the
 target and the excess cash flow, for the deal and each loan group (RG328); trigger tests recomputed
-from their actual figures and thresholds (RG329).
+from their actual figures and thresholds (RG329); each class's credit support, current and original,
+from the balances junior to it (RG319).
 
 What RG310 (the O/C amount from the balances), RG313 (a group's deficiency, every level's excess
 O/C, the deal's O/C roll) and RG327 (the excess cash flow covers the increase) prove is not proved
@@ -11,10 +12,12 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from typing import cast
 
-from ..formats.specs import field_info
+from ..formats.specs import FormatSpec, field_info
 from ..records import Key, half_unit, render_path
-from .registry import Context, number, rule
+from .intervals import evaluate
+from .registry import Context, class_path, number, rule
 
 # The credit enhancement figures a deal may print both for itself and for each loan group.
 ADDITIVE = ("overcollateralization_amount", "oc_target", "oc_floor", "oc_deficiency",
@@ -207,7 +210,8 @@ def _deal_is_groups(ctx: Context) -> None:
         if not groups or not number(pool.get(name)) or not all(number(p) for p in parts):
             continue
         if ctx.additive("pool", name):
-            ctx.identity("RG328", ("pool", name), [(1, p, ("collateral", Key(g), name)) for g, p in zip(groups, parts)],
+            ctx.identity("RG328", ("pool", name),
+                         [(1, p, ("collateral", Key(g), name)) for g, p in zip(groups, parts, strict=True)],
                          pool[name], f"{name}: the deal's, groups {' + '.join(groups)}")
 
 
@@ -293,7 +297,8 @@ def _share(ctx: Context, prefix: tuple, values: dict, name: str, threshold) -> N
     match = _SHARE_OF.search(ctx.lines[line - 1][:column - 1])
     if match is None:
         return
-    field, _ = ctx.spec.table("rows.pool").lookup(match.group(2).strip())
+    # Context.spec is typed object (registry.py); a report's thresholds come from a format's spec
+    field, _ = cast(FormatSpec, ctx.spec).table("rows.pool").lookup(match.group(2).strip())
     base, base_path = _first([(prefix, values), (("pool",), ctx.record["pool"])], field) if field else (None, None)
     if number(base):
         ctx.identity("RG329", path, [(1, base, base_path)], threshold,
@@ -337,3 +342,56 @@ def _any_of(ctx: Context, path: tuple, event: bool, tests: list, owners: list) -
         ctx.finding("RG329", f"the trigger event is printed YES, but none of its tests printed "
                     f"({', '.join(sorted({n for n, _ in outcomes}))}) is in effect", render_path(path),
                     expected="NO", actual="YES")
+
+
+@rule("RG319", "credit support", "error",
+      tolerance="half a unit of the last printed digit of the percentage, the junior balances, the O/C amount "
+                "and the collateral balance, carried through the ratio",
+      quirks="Classes of one rank (the senior A classes) print the same support; the payment-report sample "
+             "counts the O/C amount as support and divides by the ending collateral balance.")
+def credit_support(ctx: Context) -> None:
+    """A class's credit support is the ending balance of every class junior to it plus the
+    overcollateralization amount, over the ending collateral balance; its original credit support,
+    the cut-off collateral balance less the original balances of the classes down to its own, over
+    the cut-off balance (what the junior classes and the initial O/C were at closing). Classes are in
+    the table's order, seniors first; a class shares its rank with the classes after it down to some
+    point, so its support is what the classes below one of them give. A class whose support fits no
+    such point is reported."""
+    collateral, where = ctx.ending_collateral()
+    oc = ctx.record["pool"].get("overcollateralization_amount")
+    if number(oc):
+        _support(ctx, "credit_support_pct", (collateral, where), lambda below, _: _support_terms(below, oc),
+                 "credit support, the classes below {} and the O/C amount over the ending collateral balance")
+    cutoff = ctx.record["collateral"].get("total", {}).get("cutoff_balance")
+    cutoff_path = ("collateral", Key("total"), "cutoff_balance")
+    _support(ctx, "original_credit_support_pct", (cutoff, cutoff_path),
+             lambda _, above: None if not all(number(e.get("original_balance")) for e in above) else
+             [(1, cutoff, cutoff_path)] + _support_terms(above, None, "original_balance", -1),
+             "original credit support, the cut-off balance less the original balances down to {}, over the "
+             "cut-off balance")
+
+
+def _support(ctx: Context, field: str, base: tuple, terms_of, what: str) -> None:
+    """RG319 over one support column: ``terms_of(classes below, classes down to and with)`` the k-th
+    class gives the sum that, over ``base`` (value, path), is the support of the classes of its rank
+    (None: not printed)."""
+    classes = [e for e in ctx.certificate_classes() if number(e.get(field))]
+    if not classes or not number(base[0]) or base[0] <= 0:
+        return
+    ranks = [terms_of(classes[k + 1:], classes[:k + 1]) for k in range(len(classes))]
+    for i, entry in enumerate(classes):
+        name, printed = entry["class"], entry[field]
+        evaluated = [evaluate("RG319", class_path(name, field), terms, printed,
+                              f"class {name}: " + what.format(classes[k]["class"]), over=[base], scale=100)
+                     for k, terms in enumerate(ranks) if k >= i and terms is not None]
+        fits = [f for f in evaluated if f is not None]
+        if fits:  # the rank it shares with the classes down to the first point that fits; else the nearest
+            ctx.state(next((f for f in fits if not f.failed), None) or
+                      min(fits, key=lambda f: abs(f.computed - f.printed)))
+
+
+def _support_terms(classes: list, oc, field: str = "ending_balance", sign: int = 1) -> list:
+    """The ``field`` balances of ``classes`` (an unprinted one counts nothing), each with ``sign``, and the
+    O/C amount where given, as terms."""
+    terms = [(sign, e[field], class_path(e["class"], field)) for e in classes if number(e.get(field))]
+    return terms + ([(1, oc, ("pool", "overcollateralization_amount"))] if oc is not None else [])

@@ -26,8 +26,10 @@ def declared(ctx: Context) -> None:
     """Each identity a format spec lists under ``identities`` holds: the printed value is the sum of
     its terms, times the ``times`` figures, over the ``over`` figures, times ``scale``, and, with
     ``annualize``, compounded from a monthly to a yearly rate; an ``optional`` term is added where the
-    report prints it, and a ``constant`` is added exactly; with ``either``, one of its sums holds. A path with ``[*]`` is checked for
-    every key (loan group, class) the value's section prints, the same key in every term."""
+    report prints it, and a ``constant`` is added exactly; with ``either``, one of its sums holds; with
+    ``relation`` (``at_most``, ``at_least``) the printed value is a bound on the rest, not equal to it.
+    A path with ``[*]`` is checked for every key (loan group, class) the value's section prints, the
+    same key in every term."""
     for identity in getattr(ctx.spec, "identities", ()):
         for key in _keys(ctx.record, identity.value):
             _check(ctx, identity, key)
@@ -41,7 +43,7 @@ def _check(ctx: Context, identity, key) -> None:
     values = {path: value_at(ctx.record, bound) for path, bound in paths.items()}
     if not all(number(values[p]) for p in (identity.value,) + tuple(identity.times) + tuple(identity.over)):
         return
-    optional = [(sign, values[p], paths[p]) for sign, p in identity.optional if number(values[p])]
+    optional: list[tuple] = [(sign, values[p], paths[p]) for sign, p in identity.optional if number(values[p])]
     if identity.constant:
         optional.append((1, identity.constant, None, Decimal(0)))  # exact: a number of the layout, not printed
     failed = []
@@ -52,7 +54,7 @@ def _check(ctx: Context, identity, key) -> None:
                           values[identity.value], identity.title,
                           times=[(values[p], paths[p]) for p in identity.times],
                           over=[(values[p], paths[p]) for p in identity.over], scale=identity.scale,
-                          annualize=identity.annualize)
+                          annualize=identity.annualize, relation=identity.relation)
         if stated is not None and not stated.failed:
             ctx.state(stated)
             return
@@ -90,7 +92,7 @@ def _weighted(identity, value_path: tuple, value, averaged: list, weights: list)
     if not all(number(w) for w in weights) or total <= 0:
         return None
     terms = [(1, x * w, None, half_unit(x) * w if isinstance(x, Decimal) else Decimal(0))
-             for x, w in zip(averaged, weights)]
+             for x, w in zip(averaged, weights, strict=True)]  # one of each per key
     return evaluate("RG330", value_path, terms, value, identity.title, over=[(total, None, Decimal(0))])
 
 

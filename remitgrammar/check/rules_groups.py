@@ -19,7 +19,7 @@ def class_groups(ctx: Context) -> None:
     'Class A Interest', under ``class_amounts``), whose field entry in the format declares the class
     figure it is (``of_class: interest_distribution``), is the sum of that figure over the group's
     classes, for the deal and each loan group that prints one."""
-    owners = [("pool", ("pool",), ctx.record.get("pool") or {})]
+    owners: list[tuple[str, tuple, dict]] = [("pool", ("pool",), ctx.record.get("pool") or {})]
     owners += [("collateral", ("collateral", Key(g)), v) for g, v in (ctx.record.get("collateral") or {}).items()]
     names = {e["class"] for e in ctx.classes}
     for section, prefix, owner in owners:
@@ -36,10 +36,13 @@ def _member(group: str, name: str) -> bool:
 def _check(ctx: Context, section: str, path: tuple, group: str, amounts: dict, members: list) -> None:
     for name, printed in sorted(amounts.items()):
         target = _of_class(ctx.spec, section, name)
-        values = [e.get(target) for e in members] if target else []
+        if not target:
+            continue
+        values = [e.get(target) for e in members]
         if not number(printed) or not values or not all(number(v) for v in values):
             continue
-        ctx.identity("RG331", path + (name,), [(1, v, class_path(e["class"], target)) for e, v in zip(members, values)],
+        ctx.identity("RG331", path + (name,),
+                     [(1, v, class_path(e["class"], target)) for e, v in zip(members, values, strict=True)],
                      printed, f"class group {group}: {name} is the sum of its classes' {target} "
                      f"({', '.join(e['class'] for e in members)})")
 

@@ -45,7 +45,7 @@ def interest_accrual(ctx: Context) -> None:
             continue
         if None in own:
             continue
-        shown = ", ".join(f"{_money(i.computed)} at {label}" for i, (label, _) in zip(own, fractions))
+        shown = ", ".join(f"{_money(i.computed)} at {label}" for i, (label, _) in zip(own, fractions, strict=True))
         nearest = min(own, key=lambda i: abs(i.computed - i.printed))
         if not case.plus:
             what = f"interest printed {case.result[0]}"
@@ -74,6 +74,7 @@ def _case(ctx: Context, entry: dict):
         return None
     name = entry["class"]
     paid, short = entry.get("interest_distribution"), _short(entry)
+    plus: list[tuple]
     if number(entry.get("accrued_interest")):
         result, plus = (entry["accrued_interest"], class_path(name, "accrued_interest")), []
     elif number(paid) and not short:
@@ -125,7 +126,7 @@ def _fractions(days: int | None) -> list:
 
 def _learned_days(cases: list) -> int | None:
     """The period's days: the number that most classes fit at actual/360 and not at 30/360."""
-    votes = Counter()
+    votes: Counter[int] = Counter()
     for case in cases:
         if case.fraction or case.plus or case.rate[0] == 0 or _holds(_accrual(case, case.balance, 30)):
             continue
@@ -208,7 +209,7 @@ def floating_rates(ctx: Context) -> None:
 
 def _capped(ctx: Context, name: str, rate: tuple, terms: list, caps: list) -> None:
     """rate = min(index + margin, cap): at a cap, index + margin reaches it; else it is the rate, under every cap."""
-    at_cap = [cap for cap in caps if not evaluate("RG318", None, [(1,) + cap], rate[0], "").failed]
+    at_cap = [cap for cap in caps if _holds(evaluate("RG318", None, [(1,) + cap], rate[0], ""))]
     if at_cap:
         ctx.identity("RG318", rate[1], terms, rate[0], f"class {name}: at its cap, index rate + margin reaches it",
                      relation="<=")
@@ -287,7 +288,7 @@ def _fee_owners(ctx: Context) -> list:
     it prints none) and of each loan group."""
     collateral = ctx.record.get("collateral") or {}
     pool = ctx.record["pool"]
-    balance = (pool.get("beginning_balance"), ("pool", "beginning_balance"))
+    balance: tuple = (pool.get("beginning_balance"), ("pool", "beginning_balance"))
     if not number(balance[0]):
         balance = ((collateral.get("total") or {}).get("beginning_balance"), ("collateral", Key("total"), "beginning_balance"))
     return [(("pool",), pool, balance)] + [(("collateral", Key(g)), v, (v.get("beginning_balance"),

@@ -5,17 +5,17 @@ shows between two neighbours, so a deal's history is checked in linear time."""
 from __future__ import annotations
 
 import os
-
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import pairwise
 
+from .intervals import evaluate
 from .months import Month, keyed, period_of, strip_period
+from .registry import ACROSS, number, rule
+from ..errors import Finding, visible
+from ..records import Key, parse_rendered, render_path
 
 THIS, LAST = "this", "last"  # the month a carry's figure is of
-from .intervals import evaluate
-from .registry import ACROSS, number, rule
-from ..records import Key, parse_rendered, render_path
-from ..errors import Finding, visible
 
 
 @dataclass
@@ -27,7 +27,7 @@ class Deal:
 
     def neighbours(self):
         """(earlier, later) for each pair of neighbouring months of different dates."""
-        return [(a, b) for a, b in zip(self.months, self.months[1:]) if a.date != b.date]
+        return [(a, b) for a, b in pairwise(self.months) if a.date != b.date]
 
     def consecutive(self):
         """(earlier, later) for each pair of neighbouring months one distribution apart."""
@@ -229,7 +229,7 @@ def never_grow(deal: Deal) -> None:
       quirks="An amended filing repeats a month; when its figures agree it is information only.")
 def same_month(deal: Deal) -> None:
     """Two reports of one deal for the same distribution date: their figures should agree."""
-    for a, b in zip(deal.months, deal.months[1:]):
+    for a, b in pairwise(deal.months):
         if a.date != b.date:
             continue
         differ = a.figures != b.figures

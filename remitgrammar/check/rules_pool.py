@@ -16,7 +16,8 @@ def cumulative_losses(ctx: Context) -> None:
     for the deal and for each loan group that prints all three."""
     pool, groups = ctx.record["pool"], ctx.record["collateral"]
     pool_losses = ("pool",) if "realized_losses" in pool else ("collateral", Key("total"))
-    owners = [(("pool",), pool, pool_losses)] + [(("collateral", Key(g)), v, ("collateral", Key(g))) for g, v in groups.items()]
+    owners: list[tuple[tuple, dict, tuple]] = [(("pool",), pool, pool_losses)]
+    owners += [(("collateral", Key(g)), v, ("collateral", Key(g))) for g, v in groups.items()]
     for path, values, losses_owner in owners:
         prior = (values.get("prior") or {}).get("cumulative_realized_losses")
         losses = pool.get("realized_losses") if losses_owner == ("pool",) else groups.get(losses_owner[1], {}).get(

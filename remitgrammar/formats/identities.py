@@ -35,11 +35,14 @@ IDENTITY_KEYS = {
               "(a layout whose reports count a figure in or out: bankruptcies in a 60+ day balance)",
     "optional": "record paths added like `sum`'s where the report prints them, taken as zero where it does not "
                 "(a column only some reports of the layout print)",
-    "constant": "an exact number added to the sum (100: a share and its complement)",
+    "constant": "an exact number added to the sum (100: a share and its complement); with no `sum`, the bound "
+                "a `relation` holds the value to",
     "times": "record paths the sum is multiplied by",
     "over": "record paths the result is divided by",
     "scale": "a number the result is multiplied by (100 for a percentage)",
     "annualize": "months: the result is a monthly rate in percent, compounded to a yearly one (CPR from SMM)",
+    "relation": "`at_most` or `at_least`: the value is a bound, not an equality (a share of a whole is at most "
+                "100; the senior share of prepayments at least the senior percentage); `equal` by default",
     "average": "in place of `sum`: a path with [*] whose figures, over every key its section prints but the "
                "value's own, the value is the average of (a deal's coupon, of its loan groups' coupons)",
     "weights": "with `average`: the path with [*] of each key's weight (the groups' beginning balances), or a "
@@ -64,6 +67,7 @@ class DeclaredIdentity:
     over: tuple = ()
     scale: Decimal = Decimal(1)
     annualize: int | None = None
+    relation: str = "="   # the printed value against the computed one: "=", "<=" (at most), ">=" (at least)
 
     def paths(self):
         """Every path the identity reads, the value's first."""
@@ -135,20 +139,23 @@ def _identity(entry, where: str) -> DeclaredIdentity:
     checked_mapping(entry, IDENTITY_KEYS, where)
     if "average" in entry:
         return _average(entry, where)
-    if "value" not in entry or ("sum" in entry) == ("either" in entry):
-        raise ConfigError(f"{where} needs 'value' and 'sum' (or 'either' in its place)")
+    bound = "constant" in entry and "relation" in entry and "sum" not in entry and "either" not in entry
+    if "value" not in entry or ("sum" in entry) == ("either" in entry) and not bound:
+        raise ConfigError(f"{where} needs 'value' and 'sum' (or 'either' in its place); a bound takes a "
+                          "'constant' and a 'relation' instead")
     where = f"{where} ({entry.get('title') or entry['value']})"
-    sums = [entry["sum"]] if "sum" in entry else entry["either"]
-    if not isinstance(sums, list) or not 1 <= len(sums) <= 8:
+    sums = [] if bound else [entry["sum"]] if "sum" in entry else entry["either"]
+    if not isinstance(sums, list) or not bound and not 1 <= len(sums) <= 8:
         raise ConfigError(f"{where}: 'either' must be a list of 1 to 8 sums")
-    terms, *others = (signed_paths(terms, "sum", where) for terms in sums)
+    terms, *others = [signed_paths(terms, "sum", where) for terms in sums] or [()]
     optional = signed_paths(entry["optional"], "optional", where) if "optional" in entry else ()
     identity = DeclaredIdentity(
         title=str(entry.get("title") or entry["value"]), value=parse_path(entry["value"], where), terms=terms,
         optional=optional, others=tuple(others), constant=_number(entry.get("constant", 0), "constant", where),
         times=tuple(parse_path(t, where) for t in _paths(entry.get("times", []), "times", where)),
         over=tuple(parse_path(t, where) for t in _paths(entry.get("over", []), "over", where)),
-        scale=_scale(entry.get("scale", 1), where), annualize=_months(entry.get("annualize"), where))
+        scale=_scale(entry.get("scale", 1), where), annualize=_months(entry.get("annualize"), where),
+        relation=_relation(entry.get("relation", "equal"), where))
     if "[*]" not in identity.value and any("[*]" in path for path in identity.paths()):
         raise ConfigError(f"{where}: a term has [*] but the value does not; the value's key binds it")
     return identity
@@ -201,6 +208,15 @@ def _scale(value, where: str) -> Decimal:
     if scale is None or not scale.is_finite() or scale == 0 or abs(scale.adjusted()) > 12:
         raise ConfigError(f"{where}: 'scale' must be a plain non-zero number such as 100 or 0.01, not '{value}'")
     return scale
+
+
+RELATIONS = {"equal": "=", "at_most": "<=", "at_least": ">="}
+
+
+def _relation(value, where: str) -> str:
+    if value not in RELATIONS:
+        raise ConfigError(f"{where}: 'relation' must be one of {', '.join(RELATIONS)}, not '{value}'")
+    return RELATIONS[value]
 
 
 def _months(value, where: str) -> int | None:

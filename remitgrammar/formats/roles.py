@@ -20,7 +20,7 @@ from ..errors import ConfigError
 class Param:
     """One parameter: ``kind`` a Python type or a tuple of the allowed values."""
 
-    kind: object
+    kind: type | tuple
     default: object
     meaning: str
 
@@ -50,9 +50,11 @@ ROLES: dict[str, Role] = {
         "tier_from": Param(("title",), None, "take the tier from the section's title line, mapped through "
                                              "`rows.tiers`; a section without one continues the tier before it"),
         "total_labels": Param(list, ["Total"], "row labels that mark a Total row"),
-        "total_row": Param(("class_totals", "extra"), "class_totals", "where the Total row goes: `class_totals` (or "
-                           "`tier_totals`), or `extra` for a table whose Total adds up only the classes it prints "
-                           "(an accrual table of the floaters)"),
+        "total_row": Param(("class_totals", "extra", "own"), "class_totals", "where the Total row goes: "
+                           "`class_totals` (or `tier_totals`); for a table whose Total adds up only the classes it "
+                           "prints (an accrual table of the floaters), `own`: its amounts under "
+                           "`pool.table_totals[<scope>]`, each held by `check` to the sum of its column over the "
+                           "classes (RG303), or `extra`: kept as printed, checked by nothing"),
         "realign_labels": Param(bool, False, "detect per-$1,000 rows printed under labels rows off (RG320), and "
                                              "repair them"),
     }),

@@ -7,6 +7,8 @@ summary names, the group columns) carries to the next.
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from ...formats.roles import defaults_of
 from ..record import Builder
 from .class_table import ClassTables
@@ -15,6 +17,12 @@ from .info_box import InfoBox
 from .key_values import KeyValues
 from .status_matrix import StatusMatrix
 from .title_block import TitleBlock
+
+
+class Role(Protocol):
+    """What every role class offers the transformer."""
+
+    def run(self, rule: str, params: dict, items: list) -> None: ...
 
 
 class _Ignored:
@@ -29,7 +37,7 @@ class Roles:
 
     def __init__(self, builder: Builder):
         self.b = builder
-        self._roles = {"class_table": ClassTables(builder), "key_values": KeyValues(builder),
+        self._roles: dict[str, Role] = {"class_table": ClassTables(builder), "key_values": KeyValues(builder),
                        "status_matrix": StatusMatrix(builder), "info_box": InfoBox(builder),
                        "cover": Cover(builder), "title_block": TitleBlock(builder), "ignored": _Ignored()}
 

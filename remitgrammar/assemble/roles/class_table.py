@@ -3,10 +3,12 @@
 Parameters (formats/roles.py): ``scope`` (the alias table of its column
 headings), ``defines_classes`` (its rows name the report's classes: the
 distribution summary), ``tier`` or ``tier_from: title``, ``total_labels``,
-``realign_labels``. Later tables attach their values to the classes the summary
-named, matching names without hyphens, spaces and case (``BIO`` is ``B-IO``). A
-block printed without class names lines up row by row with the labelled block
-above it; a tier's Total row goes to ``tier_totals``.
+``realign_labels``, ``total_row`` (``class_totals``, ``extra``, or ``own``: a table
+whose Total adds up only the rows it prints keeps its amounts under
+``pool.table_totals[<scope>]``, for ``check`` to add up). Later tables attach their
+values to the classes the summary named, matching names without hyphens, spaces and
+case (``BIO`` is ``B-IO``). A block printed without class names lines up row by row
+with the labelled block above it; a tier's Total row goes to ``tier_totals``.
 """
 
 from __future__ import annotations
@@ -63,9 +65,9 @@ class ClassTables:
                 self._misaligned(block, rows, previous_names, scope)
                 continue
             else:
-                names = previous_names
-                rows = self._drop_skipped(scope, rows, names)
-                names = [n for n in names if n is not None]
+                aligned = previous_names
+                rows = self._drop_skipped(scope, rows, aligned)
+                names = [n for n in aligned if n is not None]
             self._block(scope, params, tier, block, rows, names)
 
     def _bounded(self, block: Block) -> None:
@@ -85,7 +87,7 @@ class ClassTables:
         if not block.rows or not self.b.skipped:
             return names
         out, rows = [], block.rows
-        for index, (row, name) in enumerate(zip(rows, names)):
+        for index, (row, name) in enumerate(zip(rows, names, strict=True)):  # a name per row
             out.append(name)
             following = rows[index + 1].line if index + 1 < len(rows) else row.line
             out.extend(None for line in range(row.line + 1, following) if line in self.b.skipped)
@@ -94,7 +96,7 @@ class ClassTables:
     def _drop_skipped(self, scope: str, rows: list, names: list) -> list:
         """The rows of an unlabelled block without those beside a skipped labelled row (kept in extra)."""
         kept = []
-        for (label, cells), name in zip(rows, names):
+        for (label, cells), name in zip(rows, names, strict=True):  # lengths checked by run()
             if name is None:
                 if cells:
                     self.b.add_extra(scope, "row beside a skipped line", cells, cells[0].line)
@@ -124,7 +126,7 @@ class ClassTables:
         # columns (a CUSIP followed by a class type: "A-1  96147WAA9  SEN  5.25000%"), even
         # one space after it ("AF-IO IO  42,000,000.00").
         typed = _CLASS_AND_TYPE.fullmatch(label.text) if label is not None else None
-        if typed:
+        if typed and label is not None:
             kind = Cell(typed.group(2), label.line, label.column + typed.start(2))
             label = Cell(typed.group(1), label.line, label.column)
             return label, [kind] + labels[1:] + cells
@@ -141,7 +143,7 @@ class ClassTables:
         placed = [[(column_of(cell, columns), cell) for cell in cells] for _, cells in rows]
         if params.get("realign_labels") and block.labelled and block.rows:  # every row may have been skipped
             names = self._shifted(block, rows, names, placed, fields)
-        for (label, cells), name, pairs in zip(rows, names, placed):
+        for (label, cells), name, pairs in zip(rows, names, placed, strict=True):
             owner = self._owner(scope, params, tier, name, label, cells)
             if owner is None:
                 continue
@@ -149,11 +151,17 @@ class ClassTables:
                 field = fields.get(id(column))
                 if column is None or straddles(cell, columns):
                     self._straddling(scope, name, cell, columns)
-                elif field is None:
+                elif field is None or not self._kept(owner, kinds[id(column)]):
                     self.b.add_extra(scope, f"{name} / {column_title(column)}", [cell], cell.line,
                                      [column_title(column)])
                 else:
                     self.b.put(owner + field, cell, kinds[id(column)])
+
+    @staticmethod
+    def _kept(owner: tuple, kind: str) -> bool:
+        """False for a figure of a table's own Total row that does not add up across classes (a rate):
+        such a Total holds sums only, and anything else in it is kept in extra."""
+        return owner[:2] != ("pool", "table_totals") or kind == "amount"
 
     def _straddling(self, scope: str, name: str, cell: Cell, columns: list) -> None:
         """A value standing over two columns (or none) belongs to neither: kept in extra, reported."""
@@ -202,7 +210,8 @@ class ClassTables:
         if shift is None:
             self.b.findings.add(
                 "RG322", "error",
-                f"AMOUNTS PER $1,000 UNIT rows {self.b.file_line(first.line)}-{self.b.file_line(last.line)}: {result.checked - result.matched} of "
+                f"AMOUNTS PER $1,000 UNIT rows {self.b.file_line(first.line)}-{self.b.file_line(last.line)}: "
+                f"{result.checked - result.matched} of "
                 f"{result.checked} rows contradict their class labels, and no shift of the labels explains them",
                 where, source_line=self.b.source_line(first.line), path="classes[*].per_1000",
                 hint="kept as printed; check the report")
@@ -213,7 +222,8 @@ class ClassTables:
         applied = "moved to the classes they belong to" if self.b.repair else "kept as printed (--no-repair)"
         self.b.findings.add(
             "RG320", "warning",
-            f"AMOUNTS PER $1,000 UNIT rows {self.b.file_line(first.line)}-{self.b.file_line(last.line)} carry their class labels {abs(shift)} "
+            f"AMOUNTS PER $1,000 UNIT rows {self.b.file_line(first.line)}-{self.b.file_line(last.line)} "
+            f"carry their class labels {abs(shift)} "
             f"row(s) off: each row's values belong to the class printed {abs(shift)} row(s) {moved} "
             f"({result.matched} of {result.checked} rows agree that way); values {applied}",
             where, source_line=self.b.source_line(first.line), path="classes[*].per_1000",
@@ -231,6 +241,8 @@ class ClassTables:
             if params["total_row"] == "extra":  # it adds up only the classes this table prints
                 self.b.add_extra(scope, TOTAL, cells, label.line if label else cells[0].line)
                 return None
+            if params["total_row"] == "own":  # the same, kept apart from class_totals for check to add up
+                return ("pool", "table_totals", Key(scope))
             return ("tier_totals", Key(tier[0])) if tier else ("class_totals",)
         key = class_key(name)
         if params.get("defines_classes") and key not in self.by_key:
@@ -260,7 +272,7 @@ class ClassTables:
 
     def _misaligned(self, block: Block, rows: list, names: list, scope: str) -> None:
         first = block.rows[0]
-        for label, cells in rows:
+        for _, cells in rows:
             if cells:
                 self.b.add_extra(scope, "unlabelled row", cells, cells[0].line)
         self.b.findings.add(

@@ -141,11 +141,11 @@ def pairs(rows) -> list[tuple[Cell, list, list]]:
 def _key_entry(phrase: Cell) -> list:
     """[key, value phrases, continuation] of a phrase holding a colon: "RECORD DATE:  31-May-01"."""
     key, _, rest = phrase.text.partition(":")
-    entry = [Cell(key.strip(), phrase.line, phrase.column), [], []]
+    values: list[Cell] = []
     if rest.strip():
         offset = len(rest) - len(rest.lstrip())
-        entry[1].append(Cell(rest.strip(), phrase.line, phrase.column + len(key) + 1 + offset))
-    return entry
+        values.append(Cell(rest.strip(), phrase.line, phrase.column + len(key) + 1 + offset))
+    return [Cell(key.strip(), phrase.line, phrase.column), values, []]
 
 
 def _opens_wrapped_key(phrases: list, below: list, keys: list) -> bool:
@@ -176,7 +176,6 @@ def _column_owner(keys: list, phrase: Cell) -> list:
     return [k for k in left if k[0].column == column][-1]
 
 
-def _join(values: list) -> Cell | None:
-    if not values:
-        return None
+def _join(values: list) -> Cell:
+    """The pieces of a value as one cell where the first stands; both callers hold at least one."""
     return Cell(" ".join(v.text for v in values), values[0].line, values[0].column)

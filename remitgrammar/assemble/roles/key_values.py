@@ -54,7 +54,9 @@ def _side_by_side(labels: list[Cell], cells: list[Cell]) -> list[tuple[list, lis
     phrases, with words after it, ends one pair; one pair where none does."""
     if is_cell(labels[0].text):  # a row of a loan table ("0004471902   2   FL   11/14/02 ..."): one row
         return [(labels, cells)]
-    pairs, words, values = [], [], []
+    pairs: list[tuple[list, list]] = []
+    words: list[Cell] = []
+    values: list[Cell] = []
     for phrase in labels:
         if is_cell(phrase.text) and (any(ch.isdigit() for ch in phrase.text) or is_malformed(phrase.text)) and words:
             values.append(phrase)
@@ -81,7 +83,8 @@ class KeyValues:
 
     def run(self, rule: str, params: dict, items: list) -> None:
         self.params = params
-        self.title = self.previous_title = None  # the heading over the rows, for a sum line under them
+        self.title: str | None = None  # the heading over the rows, for a sum line under them
+        self.previous_title: str | None = None
         self.columns, self.columns_line = None, 0  # each section sets its own value columns
         heading = None
         for item in items:
@@ -221,6 +224,7 @@ class KeyValues:
 
     def _by_column(self, section: str, label: Cell, field: tuple, cells: list[Cell], scope: str,
                    negate: bool = False) -> None:
+        assert self.columns is not None  # both callers come here only when a heading set value columns
         pairs = assign(cells, self.columns)
         if pairs is None:
             self.b.add_extra(section, label.text, cells, label.line)
@@ -228,6 +232,7 @@ class KeyValues:
             return
         for column, cell in pairs:
             group, period = column.name.split("|")
+            owner: tuple
             if group:
                 owner = ("collateral", Key(group))
             else:

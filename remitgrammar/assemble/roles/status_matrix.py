@@ -18,6 +18,7 @@ bucket total) names whichever the others leave open. Parameters (formats/roles.p
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from ...parse.columns import Column, column_of, column_title, heading_words, snap
 from ...parse.layout import lay_out, straddles, value_spans
@@ -43,7 +44,8 @@ class StatusMatrix:
     def run(self, rule: str, params: dict, items: list) -> None:
         lines = [row for item in items for token in (item.tokens if isinstance(item, Heading) else [item])
                  if hasattr(token, "type") for row in expand(token)]
-        self.params, self.cache = params, {}
+        self.params = params
+        self.cache: dict[str, list[dict]] = {}  # a text's meanings, looked up once per section
         split = [(row, *split_row(row.text, row.line, row.column)) for row in lines]
         split = [(row, labels, [] if self._names_groups(row) else cells) for row, labels, cells in split
                  if not (labels and self.b.info(_joined(labels), cells))]  # a page's "Distribution Date:"
@@ -63,7 +65,7 @@ class StatusMatrix:
         context = [c.text for caption in captions for c in _caption_parts(caption)]
         inner = _label_column(rows)
         caption = None
-        for row, labels, cells in rows:
+        for _, labels, cells in rows:
             row_caption, label = _row_label(labels, inner)
             caption = row_caption or caption
             if not cells:
@@ -109,7 +111,8 @@ class StatusMatrix:
 
     def _cell(self, cell: Cell, texts: list, label: Cell, column: Column | None) -> None:
         """Place one value by every text around it, innermost first."""
-        fixed, open_ = {}, []
+        fixed: dict[str, Any] = {}  # dimension: key, or None for a status no text names
+        open_: list[list[dict]] = []
         for text in texts:
             if not text:
                 continue
@@ -184,6 +187,7 @@ class StatusMatrix:
         base = self.params["base_status"]
         if bucket == "total" and status == base:
             bucket = base  # the total column of the base status: all its buckets together
+        path: tuple
         if status is None or status == base:
             path = (Key(bucket or base),)
         elif bucket in (None, "total", status):
@@ -281,8 +285,7 @@ def _row_label(labels: list, inner: int) -> tuple[str | None, Cell | None]:
         left = [p for p in pieces if p.column < inner]
         right = [p for p in pieces if p.column >= inner]
         if left and right:
-            caption = " ".join(p.text for p in left)
-            return caption, Cell(" ".join(p.text for p in right), right[0].line, right[0].column)
+            return " ".join(p.text for p in left), Cell(" ".join(p.text for p in right), right[0].line, right[0].column)
         return None, after[0]
     caption = " ".join(p.text for p in before) or None
     label = Cell(" ".join(p.text for p in after), after[0].line, after[0].column) if after else None

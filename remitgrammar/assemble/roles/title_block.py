@@ -40,7 +40,7 @@ class TitleBlock:
             if cells and labels:
                 label = Cell(" ".join(p.text for p in labels), labels[0].line, labels[0].column)
                 self.b.unmapped(rule, label, cells, "the title block (a line of values among the title lines)")
-        for field, cell in zip(params["fields"], lines):
+        for field, cell in zip(params["fields"], lines, strict=False):  # a title may print fewer lines, or more
             if field:
                 self.b.put(("filing", field), cell, kind="text")
         finds = {field: [str(w).casefold() for w in words] for field, words in params["find"].items()}
