@@ -1,7 +1,7 @@
 """Throughput of text -> canonical record over the corpus, beside a regex baseline.
 
 Prints documents per second on one core for:
-  * remitgrammar: parse_text (grammar, transform, alias mapping, record) per document;
+  * remitgrammar: parse_result (grammar, transform, alias mapping, record) per document;
   * baseline: one plain regular-expression pass over the same documents, pulling
     every label/number pair into a dict (no structure, no validation) - the
     cheapest thing that could be called a parser;
@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from remitgrammar.detect.detection import detect  # noqa: E402
 from remitgrammar.parse.tree import parse_tree  # noqa: E402
-from remitgrammar.pipeline import parse_text  # noqa: E402
+from remitgrammar.pipeline import parse_result  # noqa: E402
 
 _PAIR = re.compile(r"^[ \t]*([A-Za-z][^\d\n]*?)[ \t]+(\(?[\d,]*\.?\d+\)?%?)[ \t]*$", re.M)
 
@@ -72,14 +72,14 @@ def main() -> None:
     reports = sorted(p for p in (ROOT / "tests" / "corpus").glob("*/*.txt") if not p.name.endswith(".submission.txt"))
     texts = [p.read_text(encoding="utf-8") for p in reports]
     size = sum(len(t) for t in texts) / len(texts)
-    ours_best, ours_median = rate(lambda t: parse_text(t, "bench"), texts, args.seconds)
+    ours_best, ours_median = rate(lambda t: parse_result(t, "bench"), texts, args.seconds)
     base_best, base_median = rate(baseline, texts, args.seconds)
     # The parse stage as the pipeline runs it: lark's parser, and the careful parse where a line
     # does not fit (a sample written with a variation the grammar leaves to recovery).
     lark_best, lark_median = rate(lambda t: parse_tree(t + "\n", detect(t)), texts, args.seconds)
     tokens = sum(len(list(parse_tree(t + "\n", detect(t)).tree.scan_values(lambda v: True))) for t in texts)
     print(f"corpus: {len(texts)} documents, {size:,.0f} bytes on average (single process, one core)")
-    print(f"remitgrammar parse_text : {ours_best:8.0f} docs/s best, {ours_median:8.0f} median "
+    print(f"remitgrammar parse_result : {ours_best:8.0f} docs/s best, {ours_median:8.0f} median "
           f"({1000 / ours_median:.2f} ms/doc)")
     print(f"  of which parsing      : {lark_best:8.0f} docs/s best, {lark_median:8.0f} median "
           f"({1000 / lark_median:.2f} ms/doc, {tokens / len(texts):.0f} tokens/doc)")

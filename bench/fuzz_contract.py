@@ -288,7 +288,7 @@ def run_case(case: Case, cli: bool = False) -> Outcome:
         watched = [line for line in case.subject.watched if line in _value_lines(case.sample)]
         out.invalid += silent_values(watched, results)
     for fmt in FORMATS:
-        text = _stage(out, f"render {fmt}", render, results, fmt, "error")
+        text = _stage(out, f"render {fmt}", render, results, fmt, "error", True)  # every finding, infos too
         if text is not None:
             out.invalid += OUTPUT_CHECKS[fmt](text, results)
     out.cpu = time.process_time() - cpu

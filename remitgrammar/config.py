@@ -32,10 +32,11 @@ from .errors import ConfigError
 from .formats.resources import read_regular
 
 KEYS = {"formats-dirs": list, "select": list, "ignore": list, "fail-on": str, "baseline": str, "jobs": int,
-        "per-path-ignores": dict}
+        "per-path-ignores": dict, "user-agent": str}
 # What each key is when no file and no option gives it, in words.
 DEFAULTS = {"formats-dirs": "[] (the built-in formats only)", "select": "[] (every code)", "ignore": "[]",
-            "fail-on": '"error"', "baseline": "none", "jobs": "0 (one worker a core)", "per-path-ignores": "{}"}
+            "fail-on": '"error"', "baseline": "none", "jobs": "0 (one worker a core)", "per-path-ignores": "{}",
+            "user-agent": "none (REMITGRAMMAR_USER_AGENT or fetch --user-agent)"}
 NAMES = ("remitgrammar.toml", "pyproject.toml")
 MAX_BYTES = 1024 * 1024
 
@@ -56,6 +57,7 @@ class Config:
     baseline: Path | None = None
     jobs: int | None = None
     per_path_ignores: tuple = field(default=())  # (glob, codes)
+    user_agent: str | None = None  # fetch's contact for the SEC (docs/fetch.md)
     searched: tuple = field(default=(), compare=False)
     keys: frozenset = field(default=frozenset(), compare=False)
 
@@ -197,7 +199,7 @@ def _config(path: Path, table, searched: list) -> Config:
         raise ConfigError(f"{path}: 'per-path-ignores' maps a glob to a list of codes")
     return Config(source=path, formats_dirs=tuple(base / str(d) for d in _strings(path, table, "formats-dirs")),
                   select=_strings(path, table, "select"), ignore=_strings(path, table, "ignore"),
-                  fail_on=table.get("fail-on"), jobs=table.get("jobs"),
+                  fail_on=table.get("fail-on"), jobs=table.get("jobs"), user_agent=table.get("user-agent"),
                   baseline=base / table["baseline"] if "baseline" in table else None,
                   per_path_ignores=tuple((glob, tuple(codes)) for glob, codes in ignores.items()),
                   searched=tuple(searched), keys=frozenset(table))
@@ -231,7 +233,7 @@ def settings(config: Config, given: dict) -> list[str]:
 def _value(config: Config, key: str):
     return {"formats-dirs": config.formats_dirs, "select": config.select, "ignore": config.ignore,
             "fail-on": config.fail_on, "baseline": config.baseline, "jobs": config.jobs,
-            "per-path-ignores": dict(config.per_path_ignores)}[key]
+            "per-path-ignores": dict(config.per_path_ignores), "user-agent": config.user_agent}[key]
 
 
 def _shown(value) -> str:

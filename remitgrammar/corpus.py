@@ -15,13 +15,16 @@ import os
 import signal
 import time
 from dataclasses import dataclass
-from typing import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from .alarm import alarm
 from .errors import ConfigError, Finding, RemitError
 from .formats.search import configure
 from .intake.sources import Input
 from .pipeline import internal_error, parse_reports
+
+if TYPE_CHECKING:  # imported where a pool starts: a one-file run need not import it
+    from concurrent.futures import ProcessPoolExecutor
 
 IN_FLIGHT = 4  # inputs per worker submitted ahead: enough to keep it busy, few enough to bound memory
 
@@ -71,7 +74,7 @@ class _Pool:
 
     def __init__(self, work: Callable, settings: Settings, jobs: int):
         self.work, self.settings, self.jobs = work, settings, jobs
-        self.executor = None
+        self.executor: ProcessPoolExecutor | None = None
         self.unsent: list = []  # an input taken from the corpus that no pool has accepted yet
 
     def results(self, inputs: list) -> Iterator[list]:
@@ -134,7 +137,7 @@ class _Pool:
 _LIVE: set = set()  # executors not yet shut down: stopped before the interpreter's own exit handlers run
 
 
-def _executor(jobs: int, settings: Settings):
+def _executor(jobs: int, settings: Settings) -> ProcessPoolExecutor:
     from concurrent.futures import ProcessPoolExecutor
 
     if not _LIVE:
@@ -267,7 +270,8 @@ def _task(source: Input, work: Callable, settings: Settings) -> list:
         return [work(source.name, RemitError(source.problem, source.name))]
     reports = parse_reports(source.name, settings.format_name, settings.repair, data=source.data,
                             max_bytes=settings.max_bytes)
-    done, collecting = [], gc.isenabled()
+    done: list = []
+    collecting = gc.isenabled()
     try:
         while True:
             try:

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 
 SHOWN = 200  # characters of a source line quoted under a finding
 MAX_MESSAGE = 1000  # characters of a message (or expected/actual); a label stacked from 20,000 heading lines is longer
-MAX_PER_CODE = 1000  # findings of one code listed per report: several times a real report's worst (127); 20,000 copied rows would list 180,000
+MAX_PER_CODE = 1000  # findings of one code listed per report: several times a real report's worst (127);
+#                      20,000 copied rows would list 180,000
 _SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 # C0, DEL, C1, the Unicode line separators and bidirectional overrides, lone surrogates; "##[": a
 # GitHub runner's command anywhere in a line
@@ -55,7 +56,9 @@ class Finding:
     """One problem found in a report, with where it points.
 
     Codes: RG1xx parse, RG2xx labels and specs, RG3xx arithmetic, RG4xx across
-    filings (docs/findings.md lists them).
+    filings (docs/findings.md lists them). ``rests_on``: the codes of the findings this one is built on
+    (a likely misprint, RG399 or RG407, names the figure behind them), so that it goes where they are all
+    ignored; kept in JSON output.
     """
 
     code: str
@@ -68,6 +71,7 @@ class Finding:
     expected: str | None = None
     actual: str | None = None
     hint: str | None = None
+    rests_on: tuple | None = None
 
     def __post_init__(self):
         self.message = _clipped(self.message)
@@ -75,8 +79,11 @@ class Finding:
 
     def as_dict(self) -> dict:
         """The finding as SCHEMA.md shows it (empty keys left out)."""
-        keys = ("code", "severity", "message", "path", "line", "column", "expected", "actual", "hint")
-        return {k: getattr(self, k) for k in keys if getattr(self, k) is not None}
+        keys = ("code", "severity", "message", "path", "line", "column", "expected", "actual", "hint", "rests_on")
+        shown = {k: getattr(self, k) for k in keys if getattr(self, k) is not None}
+        if "rests_on" in shown:
+            shown["rests_on"] = list(shown["rests_on"])
+        return shown
 
     def render(self, file_path: str) -> str:
         """``path:line:col: CODE severity message``, then the source line and a caret.
@@ -107,7 +114,8 @@ class RemitError(Exception):
         finding: the first problem, with its code and location.
         path: the file it concerns (or ``<text>``).
         findings: every problem found (a report with several bad lines has several).
-        result: the partial parse result when the lines that did fit made one, else None.
+        record: the record of the lines that did parse (numbers as Decimal), when some did; else None.
+        result: the pipeline's own partial parse result (internal: the public API raises with None).
     """
 
     def __init__(self, finding: Finding, path: str = "<text>", findings: list | None = None, result=None):
@@ -116,7 +124,19 @@ class RemitError(Exception):
         self.path = path
         self.findings = findings or [finding]
         self.result = result
+        self.record = getattr(result, "record", None)
         self.debug: str | None = None  # the traceback of an internal error, shown with --debug
+        self.identity: tuple = ()  # the keys of the filing it is (pipeline.identity_of), when it was read
+
+    def public(self, provenance: bool = False) -> "RemitError":
+        """The error as the public API raises it: the partial record (and its provenance, asked for)
+        as plain data, no parse tree or format spec behind it."""
+        error = RemitError(self.finding, self.path, self.findings)
+        if self.result is not None:
+            record = self.result.record
+            error.record = {**record, "provenance": self.result.provenance} if provenance else record
+        error.debug = self.debug
+        return error
 
     def render(self) -> str:
         """Every problem in ``path:line:col: CODE message`` form."""
@@ -192,7 +212,8 @@ class Findings:
 
     def listed(self) -> list:
         """The findings kept, then one finding per code that counts those past the limit."""
-        return self.items + [_summary(code, *counted, self.per_code) for code, counted in self.overflow.items()]
+        return self.items + [_summary(code, count, severity, low, high, self.per_code)
+                             for code, (count, severity, low, high) in self.overflow.items()]
 
 
 def _summary(code: str, count: int, severity: str, low, high, per_code: int) -> Finding:

@@ -1,6 +1,8 @@
-"""The public pipeline: intake, detect, parse, assemble, then (for ``check``) the rules.
+"""The pipeline of one report: intake, detect, parse, assemble, then (for ``check``) the rules.
 
-Pure functions: nothing here prints or exits; bad input raises RemitError.
+Pure functions over internal types (a ParseResult holds the parse tree and the format spec): the
+public API (api.py) and the command line reach them through runner.py. Nothing here prints or
+exits; bad input raises RemitError.
 """
 
 from __future__ import annotations
@@ -54,9 +56,10 @@ class ParseResult:
     debug: str | None = None  # tracebacks of sections a role failed on (RG900), for --debug
     shifts: Shifts = field(default_factory=Shifts)  # columns moved by invisible characters removed
     identities: list = field(default_factory=list)  # what check_result's rules evaluated (check/intervals.py)
+    identity: tuple = ()  # the keys of the filing it is (identity_of), set by parse_reports
 
 
-def parse_text(text: str, name: str = "<text>", format_name: str | None = None,
+def parse_result(text: str, name: str = "<text>", format_name: str | None = None,
                source: dict | None = None, repair: bool = True, report: ReportText | None = None) -> ParseResult:
     """Parse a report's text into its record.
 
@@ -210,7 +213,10 @@ class LineMap:
     def __init__(self, text_lines: list, report: ReportText | None, shifts: Shifts | None = None):
         self.shifts = shifts or Shifts()
         self.line_map = report.line_map if report is not None else None
-        self.file_lines = report.file_lines if report is not None and self.line_map else text_lines
+        self.file_lines: list = text_lines
+        if report is not None and self.line_map:
+            assert report.file_lines is not None  # read.py gives the file's lines with every line map
+            self.file_lines = report.file_lines
         self.documents = report.documents if report is not None else []
 
     def line(self, number):
@@ -219,8 +225,10 @@ class LineMap:
         return self.line_map[min(number, len(self.line_map)) - 1]
 
     def finding(self, finding: Finding) -> Finding:
-        if finding.line in self.shifts.removed:  # quoted as printed, the caret under the file's column
-            finding.column = self.shifts.file_column(finding.line, finding.column)
+        if finding.line is not None and finding.line in self.shifts.removed:
+            # quoted as printed, the caret under the file's column
+            if finding.column:
+                finding.column = self.shifts.file_column(finding.line, finding.column)
             finding.source_line = self.shifts.printed[finding.line]
         if self.line_map and finding.line:
             finding.line = self.line(finding.line)
@@ -285,14 +293,31 @@ def parse_reports(path: str | Path, format_name: str | None = None, repair: bool
         yield shown, internal_error(exc, shown)
         return
     for report in reports:
+        outcome: ParseResult | RemitError
         try:
-            yield report.name, parse_text("", format_name=format_name, repair=repair, report=report)
+            outcome = parse_result("", format_name=format_name, repair=repair, report=report)
         except RemitError as exc:
-            yield report.name, exc
+            outcome = exc
         except (ConfigError, TimeoutError):
             raise
         except Exception as exc:  # noqa: BLE001
-            yield report.name, internal_error(exc, report.name)
+            outcome = internal_error(exc, report.name)
+        outcome.identity = identity_of(report)
+        yield report.name, outcome
+
+
+def identity_of(report: ReportText) -> tuple:
+    """The keys of the filing a report is, whatever bytes carried it: its EDGAR accession number (with
+    the documents of the submission it was read from) where it has one, then the sha256 of its text
+    with trailing spaces and blank lines at the end taken off (decoding has made the line ends one),
+    which a statement saved on its own shares with the submission that carries it."""
+    edgar = report.source.get("edgar") or {}
+    text = "\n".join(line.rstrip() for line in report.text.split("\n")).rstrip("\n")
+    keys: tuple[str, ...] = ("sha256:" + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(),)
+    if edgar.get("accession"):
+        documents = "+".join(str(d.get("sequence")) for d in edgar.get("documents") or ())
+        keys = (f"accession:{edgar['accession']}#{documents}", *keys)
+    return keys
 
 
 def internal_error(exc: BaseException, name: str) -> RemitError:
@@ -352,15 +377,6 @@ def month_of_outcome(name: str, outcome, reported: bool = True, ref=None):
 
     result = outcome.result if isinstance(outcome, RemitError) else outcome
     return None if result is None else month_of(name, result, reported, ref)
-
-
-def check_corpus(reports, context=None):
-    """(name, findings) of each report of a corpus, in order, with the RG4xx findings across months, in
-    flat memory (see check/streaming.py): ``reports`` yields objects with ``name``, ``findings`` and
-    ``month``; ``context``, given the reports' names, yields months read only for comparison."""
-    from .check.streaming import check_corpus as streamed
-
-    return streamed(reports, context)
 
 
 def check_across(months: list) -> dict:

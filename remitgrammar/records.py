@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import re
 from decimal import Decimal
+from typing import Any
 
 SCHEMA_ID = "remitgrammar/1"
 # Value columns other than the current period put their values under these keys
@@ -47,7 +48,7 @@ def parse_rendered(rendered: str) -> tuple:
 def value_at(record: dict, path: tuple):
     """The value at a record path of a finished record, whose classes are a list found by name;
     None where there is none."""
-    node = record
+    node: Any = record
     for segment in path:
         if isinstance(node, list):
             node = next((e for e in node if isinstance(e, dict) and e.get("class") == segment), None)

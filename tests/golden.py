@@ -61,8 +61,8 @@ def findings_json(report: Path) -> str:
 def parse_report(report: Path):
     """Parse a corpus report as a user's run does, through intake: an EDGAR submission is
     unwrapped to its statement, and every line number in the record is the file's."""
-    from remitgrammar.pipeline import parse_text
-    return parse_text("", report=intake(report))
+    from remitgrammar.pipeline import parse_result
+    return parse_result("", report=intake(report))
 
 
 def intake(report: Path):

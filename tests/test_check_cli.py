@@ -21,7 +21,8 @@ SHIFTED = ROOT / "tests" / "corpus" / "usbank-absc-2003" / "absc_2003-he4_2003-1
 def test_exit_0_when_nothing_reaches_fail_on(runner):
     result = runner.invoke(app, ["check", str(CLEAN)])
     assert result.exit_code == 0
-    assert result.stdout.rstrip().endswith("1 file(s): 0 error(s), 5 warning(s), 3 info")
+    assert result.stdout.rstrip().endswith("1 file(s): 0 error(s), 5 warning(s), 3 info not shown (--show-info shows "
+                                           "them)")
 
 
 def test_fail_on_warning_turns_warnings_into_failure(runner):
@@ -50,7 +51,7 @@ def test_json_output(runner):
 
 
 def test_github_annotations(runner):
-    result = runner.invoke(app, ["check", str(QUIRKY), "--output-format", "github"])
+    result = runner.invoke(app, ["check", str(QUIRKY), "--output-format", "github", "--show-info"])
     lines = result.stdout.splitlines()
     assert f"::error file={QUIRKY},line=135,col=58,title=RG305::" in "\n".join(lines)
     assert any(line.startswith("::notice ") for line in lines)
@@ -154,17 +155,18 @@ def test_select_and_ignore_take_codes_and_prefixes(runner):
 
 
 def test_statistics_counts_each_code_and_quiet_drops_the_summary(runner):
-    counted = runner.invoke(app, ["check", str(CLEAN), "--statistics"]).stdout.splitlines()
+    counted = runner.invoke(app, ["check", str(CLEAN), "--statistics", "--show-info"]).stdout.splitlines()
     assert counted == ["       3  RG303  info     class table totals", "       2  RG304  warning  per-$1,000 factors",
                        "       2  RG311  warning  class roster", "       1  RG316  warning  fees",
                        "1 file(s): 0 error(s), 5 warning(s), 3 info"]
-    assert runner.invoke(app, ["check", str(CLEAN), "--statistics", "-q"]).stdout.splitlines() == counted[:-1]
+    assert runner.invoke(app, ["check", str(CLEAN), "--statistics", "-q", "--show-info"]).stdout.splitlines() == \
+        counted[:-1]
     quiet = runner.invoke(app, ["check", str(CLEAN), "--quiet"]).stdout
     assert "RG304" in quiet and "file(s)" not in quiet
 
 
 def test_sarif_gives_a_rule_per_code_and_located_results(runner):
-    result = runner.invoke(app, ["check", str(QUIRKY), str(CLEAN), "--output-format", "sarif"])
+    result = runner.invoke(app, ["check", str(QUIRKY), str(CLEAN), "--output-format", "sarif", "--show-info"])
     log = json.loads(result.stdout)
     assert result.exit_code == 1 and log["version"] == "2.1.0" and len(log["runs"]) == 1
     run = log["runs"][0]

@@ -129,3 +129,20 @@ def test_crlf_line_ends_and_form_feeds_parse_to_the_same_values(tmp_path):
         record = remitgrammar.parse_file(variant)
         for section in ("filing", "classes", "class_totals", "collateral", "delinquency", "pool"):
             assert record[section] == plain[section], (variant.name, section)
+
+
+@pytest.mark.parametrize("argv, said", [
+    (["check", "--bogus", "x.txt"], "remitgrammar check: No such option: --bogus"),
+    (["nosuch"], "remitgrammar: No such command 'nosuch'"),
+    (["rule"], "remitgrammar rule: Missing argument 'CODE'"),
+    (["check", "--jobs", "many", "x.txt"], "remitgrammar check: Invalid value for '--jobs'"),
+])
+def test_a_usage_error_of_the_command_line_is_one_line_and_exit_2(argv, said):
+    """As every usage error here: one line on stderr, exit 2; not click's usage text and a framed box."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "remitgrammar", *argv], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and done.stdout == ""
+    assert len(done.stderr.splitlines()) == 1 and done.stderr.startswith(said), done.stderr
+    assert "Traceback" not in done.stderr and "╭" not in done.stderr

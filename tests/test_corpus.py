@@ -15,7 +15,7 @@ from golden import corpus_files, expected_path, intake, parse_report, truth_prob
 from remitgrammar.check.coverage import coverage
 from remitgrammar.emit.json_record import from_json, to_json
 from remitgrammar.parse.grammar import short_name
-from remitgrammar.pipeline import parse_text
+from remitgrammar.pipeline import parse_result
 
 
 
@@ -66,7 +66,7 @@ def test_lost_value_check_can_fail():
     where = result.provenance.pop("pool.wam_months")
     assert coverage(result).lost == [(where["line"], where["column"], where["text"])]
     text = corpus_files()[-1].read_text(encoding="utf-8").replace("Agg End Coll Bal", "Agg Collateral At End")
-    result = parse_text(text, "renamed.txt")
+    result = parse_result(text, "renamed.txt")
     assert coverage(result).extra == 1 and coverage(result).lost == []
     result.accounting = replace(result.accounting, extra_cells=frozenset())
     assert len(coverage(result).lost) == 1

@@ -35,7 +35,7 @@ def test_every_bad_line_is_reported_in_one_run_and_the_rest_still_parses():
     assert [(f.code, f.line) for f in error.findings] == [("RG101", 82), ("RG101", 225)]
     assert "in section distribution_summary" in error.findings[0].message
     assert "in section remittance_table" in error.findings[1].message
-    record = error.result.record
+    record = error.record
     assert record["pool"]["wam_months"] == 349  # the footer parsed
     assert record["classes"][0]["ending_balance"] == 390080095
     assert "servicing_fee" not in record["pool"]  # its line was the bad one
@@ -91,7 +91,7 @@ def test_a_report_cut_off_names_the_sections_it_lacks_and_keeps_the_sections_bef
         parse_text(text, name="cut.txt")
     missing = [f for f in info.value.findings if f.code == "RG109"]
     assert {f.message.split()[4] for f in missing} == {"per_unit", "shortfalls"} and {f.line for f in missing} == {85}
-    record = info.value.result.record
+    record = info.value.record
     assert record["filing"]["series"] == "2003-HE2" and record["distribution_date"] == "2003-06-16"
     assert [c["class"] for c in record["classes"]][:2] == ["A-1", "A-2"]
 

@@ -45,3 +45,22 @@ def test_the_role_parameter_tables_are_the_roles_declarations():
     text = DOC.read_text(encoding="utf-8")
     assert sorted(marked_roles(text)) == sorted([*ROLES, "None"]), "a role's table is missing from the document"
     assert rewritten(text) == text, "a parameter table is stale: run python tests/make_docs.py"
+
+
+def test_the_examples_of_command_output_are_what_the_commands_print():
+    """README.md's and docs/*.md's marked examples are real runs (tests/make_examples.py writes them)."""
+    from make_examples import DOCS, marked, rewritten
+
+    texts = {doc: doc.read_text(encoding="utf-8") for doc in DOCS}
+    assert len(marked(texts[ROOT / "README.md"])) >= 5 and marked(texts[ROOT / "docs" / "adding-a-format.md"])
+    stale = [doc.name for doc, text in texts.items() if marked(text) and rewritten(text) != text]
+    assert not stale, f"examples out of date in {stale}: run python tests/make_examples.py"
+
+
+def test_a_stale_example_is_found(tmp_path):
+    from make_examples import rewritten
+
+    text = "Text.\n\n<!-- run -->\n```\n$ echo one && echo two >&2\nthree\n```\n<!-- end run -->\nMore.\n"
+    assert rewritten(text) == text.replace("three", "one\ntwo")
+    single = "<!-- run: printf 'a\\nb\\n' | sed -n 2p -->\n```json\nold\n```\n<!-- end run -->\n"
+    assert rewritten(single) == single.replace("old", "b")

@@ -219,7 +219,7 @@ def test_the_output_checks_pass_the_golden_outputs():
     results = _golden_results()
     assert results[0][1], "the sample should have findings, so that the outputs are not trivial"
     for fmt in fuzz.FORMATS:
-        assert fuzz.OUTPUT_CHECKS[fmt](render(results, fmt, "error"), results) == [], fmt
+        assert fuzz.OUTPUT_CHECKS[fmt](render(results, fmt, "error", show_info=True), results) == [], fmt
 
 
 def test_the_output_checks_catch_invalid_outputs():

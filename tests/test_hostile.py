@@ -281,7 +281,7 @@ def test_record_json_keeps_digits_and_cannot_be_forged_by_a_label():
 
 def test_the_collector_is_paused_while_a_report_is_built_and_restored_after():
     import gc
-    from remitgrammar.pipeline import parse_text
+    from remitgrammar.pipeline import parse_result
     text = _copied("R               100.00", 1_900)  # unpaused, the collector runs over a hundred times
     collections = []
 
@@ -289,10 +289,10 @@ def test_the_collector_is_paused_while_a_report_is_built_and_restored_after():
         collections.append(phase)
     gc.callbacks.append(count)
     try:
-        parse_text(text)
+        parse_result(text)
         assert collections.count("start") <= 1 and gc.isenabled()  # one, once it is on again
         gc.disable()
-        parse_text(text)
+        parse_result(text)
         assert not gc.isenabled()  # a caller who turned it off keeps it off
     finally:
         gc.callbacks.remove(count)

@@ -216,3 +216,29 @@ def test_a_bad_line_inside_a_submission_is_reported_at_the_submissions_line():
     assert isinstance(outcome, RemitError)
     assert outcome.finding.line == number
     assert outcome.finding.source_line == lines[number - 1]
+
+
+def test_a_store_of_fetch_is_read_by_its_layout_only_two_levels_deep(runner, tmp_path):
+    """A directory marked by fetch's manifest gives its <cik>/<accession>.txt.gz files and nothing else,
+    whether it is named or met inside a directory being walked; a manifest that is a link marks nothing."""
+    from remitgrammar.intake.sources import STORE_MANIFEST, expand
+
+    store = tmp_path / "walked" / "store"
+    (store / "0000949338" / "deeper").mkdir(parents=True)
+    (store / STORE_MANIFEST).write_text("{}")
+    (store / "0000949338" / "0000949338-03-000871.txt.gz").write_bytes(gzip.compress(SEED.read_bytes()))
+    (store / "0000949338" / "0000949338-03-000512.txt.gz").write_bytes(gzip.compress(JUNE.read_bytes()))
+    (store / "0000949338" / ".0000949338-03-000990.txt.gz.x1.part").write_bytes(b"half")
+    (store / "0000949338" / "deeper" / "0000949338-03-000777.txt.gz").write_bytes(b"not read")
+    (store / "0000949338" / "notes.txt").write_text("not a report")
+    (store / "README.txt").write_text("not a report")
+    (store / "1234567890").symlink_to(store / "0000949338")  # a link to a directory: not followed
+    names = [i.name for i in expand([store])]
+    assert names == [str(store / "0000949338" / f"0000949338-03-000{n}.txt.gz") for n in ("512", "871")]
+    assert [i.name for i in expand([tmp_path / "walked"])] == names
+    done = runner.invoke(app, ["parse", str(tmp_path / "walked")])
+    assert done.exit_code == 0, done.stderr
+    assert [json.loads(line)["distribution_date"] for line in done.stdout.splitlines()] == ["2003-06-16", "2003-11-17"]
+    (store / STORE_MANIFEST).unlink()
+    (store / STORE_MANIFEST).symlink_to(tmp_path / "elsewhere.json")
+    assert len(expand([store])) == 5  # no longer a store: every visible file with a report's suffix, deeper too

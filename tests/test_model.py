@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from remitgrammar.check.coverage import coverage
-from remitgrammar.pipeline import parse_text
+from remitgrammar.pipeline import parse_result
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "tests" / "corpus" / "usbank-absc-2003" / "absc_2003-he2_2003-06-16.txt"
@@ -15,7 +15,7 @@ def _twice(extra_line: str):
     text = SEED.read_text(encoding="utf-8").replace(
         "Servicing Fee                                          305,569\n",
         "Servicing Fee                                          305,569\n" + extra_line)
-    return parse_text(text, "twice.txt")
+    return parse_result(text, "twice.txt")
 
 
 def test_a_value_printed_twice_differently_keeps_the_first_and_names_both_lines():

@@ -21,7 +21,7 @@ from remitgrammar.errors import RemitError
 from remitgrammar.formats.resources import data_dir
 from remitgrammar.intake.characters import INVISIBLE
 from remitgrammar.parse.values import convert, is_cell, is_malformed, parse_number
-from remitgrammar.pipeline import parse_text
+from remitgrammar.pipeline import parse_result
 from remitgrammar.records import parse_rendered, value_at
 
 SAMPLES = [p for p in corpus_files() if not p.name.endswith(".submission.txt")]
@@ -58,7 +58,7 @@ FORMS = {
 
 def outcome(text: str):
     try:
-        return parse_text(text, "changed.txt")
+        return parse_result(text, "changed.txt")
     except RemitError as exc:
         assert exc.result is not None, exc.render()
         return exc.result
@@ -188,7 +188,7 @@ def test_a_servicing_fee_with_a_plus_sign_is_a_finding_not_a_heading():
     assert lines[225].endswith("278,036")
     lines[225] = lines[225][:-8] + "+278,036"
     with pytest.raises(RemitError) as caught:
-        parse_text("\n".join(lines), "fee.txt")
+        parse_result("\n".join(lines), "fee.txt")
     finding = next(f for f in caught.value.findings if f.line == 226)
     assert (finding.code, finding.column) == ("RG113", lines[225].index("+") + 1)
     result = caught.value.result
@@ -208,7 +208,7 @@ def test_invisible_characters_are_removed_and_columns_stay_the_files():
     lines = text.split("\n")
     lines[200] = lines[200].replace("GROUP 1", "\u200bGROUP 1").replace("GROUP 2", "\u200dGROUP 2")
     lines[225] = lines[225].replace("Servicing", "Serv\u00adicing").replace(" 278,036", "\ufeff278,036")
-    result = parse_text("\n".join(lines), "invisible.txt")
+    result = parse_result("\n".join(lines), "invisible.txt")
     assert {p: value_at(result.record, parse_rendered(p)) for p in result.provenance} == \
         {p: value_at(plain.record, parse_rendered(p)) for p in plain.provenance}
     fee = result.provenance["pool.servicing_fee"]

@@ -75,16 +75,16 @@ def test_a_quoted_report_line_never_starts_a_workflow_command(runner, tmp_path):
 
 
 def test_a_message_line_that_begins_with_two_colons_is_escaped(runner, tmp_path):
-    """RG406 names the other file of a month: a name holding a newline and a command once printed one."""
+    """RG130 names the file a copy repeats: a name holding a newline and a command once printed one."""
     deal = tmp_path / "deal"
     deal.mkdir()
     shutil.copy(SEED, deal / "june.txt")
     shutil.copy(SEED, deal / os.fsdecode(b"again\n\xe2\x80\x83::error::pwned ##[error]\x1b[31m.txt"))
     checked = runner.invoke(app, ["check", str(deal), "--fail-on", "info"])
-    assert "RG406" in checked.stdout
+    assert "RG130" in checked.stdout
     _assert_inert(checked.stdout)
     doc = json.loads(runner.invoke(app, ["check", str(deal), "--output-format", "json"]).stdout)
-    messages = [f["message"] for entry in doc["files"] for f in entry["findings"] if f["code"] == "RG406"]
+    messages = [f["message"] for entry in doc["files"] for f in entry["findings"] if f["code"] == "RG130"]
     assert messages and all("\n" not in m and "\x1b" not in m and "##[" not in m for m in messages)
 
 
@@ -101,7 +101,7 @@ def _hostile_names(tmp_path: Path) -> Path:
 def test_every_output_format_escapes_file_names_and_report_lines(runner, tmp_path):
     corpus = _hostile_names(tmp_path)
     names = sorted(str(corpus / name) for name in os.listdir(corpus))
-    out = {fmt: runner.invoke(app, ["check", str(corpus), "--output-format", fmt]).stdout
+    out = {fmt: runner.invoke(app, ["check", str(corpus), "--output-format", fmt, "--show-info"]).stdout
            for fmt in ("human", "json", "github", "junit", "sarif")}
     doc = json.loads(out["json"])
     assert sorted(entry["path"] for entry in doc["files"]) == names  # \udcff: os.fsencode gives the bytes back

@@ -18,7 +18,7 @@ from remitgrammar.errors import RemitError
 from remitgrammar.formats.search import all_formats
 from remitgrammar.parse.grammar import short_name
 from remitgrammar.parse.values import is_cell
-from remitgrammar.pipeline import parse_reports, parse_text
+from remitgrammar.pipeline import parse_reports, parse_result
 from remitgrammar.records import parse_rendered, value_at
 
 SAMPLES = [p for p in corpus_files() if not p.name.endswith(".submission.txt")]
@@ -38,7 +38,7 @@ UNKNOWN_PAGE = [
 def outcome(text: str, name: str = "changed.txt"):
     """The ParseResult of a text, also when it raises with a partial record."""
     try:
-        return parse_text(text, name)
+        return parse_result(text, name)
     except RemitError as exc:
         assert exc.result is not None, exc.render()
         return exc.result

@@ -10,10 +10,9 @@ from remitgrammar.check import baseline as baselines
 from remitgrammar.check.across import check_months
 from remitgrammar.check.months import month_of
 from remitgrammar.check.spill import Spill, findings_in, findings_out, month_in, month_out
-from remitgrammar.check.streaming import check_corpus
-from remitgrammar.cli.payloads import checked
+from remitgrammar.check.streaming import Held
 from remitgrammar.errors import Finding
-from remitgrammar.pipeline import check_result, parse_path
+from remitgrammar.pipeline import check_result, parse_path, parse_reports
 
 CORPUS = Path(__file__).resolve().parent / "corpus" / "usbank-absc-2003"
 JUNE, NOVEMBER = CORPUS / "absc_2003-he2_2003-06-16.txt", CORPUS / "absc_2003-he2_2003-11-17.txt"
@@ -38,32 +37,60 @@ def test_findings_come_back_from_the_spill_as_they_went_in():
     """Any text: accents, controls, a long message clipped once, a surrogate from a file name not in UTF-8."""
     findings = check_result(parse_path(NOVEMBER)) + [Finding("RG999", "error", "é \u0000 \n", line=3),
                                                       Finding("RG998", "error", "x" * 5000),
-                                                      Finding("RG997", "info", "name a\udcff.txt")]
+                                                      Finding("RG997", "info", "name a\udcff.txt"),
+                                                      Finding("RG996", "info", "built on two", rests_on=("RG1", "RG2"))]
     spill = Spill()
     assert findings_in(spill.get(spill.add(findings_out(findings)))) == findings
     spill.close()
 
 
-def test_a_corpus_gets_its_own_findings_and_those_across_months_in_order():
+def test_a_record_comes_back_from_the_spill_exactly():
+    """Decimals with their printed digits (0.00000000 is not 0E-8), ints, texts, nesting."""
+    from remitgrammar.emit.json_record import to_json
+
+    result = parse_path(NOVEMBER)
+    record = {**result.record, "provenance": result.provenance}
+    spill = Spill()
+    again = spill.get(spill.add({"record": record}))["record"]
+    spill.close()
+    assert to_json(again) == to_json(record) and again == record
+    assert isinstance(again["classes"][0]["ending_balance"], Decimal)
+
+
+def _checked(paths: list) -> list:
+    """(findings, month) of each report of ``paths``, as the runner's workers give them."""
+    from remitgrammar.pipeline import month_of_outcome
+
+    out = []
+    for path in paths:
+        for name, outcome in parse_reports(path):
+            out.append((check_result(outcome), month_of_outcome(str(path), outcome)))
+    return out
+
+
+def test_held_reports_get_the_findings_across_months_in_order():
     """The June and November 2003-HE2 reports are one deal; the November copy is the same month again."""
     paths = [NOVEMBER, HE4, JUNE, NOVEMBER]
-    reports = [checked(str(p), parse_path(p)) for p in paths]
-    streamed = list(check_corpus(iter(reports)))
-    across = check_months([month_of(str(p), parse_path(p), ref=i) for i, p in enumerate(paths)])
-    assert [name for name, _, _ in streamed] == [str(p) for p in paths]
-    assert across  # the repeated month and the months between them are noted
-    for index, (name, findings, identity) in enumerate(streamed):
-        assert findings == reports[index].findings + across.get(index, [])
-        assert identity == reports[index].identity and len(identity) == 64
+    parts = _checked(paths)
+    held = Held()
+    indexes = [held.add({"findings": findings_out(findings)}, month) for findings, month in parts]
+    across = held.across()
+    expected = check_months([month_of(str(p), parse_path(p), ref=i) for i, p in enumerate(paths)])
+    assert indexes == [0, 1, 2, 3] and across == expected and set(across) == {0, 3}
+    assert "RG404" in {f.code for f in across[0]} and "RG406" in {f.code for f in across[3]}  # after June; again
+    assert [findings_in(held.get(i)["findings"]) for i in indexes] == [f for f, _ in parts]
+    held.close()
 
 
-def test_months_read_for_context_are_compared_not_reported():
-    reports = [checked(str(NOVEMBER), parse_path(NOVEMBER))]
-    context = [month_of(str(NOVEMBER), parse_path(NOVEMBER), reported=False)]
-    seen = []
-    streamed = list(check_corpus(iter(reports), lambda names: seen.append(names) or context))
-    assert seen == [[str(NOVEMBER)]] and [n for n, _, _ in streamed] == [str(NOVEMBER)]
-    assert "RG406" in {f.code for f in streamed[0][1]}  # the same month twice
+def test_months_held_for_comparison_are_compared_not_reported():
+    (findings, month), = _checked([NOVEMBER])
+    (_, june), = _checked([JUNE])
+    held = Held()
+    held.add({"findings": findings_out(findings)}, month)
+    held.compare(month_of(str(JUNE), parse_path(JUNE), reported=False))
+    across = held.across()
+    held.close()
+    assert list(across) == [0] and [f.code for f in across[0]] == ["RG404"]  # four months between them
 
 
 def test_a_baseline_is_written_as_findings_come(tmp_path):

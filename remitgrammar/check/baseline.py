@@ -126,7 +126,8 @@ class Known:
             if e.get("report"):
                 self.by_report.setdefault((e["report"], e["code"], e["path"], e["message"]), []).append(i)
             self.by_file.setdefault((self._file(e["file"]), e["code"], e["path"], e["message"]), []).append(i)
-        self.total, self.met = len(entries), set()
+        self.total = len(entries)
+        self.met: set[int] = set()
 
     def _file(self, name: str) -> str:
         if name == "-":

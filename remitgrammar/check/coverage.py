@@ -10,8 +10,9 @@ on lines the grammar ignores (page numbers, running heads) are **ignored**, show
 apart; numbers on lines the parser skipped (RG101) are **skipped**: kept in
 ``extra``, but counted apart from it, as a line that did not fit is not a read
 one. A token that looks like a number but is not a well-formed one (RG113) is
-**lost** wherever it stands: it is kept in ``extra`` as printed, but no number was read. A number that prints again a value the record already holds, and agrees with
-it (RG207), counts as canonical and as a repeat.
+**lost** wherever it stands: it is kept in ``extra`` as printed, but no number
+was read. A number that prints again a value the record already holds, and
+agrees with it (RG207), counts as canonical and as a repeat.
 """
 
 from __future__ import annotations
@@ -67,7 +68,7 @@ class Coverage:
 
 
 def coverage(result) -> Coverage:
-    """The accounting of a ParseResult (pipeline.parse_text)."""
+    """The accounting of a ParseResult (pipeline.parse_result)."""
     spec, accounting = result.spec, result.accounting
     line_map = getattr(result, "line_map", None)
     # provenance names the file's lines; the tree and the accounting, the parsed text's

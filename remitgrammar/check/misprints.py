@@ -98,4 +98,5 @@ def _report(ctx: Context, fix: _Fix) -> None:
                 f"{len(fix.fixed)} failed identities hold{of} ({names})"
                 + (f" and keep the {fix.held} that held" if fix.held else ""),
                 render_path(fix.path), expected=fix.value, actual=fix.printed,
-                hint="check this figure against the servicer's data; the other findings follow from it")
+                hint="check this figure against the servicer's data; the other findings follow from it",
+                rests_on=tuple(sorted({i.code for i in fix.fixed})))

@@ -56,3 +56,6 @@ def _report(deal: Deal, other: Month, carry, month: Month, rendered: str, fixed:
     deal.finding("RG407", month, rendered, f"likely misprint: {rendered} is printed "
                  f"{_show(month.figures[rendered])}; {_show(value)} would make {len(fixed) + 1} failed identities "
                  f"hold: '{carry.title}' with {_at(other)}, and {names}", value, month.figures[rendered])
+    # built on the carry's finding and its report's own: per-path ignores of them all leave it out too
+    carry_code = "RG402" if carry.cumulative else "RG401"
+    deal.findings[-1][1].rests_on = tuple(sorted({carry_code, *(i.code for i in fixed)}))

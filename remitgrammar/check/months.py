@@ -5,9 +5,9 @@ holds thousands of months."""
 from __future__ import annotations
 
 import datetime as _dt
-import re
 from dataclasses import dataclass, field
 
+from ..deals import key_values
 from ..formats.months import MonthRules
 from ..records import PERIODS, Key, parse_rendered, render_path, value_at
 from .registry import Context, number
@@ -131,15 +131,9 @@ def strip_period(path: tuple) -> tuple:
 
 
 def deal_key(record: dict, paths) -> tuple | None:
-    """The values of the deal-key paths, normalized (case, spacing, punctuation), or None when one is
-    empty: a registrant without its series would link all of its deals as one."""
-    values = []
-    for path in paths:
-        node = record
-        for part in path.split("."):
-            node = node.get(part) if isinstance(node, dict) else None
-        values.append(" ".join(re.findall(r"[A-Z0-9]+", str(node).upper())) if node is not None else "")
-    return tuple(values) if all(values) else None
+    """The normalised values of the deal-key paths (deals.py: the one answer `check` and the exports
+    share), or None when one is empty: a registrant without its series would link all of its deals."""
+    return key_values(record, tuple(paths))
 
 
 def _growing(result) -> frozenset:

@@ -138,8 +138,9 @@ class Context:
         return None
 
     def finding(self, code: str, message: str, path: str | None, expected=None, actual=None,
-                hint: str | None = None, severity: str | None = None) -> None:
-        """Add a finding located through the provenance of ``path``."""
+                hint: str | None = None, severity: str | None = None, rests_on: tuple | None = None) -> None:
+        """Add a finding located through the provenance of ``path`` (``rests_on``: the codes of the findings
+        it is built on, see Finding)."""
         where = self.provenance.get(path or "", {})
         line = where.get("line")
         self.findings.append(Finding(
@@ -147,7 +148,7 @@ class Context:
             column=where.get("column"),
             source_line=self.lines[line - 1] if line and line <= len(self.lines) else None,
             expected=None if expected is None else _show(expected),
-            actual=None if actual is None else _show(actual), hint=hint))
+            actual=None if actual is None else _show(actual), hint=hint, rests_on=rests_on))
 
     def identity(self, code: str, result_path: tuple | None, terms: list, result, what: str,
                  report: bool = True, **arithmetic) -> Identity | None:

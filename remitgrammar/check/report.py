@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import re
+from typing import Callable
 from xml.etree import ElementTree as ET
 
 from ..errors import visible
@@ -17,9 +18,10 @@ def at_or_above(severity: str, threshold: str) -> bool:
     return SEVERITIES.index(severity) >= SEVERITIES.index(threshold)
 
 
-def _summary(files: int, counts: dict) -> str:
+def _summary(files: int, counts: dict, info_shown: bool = True) -> str:
+    hidden = " not shown (--show-info shows them)" if counts["info"] and not info_shown else ""
     return (f"{files} file(s): {counts['error']} error(s), {counts['warning']} warning(s), "
-            f"{counts['info']} info")
+            f"{counts['info']} info{hidden}")
 
 
 class Report:
@@ -27,14 +29,22 @@ class Report:
     corpus is never held whole. ``failed`` says whether a finding was at or above ``fail_on``.
 
     In the human and github formats, ``quiet`` leaves out the summary line and ``statistics`` writes
-    a count per code instead of each finding."""
+    a count per code instead of each finding.
 
-    def __init__(self, output_format: str, fail_on: str, out, quiet: bool = False, statistics: bool = False):
+    Info findings (hundreds on a corpus: figures printed again, agreeing) are counted in the summary but
+    shown only when ``show_info`` or when ``fail_on`` is info, in the views people read: human,
+    github and sarif (code scanning opens an alert for every result, a note too). json and junit are
+    data that tools filter by severity: they keep every finding, and their counts match what they list."""
+
+    def __init__(self, output_format: str, fail_on: str, out, quiet: bool = False, statistics: bool = False,
+                 show_info: bool = False):
         self.write = getattr(self, f"_{output_format}", self._human)
         self.fail_on, self.out, self.quiet = fail_on, out, quiet
+        self.show_info = bool(show_info) or fail_on == "info"
+        self.hides_info = not self.show_info and output_format in ("human", "github", "sarif")
         self.files, self.counts, self.failed = 0, {s: 0 for s in SEVERITIES}, False
         self.per_code: dict | None = {} if statistics and output_format in ("human", "github") else None
-        self.fixed = None  # with a baseline: how many of its findings the run did not meet
+        self.fixed: Callable[[], int] | None = None  # with a baseline: how many of its findings the run did not meet
         self.sarif = None
         if output_format == "sarif":
             from .sarif import SarifLog  # here: it loads the rule registry for the rules' descriptions
@@ -46,6 +56,8 @@ class Report:
         for finding in findings:
             self.counts[finding.severity] += 1
             self.failed = self.failed or at_or_above(finding.severity, self.fail_on)
+        if self.hides_info:
+            findings = [f for f in findings if f.severity != "info"]
         if self.per_code is not None:
             for finding in findings:
                 self.per_code.setdefault((finding.code, finding.severity), 0)
@@ -56,7 +68,7 @@ class Report:
 
     def close(self) -> None:
         """The end of the output: the summary (and the closing of a JSON or XML document)."""
-        tail = _summary(self.files, self.counts)
+        tail = _summary(self.files, self.counts, not self.hides_info)
         if self.sarif is not None:
             self.sarif.close()
         elif self.write == self._json:
@@ -96,19 +108,27 @@ class Report:
 
 
 def _title(code: str) -> str:
-    from .rulesdoc import rule_of  # here: it loads the rule registry
+    from .rulesdoc import describe  # here: it loads the rule registry
 
-    known = rule_of(code)
+    known = describe(code)
     return known.title if known else ""
 
 
 def selected(results, select: tuple = (), ignore: tuple = (), per_path=None):
     """The results with only the findings whose code starts with one of ``select`` (all when empty)
     and with none of ``ignore`` (see _kept): ``RG3`` is every arithmetic rule, ``RG303`` one.
-    ``per_path(path)`` gives more codes to leave out of one file's findings."""
+    ``per_path(path)`` gives more codes to leave out of one file's findings. A finding built on others
+    (RG399, RG407: ``rests_on``) goes with them when every code it rests on is left out there."""
     for path, findings, *rest in results:
         left_out = ignore + (tuple(per_path(path)) if per_path else ())
-        yield (path, [f for f in findings if _kept(f.code, select, left_out)], *rest)
+        yield (path, [f for f in findings if _kept(f.code, select, left_out) and not _unfounded(f, left_out)],
+               *rest)
+
+
+def _unfounded(finding, ignore: tuple) -> bool:
+    """A finding whose every ground is ignored: what it explains is not reported, so neither is it."""
+    grounds = getattr(finding, "rests_on", None)
+    return bool(grounds and ignore and not any(_kept(code, (), ignore) for code in grounds))
 
 
 def _kept(code: str, select: tuple, ignore: tuple) -> bool:
@@ -170,10 +190,10 @@ def _suite(path: str, findings: list, fail_on: str):
     return suite
 
 
-def render(results: list, output_format: str, fail_on: str) -> str:
-    """The findings of all files in one output format, as one text."""
+def render(results: list, output_format: str, fail_on: str, show_info: bool = False) -> str:
+    """The findings of all files in one output format, as one text (info findings as ``Report`` shows them)."""
     out = io.StringIO()
-    report = Report(output_format, fail_on, out)
+    report = Report(output_format, fail_on, out, show_info=show_info)
     for path, findings in results:
         report.add(path, findings)
     report.close()

@@ -1,7 +1,7 @@
 """Findings as SARIF 2.1.0, the log format code-scanning services read (GitHub's among them).
 
-One run; one rule entry per code that occurs, described from the rule registry where the code is
-a rule of `check`; each result located by file, line and column. Written as findings come, like
+One run; one rule entry per code that occurs, described from the package (the rule registry for the
+rules of `check`, codes.py for the others); each result located by file, line and column. Written as findings come, like
 the other outputs: the results first, the tool and its rules (known only at the end) last.
 """
 
@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 from ..errors import visible
 from ..version import VERSION
-from .rulesdoc import rule_of
+from .rulesdoc import describe
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
@@ -63,12 +63,10 @@ def uri(path: str) -> str:
 
 
 def _rule(code: str, severity: str) -> dict:
-    """A rule entry: from the registry for the rules of `check`, else the code (parse and spec findings)."""
-    known = rule_of(code)
-    if known is None:
-        return {"id": code, "shortDescription": {"text": f"{code}: see docs/findings.md"},
-                "defaultConfiguration": {"level": LEVELS[severity]}}
+    """A rule entry, its text from the package (rulesdoc.describe: the rule registry and codes.py)."""
+    known = describe(code)
+    if known is None:  # no code of ours: say only what it is called
+        return {"id": code, "shortDescription": {"text": code}, "defaultConfiguration": {"level": LEVELS[severity]}}
     return {"id": code, "name": known.title, "shortDescription": {"text": known.title},
-            "fullDescription": {"text": known.explanation},
-            "help": {"text": f"Tolerance: {known.tolerance}. Real-data quirks: {known.quirks}"},
+            "fullDescription": {"text": known.description}, "help": {"text": known.fix},
             "defaultConfiguration": {"level": LEVELS[known.severity]}}

@@ -3,28 +3,31 @@
 A report's findings are known only after every month of its deal has been seen (the rules across
 months add to them), so a corpus check must keep something of every report until the end. It
 keeps an offset: the findings and the month go to an anonymous temporary file (unlinked at once,
-readable by no other process) as JSON lines, and come back one report or one deal at a time.
-JSON, not pickle: reading the file back runs no code whatever it holds.
+readable by no other process) as JSON values, each compressed, and come back one report or one deal at a time.
+JSON, not pickle: reading the file back runs no code whatever it holds. A Decimal (a record's
+numbers, held whole when a run keeps records) goes in as its exact text and comes back as a Decimal.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import functools
 import json
 import tempfile
+import zlib
 from decimal import Decimal
 
 from ..errors import Finding
 from ..formats.months import Carry, MonthRules
 from .months import Month
 
-_FINDING_FIELDS = ("code", "severity", "message", "path", "line", "column", "source_line", "expected",
-                   "actual", "hint")
+_FINDING_FIELDS = tuple(f.name for f in dataclasses.fields(Finding))  # every one: a field added is kept too
 
 
 class Spill:
-    """An append-only file of JSON values, read back by offset."""
+    """An append-only file of JSON values, each compressed (a record with its provenance, every number
+    tagged, is five times its report's text as JSON, and about its size compressed), read back by offset."""
 
     def __init__(self):
         self.file = tempfile.TemporaryFile(mode="w+b")
@@ -34,15 +37,30 @@ class Spill:
         self.file.seek(0, 2)
         offset = self.file.tell()
         # ASCII escapes: a file name read with surrogate escapes (not UTF-8 on disk) round-trips too
-        self.file.write(json.dumps(value, separators=(",", ":")).encode("ascii") + b"\n")
+        data = zlib.compress(json.dumps(value, separators=(",", ":"), default=_tagged).encode("ascii"), 1)
+        self.file.write(len(data).to_bytes(8, "big") + data)
         return offset
 
     def get(self, offset: int):
         self.file.seek(offset)
-        return json.loads(self.file.readline())
+        size = int.from_bytes(self.file.read(8), "big")
+        return json.loads(zlib.decompress(self.file.read(size)), object_hook=_untagged)
 
     def close(self) -> None:
         self.file.close()
+
+
+_DECIMAL = "\x00decimal"  # a key no record holds: a report's NUL makes it binary (RG100), never a label
+
+
+def _tagged(value):
+    if isinstance(value, Decimal):
+        return {_DECIMAL: str(value)}
+    raise TypeError(f"{type(value).__name__} is not kept in a spill file")
+
+
+def _untagged(value: dict):
+    return Decimal(value[_DECIMAL]) if len(value) == 1 and _DECIMAL in value else value
 
 
 def findings_out(findings: list) -> list:
@@ -54,7 +72,10 @@ def findings_in(rows: list) -> list:
     found = []
     for row in rows:
         finding = object.__new__(Finding)
-        finding.__dict__.update(zip(_FINDING_FIELDS, row))
+        finding.__dict__.update(zip(_FINDING_FIELDS, row, strict=True))
+        grounds = getattr(finding, "rests_on", None)
+        if grounds is not None:  # a tuple, written as a JSON list
+            finding.rests_on = tuple(grounds)
         found.append(finding)
     return found
 

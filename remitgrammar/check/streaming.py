@@ -1,55 +1,60 @@
-"""A corpus through `check` in flat memory: each report's own findings, then those across months.
+"""A corpus held in flat memory until its months are compared: each report's part on disk, then
+the findings across months.
 
-The reports arrive one at a time (from the worker pool, in input order). Their findings and months
-go to a spill file; in memory stays only each month's deal, date and offset. Once every report
-(and every month read for context) has been seen, the months are read back one deal at a time
-for the rules across months, and the reports come out in input order with all their findings.
+The reports arrive one at a time (from the worker pool, in input order). What the run keeps of each
+(its findings, its record when asked for) and its month go to a spill file; in memory stays only
+each month's deal and offset. Once every report (and every month read only for comparison) has been
+seen, the months are read back one deal at a time for the rules across months, and the reports are
+read back in input order with the findings across months of each.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Callable, Iterable, Iterator
 
 from .across import check_months
-from .spill import Spill, findings_in, findings_out, month_in, month_out
+from .spill import Spill, month_in, month_out
 
 
-def check_corpus(reports: Iterable, context: Callable | None = None) -> Iterator[tuple]:
-    """(name, findings, identity) of each report, in order.
+class Held:
+    """Reports on disk until every month of their deals is in: ``add`` each reported one (in input
+    order), ``compare`` each month read for comparison only, then ``across`` and ``get``."""
 
-    ``reports`` yields objects with ``name``, ``findings``, ``month`` (a Month or None) and optionally
-    ``identity`` (what baselines know the report by);
-    ``context``, given the names of the reports, yields the months of reports read only for
-    comparison (``reported`` False).
-    """
-    spill = Spill()
-    try:
-        names, offsets, deals = [], [], {}
-        for index, report in enumerate(reports):
-            names.append(report.name)
-            offsets.append(spill.add([getattr(report, "identity", None), findings_out(report.findings)]))
-            if report.month is not None:  # the deals of a submission share its name: findings come back by index
-                _keep(spill, deals, replace(report.month, ref=index))
-        for month in context(names) if context is not None else ():
-            if month is not None:
-                _keep(spill, deals, month)
-        across = _across(spill, deals)
-        for index, name in enumerate(names):
-            identity, findings = spill.get(offsets[index])
-            yield name, findings_in(findings) + across.get(index, []), identity
-    finally:
-        spill.close()
+    def __init__(self):
+        self.spill = Spill()
+        self.offsets: list = []  # report index -> offset of its part
+        self.deals: dict = {}    # deal -> offsets of its months
 
+    def add(self, part, month=None) -> int:
+        """Keep a reported report's part (JSON values and Decimals) and its month; its index."""
+        index = len(self.offsets)
+        self.offsets.append(self.spill.add(part))
+        if month is not None:  # the deals of a submission share its name: findings come back by index
+            self._keep(replace(month, ref=index))
+        return index
 
-def _keep(spill: Spill, deals: dict, month) -> None:
-    deals.setdefault(month.deal, []).append(spill.add(month_out(month)))
+    def compare(self, month) -> None:
+        """A month read for comparison only (``reported`` False): compared, never reported."""
+        if month is not None:
+            self._keep(month)
 
+    def across(self) -> dict:
+        """The findings across months by report index, one deal in memory at a time."""
+        found: dict = {}
+        for offsets in self.deals.values():
+            for ref, findings in check_months([month_in(self.spill.get(o)) for o in offsets]).items():
+                found.setdefault(ref, []).extend(findings)
+        return found
 
-def _across(spill: Spill, deals: dict) -> dict:
-    """The findings across months by report index, one deal in memory at a time."""
-    found: dict = {}
-    for offsets in deals.values():
-        for ref, findings in check_months([month_in(spill.get(o)) for o in offsets]).items():
-            found.setdefault(ref, []).extend(findings)
-    return found
+    def get(self, index: int):
+        """The part of the report ``add`` numbered ``index``, as it went in."""
+        return self.spill.get(self.offsets[index])
+
+    def __len__(self) -> int:
+        return len(self.offsets)
+
+    def close(self) -> None:
+        self.spill.close()
+
+    def _keep(self, month) -> None:
+        self.deals.setdefault(month.deal, []).append(self.spill.add(month_out(month)))

@@ -21,7 +21,7 @@ def suspects_of(identities) -> tuple[list, dict]:
         return [], {}
     wanted = set(paths)
     kept = [i for i in identities if any(f.path is not None and render_path(f.path) in wanted for f in i.figures())]
-    index = {}
+    index: dict[str, list[int]] = {}
     for position, identity in enumerate(kept):
         for f in identity.figures():
             if f.path is not None and render_path(f.path) in wanted:
@@ -35,7 +35,7 @@ def identity_in(data: list) -> Identity:
     return Identity(code, what, _figure_in(result), tuple((s, _figure_in(f)) for s, f in terms),
                     tuple(map(_figure_in, times)), tuple(map(_figure_in, over)),
                     tuple((s, _figure_in(f)) for s, f in plus), annualize=annualize, relation=relation,
-                    **{k: Decimal(v) for k, v in zip(_DECIMALS, decimals)})
+                    **{k: Decimal(v) for k, v in zip(_DECIMALS, decimals, strict=True)})
 
 
 def _out(identity: Identity) -> list:

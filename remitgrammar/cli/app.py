@@ -5,17 +5,55 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import List, Optional
+from typing import List, NoReturn, Optional
 
 import typer
+from typer.core import TyperGroup
 
-from ..config import find as find_config, isolated as no_config, load as load_config, settings
+from ..config import Config, find as find_config, isolated as no_config, load as load_config, settings
 from ..errors import ConfigError, visible
 from ..formats.search import ENV_VAR, configure
 from ..intake.read import MAX_BYTES
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, context_settings={"help_option_names": ["-h", "--help"]},
-                  help="Parse trustee remittance reports (SEC Form 8-K exhibits) into canonical records.")
+# The application's own options, with whether each takes a value: accepted after the command too
+# (`remitgrammar check --max-mb 200 DIR`, as ruff takes its global options).
+GLOBAL_OPTIONS = {"--debug": False, "--max-mb": True, "--timeout": True, "--config": True, "--isolated": False,
+                  "--show-settings": False, "--version": False, "-V": False}
+
+
+def hoisted(args: list, own: frozenset = frozenset()) -> list:
+    """The arguments with every global option (and its value) moved before the command, where click reads
+    it; nothing after ``--`` moves (it is a path), nor an option the command declares itself (``own``)."""
+    front, rest, index = [], [], 0
+    while index < len(args):
+        arg = args[index]
+        if arg == "--":
+            rest += args[index:]
+            break
+        name = arg.split("=", 1)[0]
+        if name in GLOBAL_OPTIONS and name not in own:
+            takes = GLOBAL_OPTIONS[name] and "=" not in arg
+            front += args[index:index + 1 + takes]
+            index += 1 + takes
+            continue
+        rest.append(arg)
+        index += 1
+    return front + rest
+
+
+class _Group(TyperGroup):
+    """The command group, reading the global options wherever they stand."""
+
+    def parse_args(self, ctx, args):
+        command = next((self.commands[a] for a in args if a in self.commands), None)
+        own = frozenset(o for p in (command.params if command else ()) for o in (*p.opts, *p.secondary_opts))
+        return super().parse_args(ctx, hoisted(list(args), own))
+
+
+app = typer.Typer(cls=_Group, add_completion=False, no_args_is_help=True,
+                  context_settings={"help_option_names": ["-h", "--help"]},
+                  help="Parse trustee remittance reports (SEC Form 8-K exhibits) into canonical records. "
+                       "The options below are also taken after the command (`check --max-mb 200 DIR`).")
 
 FORMATS_DIR = typer.Option(None, "--formats-dir", metavar="DIR", help=f"A formats directory to search (repeatable); "
                                                        f"also {ENV_VAR}.")
@@ -37,7 +75,7 @@ class Limits:
     config_file: Optional[Path] = None
     isolated = False
     show_settings = False
-    config = None  # the Config, read when a command first needs it
+    config: Optional[Config] = None  # read when a command first needs it
 
 
 def _show_version(shown: bool) -> None:
@@ -54,7 +92,7 @@ _UNCONFIGURED = (None, "rules", "version")
 
 @app.callback(invoke_without_command=True)
 def _options(ctx: typer.Context,
-             version: bool = typer.Option(False, "--version", is_eager=True, callback=_show_version,
+             version: bool = typer.Option(False, "--version", "-V", is_eager=True, callback=_show_version,
                                           help="Print the version and exit."),
              debug: bool = typer.Option(False, "--debug", help="Show the traceback of an internal error (RG900)."),
              max_mb: float = typer.Option(64.0, "--max-mb", help="Refuse files larger than this many megabytes."),
@@ -78,7 +116,7 @@ def _options(ctx: typer.Context,
         ctx.fail("Missing command.")
 
 
-def project_config():
+def project_config() -> Config:
     """The run's configuration: --config's file, none with --isolated, else the search (config.py)."""
     if Limits.config is None:
         try:
@@ -93,6 +131,12 @@ def project_config():
 _OPTION_KEYS = {"formats_dir": ("formats-dirs", "--formats-dir"), "select": ("select", "--select"),
                 "ignore": ("ignore", "--ignore"), "fail_on": ("fail-on", "--fail-on"),
                 "baseline": ("baseline", "--baseline"), "jobs": ("jobs", "--jobs")}
+# Options that add to a key of the configuration: parameter -> (key, option).
+_EXTENDING = {"extend_select": ("select", "--extend-select"), "extend_ignore": ("ignore", "--extend-ignore")}
+
+
+def _codes_given(value) -> list:
+    return [code.strip() for text in value for code in str(text).split(",") if code.strip()]
 
 
 def _command_params() -> dict:
@@ -113,8 +157,16 @@ def _show_settings(config, **params) -> None:
         value = params.get(param)
         if value is not None and not (isinstance(value, (list, tuple)) and not value):
             if param in ("select", "ignore"):
-                value = [code.strip() for text in value for code in str(text).split(",") if code.strip()]
+                value = _codes_given(value)
             given[key] = (value, option)
+    for param, (key, option) in _EXTENDING.items():
+        if params.get(param):
+            if key in given:
+                value, origin = given[key][0], f"{given[key][1]}, {option}"
+            else:
+                value = list(getattr(config, key))
+                origin = f"{option} added to {config.source}" if key in config.keys else f"{option} added to the default"
+            given[key] = (list(value) + _codes_given(params[param]), origin)
     if params.get("write_baseline") is not None:
         given["baseline"] = (None, "--write-baseline (a baseline being written starts from every finding)")
     lines = settings(config, given)
@@ -145,7 +197,7 @@ def configured(formats_dir: Optional[List[Path]], jobs: Optional[int]):
 MAX_ERROR = 1000  # characters of a configuration error: a key or a path can be any length
 
 
-def fail_config(exc: Exception) -> None:
+def fail_config(exc: str | Exception) -> NoReturn:
     """A usage or configuration error: one line on stderr, exit 2."""
     text = "; ".join(part.strip() for part in str(exc).splitlines() if part.strip())
     if len(text) > MAX_ERROR:

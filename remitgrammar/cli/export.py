@@ -8,18 +8,22 @@ from typing import List, Optional
 
 import typer
 
+from ..emit.json_record import to_json
 from ..errors import visible
 from .app import FILES_FROM, FORMATS_DIR, JOBS, PATHS, app, configured, fail_config
 from .running import results
-from .payloads import exported
-from .reports import _failed, _reason
+from .reports import _copy, _failed, _reason
+
+KEPT = ("record", "provenance", "findings", "rows")
 
 
 @app.command()
 def export(
     paths: Optional[List[Path]] = PATHS,
     to: Path = typer.Option(..., "--to", metavar="OUT", help="A .sqlite or .db database (rows of a report "
-                                                            "exported again are replaced), a .jsonl file, or a "
+                                                            "exported again are replaced), a .jsonl file, a "
+                                                            "DIR.parquet directory for one Parquet file per table "
+                                                            "(pip install 'remitgrammar[parquet]'), or a "
                                                             "directory for one CSV file per table."),
     format_name: Optional[str] = typer.Option(None, "--format", metavar="NAME", help="Force a format (see `formats`)."),
     no_repair: bool = typer.Option(False, "--no-repair", help="Keep values under shifted labels as printed."),
@@ -29,8 +33,10 @@ def export(
 ) -> None:
     """Parse reports and write them as tables for SQL, CSV or pandas (docs/export.md).
 
-    Tables: reports, classes, class_totals, collateral, delinquency, pool, findings, facts. A report
-    that does not parse in full is reported on stderr and left out; the others are written; exit 1.
+    Tables: reports, classes, class_totals, collateral, delinquency, pool, findings, facts. Every
+    finding `check` gives is exported, those across months included. A filing given twice (a .gz, a
+    CRLF copy) is exported once, the copy named on stderr. A report that does not parse in full is
+    reported on stderr and left out; the others are written; exit 1.
     """
     from ..emit.export import sink_for
 
@@ -40,7 +46,7 @@ def export(
     except (OSError, ValueError, sqlite3.Error) as exc:
         fail_config(f"--to {visible(to)}: {_reason(exc)}")
     failures: list = []
-    reports = results(paths, files_from, exported, format_name, not no_repair, jobs)
+    reports = results(paths, files_from, KEPT, format_name, not no_repair, jobs)
     try:
         count = _fill(sink, reports, failures)
         sink.close()  # only now is the target replaced: a failed export leaves the old one
@@ -58,12 +64,21 @@ def export(
 
 
 def _fill(sink, reports, failures: list) -> int:
-    """Add each report that parsed in full to the sink; how many."""
+    """Add each report that parsed in full to the sink, once a filing; how many."""
     count = 0
     for report in reports:
-        if report.error is not None:
+        if _copy(report):
+            continue
+        if not report.ok:
             _failed(report, failures)
             continue
-        sink.add(report.tables, report.record_json)
+        sink.add(report.rows, record_json(report))
         count += 1
     return count
+
+
+def record_json(report) -> str:
+    """A report's JSON line: its record, its provenance, and under ``check_findings`` every finding
+    `check` gives it (the record's own ``findings`` are those of parsing)."""
+    return to_json({**report.record, "provenance": report.provenance,
+                    "check_findings": [f.as_dict() for f in report.findings]}, indent=None)

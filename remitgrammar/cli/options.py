@@ -1,42 +1,96 @@
-"""What `check` is told to report: output format, --fail-on, and the codes selected and ignored, from the
-command line over the configuration; a value that is not one is a usage error."""
+"""What `check` is told to report: output format and file, --fail-on, the codes selected and ignored
+(the command line over the configuration, or added to it), which severities are shown, and the exit;
+a value that is not one is a usage error (exit 2, one line)."""
 
 from __future__ import annotations
 
 import re
+import sys
+from pathlib import Path
 from typing import List, Optional
 
 import typer
 
 from ..check.report import SEVERITIES
+from ..errors import visible
 
 OUTPUT_FORMATS = ("human", "json", "github", "junit", "sarif")
 
+# check's options beyond its own, shared here so that the command's signature only names them
+EXTEND_SELECT = typer.Option(None, "--extend-select", metavar="CODES", help="Report these codes or prefixes as "
+                             "well as those `select` (configuration or --select) names; comma-separated, repeatable.")
+EXTEND_IGNORE = typer.Option(None, "--extend-ignore", metavar="CODES", help="Leave out these codes or prefixes as "
+                             "well as those `ignore` (configuration or --ignore) names; comma-separated, repeatable.")
+SHOW_INFO = typer.Option(False, "--show-info", help="Show info findings too (human, github, sarif): they are "
+                         "counted in the summary but not shown unless this or --fail-on info is given.")
+EXIT_ZERO = typer.Option(False, "--exit-zero", help="Exit 0 even when findings reach --fail-on (usage and "
+                         "configuration errors still exit 2).")
+OUTPUT_FILE = typer.Option(None, "--output-file", "-o", metavar="FILE", help="Write the findings to this file "
+                           "instead of standard output.")
+EVERY_CODE = "RG"  # the prefix of every code: the select that --extend-select adds to when none is given
 
-def choices(config, output_format: str, fail_on: Optional[str], select, ignore) -> tuple:
-    """--fail-on and the (select, ignore) codes, the command line's over the configuration's; a value
-    that is not one is a usage error (exit 2)."""
+
+def choices(config, output_format: str, fail_on: Optional[str], select, ignore, extend_select=None,
+            extend_ignore=None) -> tuple[str, tuple[tuple, tuple]]:
+    """--fail-on and the (select, ignore) codes: --select and --ignore replace the configuration's lists,
+    --extend-select and --extend-ignore add to them (as in ruff). A value that is not one, or a code or
+    prefix no finding has, is a usage error (exit 2)."""
     fail_on = fail_on or config.fail_on or "error"
     if output_format not in OUTPUT_FORMATS or fail_on not in SEVERITIES:
         typer.echo(f"remitgrammar: --output-format takes {', '.join(OUTPUT_FORMATS)}; "
                    f"--fail-on takes {', '.join(SEVERITIES)}", err=True)
         raise typer.Exit(2)
-    where = f"in {config.source}" if config.source else ""
-    codes = (_codes(select, "--select") or _codes(config.select, f"select {where}"),
-             _codes(ignore, "--ignore") or _codes(config.ignore, f"ignore {where}"))
-    _codes([c for _, listed in config.per_path_ignores for c in listed], f"per-path-ignores {where}")
-    return fail_on, codes
+    where = f" in {config.source}" if config.source else ""
+    chosen = _codes(select, "--select") or _codes(config.select, f"select{where}")
+    added = _codes(extend_select, "--extend-select")
+    if added:  # no select is every code: the codes added then only win over an ignore of a shorter prefix
+        chosen = (chosen or (EVERY_CODE,)) + added
+    dropped = (_codes(ignore, "--ignore") or _codes(config.ignore, f"ignore{where}")) + \
+        _codes(extend_ignore, "--extend-ignore")
+    for pattern, listed in config.per_path_ignores:
+        _codes(list(listed), f"per-path-ignores{where} ({pattern})")
+    return fail_on, (chosen, dropped)
 
 
 _CODE = re.compile(r"RG\d{0,3}")
 
 
 def _codes(given: Optional[List[str]], option: str) -> tuple:
-    """Codes or prefixes from repeated, comma-separated values; anything else is a usage error."""
+    """Codes or prefixes from repeated, comma-separated values; anything else, or a code or prefix that no
+    finding of the package has, is a usage error naming the nearest known ones."""
+    from ..check.rulesdoc import is_known, nearest  # here: it loads the rule registry
+
     codes = tuple(c.strip().upper() for value in given or () for c in value.split(",") if c.strip())
-    wrong = [c for c in codes if not _CODE.fullmatch(c)]
-    if wrong:
-        typer.echo(f"remitgrammar: {option} takes finding codes or their prefixes (RG303, RG3), "
-                   f"not {', '.join(wrong)[:200]}", err=True)
-        raise typer.Exit(2)
+    unknown = [c for c in codes if not _CODE.fullmatch(c) or not is_known(c)]
+    if unknown:
+        shown = unknown[0][:20]
+        _usage(f"{option}: {shown} is no finding code or prefix of one (RG303, RG3); the nearest known: "
+               f"{', '.join(nearest(shown))} (`remitgrammar rule CODE` explains one)")
     return codes
+
+
+def _usage(text: str) -> None:
+    typer.echo(f"remitgrammar: {visible(text)}", err=True)
+    raise typer.Exit(2)
+
+
+def open_output(path: Optional[Path], option: str = "--output-file"):
+    """Where a command writes: the file of its -o option (a usage error when it cannot be opened), else stdout."""
+    if path is None:
+        return sys.stdout
+    try:
+        return open(path, "w", encoding="utf-8")
+    except OSError as exc:
+        _usage(f"{option} {visible(path)}: {exc.strerror or exc}")
+
+
+def finish(report, out, paths, files_from, failed: bool, exit_zero: bool) -> None:
+    """The end of a check run: the output file closed, a warning on stderr when no report was found (exit 0,
+    as ruff), and exit 1 when a finding reached --fail-on, unless --exit-zero."""
+    if out is not sys.stdout:
+        out.close()
+    if not report.files and (paths or files_from):
+        given = ", ".join(str(p) for p in paths or ()) or f"the list in {files_from}"
+        typer.echo(f"remitgrammar: warning: no reports found in {visible(given)[:300]}", err=True)
+    if failed and not exit_zero:
+        raise typer.Exit(1)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-import os
 import sys
 from pathlib import Path
 from typing import List, Optional
@@ -15,9 +13,8 @@ from ..check.report import Report, selected
 from ..emit.json_record import to_json
 from ..errors import inert, visible, ConfigError, RemitError
 from ..intake.characters import remove_invisible
-from ..pipeline import check_corpus
-from .options import choices as _choices
-from .payloads import checked, context_month, parsed
+from .options import (EXIT_ZERO, EXTEND_IGNORE, EXTEND_SELECT, OUTPUT_FILE, SHOW_INFO, choices as _choices,
+                      finish, open_output)
 from .app import FILES_FROM, FORMATS_DIR, JOBS, PATHS, Limits, app, configured, fail_config
 from .running import outcomes, results
 
@@ -42,21 +39,21 @@ def parse(
     cannot be parsed are reported on stderr and the exit code is 1.
     """
     _, jobs = configured(formats_dir, jobs)
-    out = _open_output(output)
-    first, count, failures = None, 0, []
-    work = functools.partial(parsed, provenance=provenance)
-    for report in results(paths, files_from, work, format_name, not no_repair, jobs):
-        if report.error is not None:
-            _failed(report, failures)
-        if report.record is None:
+    out = open_output(output, "-o")
+    first, count = None, 0
+    failures: list[str] = []
+    keep = ("record", "provenance") if provenance else ("record",)
+    for report in results(paths, files_from, keep, format_name, not no_repair, jobs):
+        if _copy(report) or _failed(report, failures) or report.record is None:
             continue
+        record = {**report.record, "provenance": report.provenance} if provenance else report.record
         count += 1
         if count == 1:
-            first = report.record  # held back: alone it is written as one object
+            first = record  # held back: alone it is written as one object
             continue
         if count == 2:
             out.write(to_json(first, indent=None) + "\n")
-        out.write(to_json(report.record, indent=None) + "\n")
+        out.write(to_json(record, indent=None) + "\n")
     if count == 1:
         out.write(to_json(first, indent=None if compact else 2) + "\n")
     if output is not None:
@@ -71,12 +68,22 @@ def _reason(exc: Exception) -> str:
     return visible(getattr(exc, "strerror", None) or exc)
 
 
-def _failed(report, failures: list) -> None:
-    """A report that did not parse in full: its findings (and traceback, with --debug) on stderr."""
-    if Limits.debug and report.debug:
-        typer.echo(report.debug, err=True)
+def _failed(report, failures: list) -> bool:
+    """Whether a report did not parse in full, and so went on stderr with its findings (the record of
+    what did parse may still be written); its name is added to ``failures``."""
+    if report.error is None:
+        return False
     typer.echo(report.error, err=True)
     failures.append(report.name)
+    return report.record is None
+
+
+def _copy(report) -> bool:
+    """Whether a report is a copy of a filing given earlier, and so was named on stderr (RG130)."""
+    if report.duplicate_of is None:
+        return False
+    typer.echo("\n".join(f.render(report.name) for f in report.findings), err=True)
+    return True
 
 
 def _results(pairs, failures: list):
@@ -89,15 +96,6 @@ def _results(pairs, failures: list):
             outcome = outcome.result
         if outcome is not None:
             yield name, outcome
-
-
-def _open_output(output: Optional[Path]):
-    if output is None:
-        return sys.stdout
-    try:
-        return open(output, "w", encoding="utf-8")
-    except OSError as exc:
-        fail_config(f"-o {output}: {exc.strerror}")
 
 
 @app.command()
@@ -113,6 +111,11 @@ def check(
                                                "repeatable."),
     ignore: Optional[List[str]] = typer.Option(None, "--ignore", metavar="CODES", help="Leave out these codes or "
                                                "prefixes; comma-separated, repeatable."),
+    extend_select: Optional[List[str]] = EXTEND_SELECT,
+    extend_ignore: Optional[List[str]] = EXTEND_IGNORE,
+    show_info: bool = SHOW_INFO,
+    exit_zero: bool = EXIT_ZERO,
+    output_file: Optional[Path] = OUTPUT_FILE,
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Leave out the summary line (human, github)."),
     statistics: bool = typer.Option(False, "--statistics", help="A count per code instead of each finding "
                                                                 "(human, github)."),
@@ -135,31 +138,22 @@ def check(
     Exit 0 when no finding is at or above --fail-on, 1 otherwise, 2 for usage errors.
     """
     config, jobs = configured(formats_dir, jobs)
-    fail_on, codes = _choices(config, output_format, fail_on, select, ignore)
+    fail_on, (chosen, dropped) = _choices(config, output_format, fail_on, select, ignore, extend_select, extend_ignore)
     if baseline is None and write_baseline is None:  # a baseline being rewritten starts from every finding
         baseline = config.baseline
-    report = Report(output_format, fail_on, sys.stdout, quiet, statistics)
+    out = open_output(output_file)
+    report = Report(output_format, fail_on, out, quiet, statistics, show_info=show_info)
     try:
-        reports = results(paths, files_from, checked, format_name, not no_repair, jobs)
-        found = check_corpus(_shown(reports), lambda names: _context_months(
-            history, format_name, not no_repair, names, jobs))
+        reports = results(paths, files_from, ("findings",), format_name, not no_repair, jobs, history)
+        found = ((report.name, report.findings, report.sha256) for report in reports)
         if baseline is not None:  # before selecting: an entry of a code left out is not fixed
             known = baselines.load(baseline)
             found, report.fixed = baselines.only_new(found, known), known.fixed
-        found = selected(found, *codes, per_path=config.ignored_at)
+        found = selected(found, chosen, dropped, per_path=config.ignored_at)
         failed = _report(found, report, write_baseline)
     except ConfigError as exc:
         fail_config(exc)
-    if failed and write_baseline is None:
-        raise typer.Exit(1)
-
-
-def _shown(reports):
-    """The reports, each one's internal-error traceback shown first under --debug."""
-    for report in reports:
-        if Limits.debug and report.debug:
-            typer.echo(report.debug, err=True)
-        yield report
+    finish(report, out, paths, files_from, failed and write_baseline is None, exit_zero)
 
 
 def _report(found, report: Report, write_baseline: Optional[Path]) -> bool:
@@ -183,17 +177,6 @@ def _report(found, report: Report, write_baseline: Optional[Path]) -> bool:
         fail_config(f"--write-baseline {visible(write_baseline)}: {_reason(exc)}")
     typer.echo(f"remitgrammar: wrote {count} finding(s) to {visible(write_baseline)}", err=True)
     return report.failed
-
-
-def _context_months(history: Optional[List[Path]], format_name, repair: bool, reported: list, jobs: int):
-    """The months of the --history reports: read for the rules across months, never reported. A report
-    that is also among those checked (a history directory that holds them) is not read twice."""
-    if not history:
-        return
-    seen = {os.path.realpath(name) for name in reported}
-    for name, month in results(history, None, context_month, format_name, repair, jobs):
-        if os.path.realpath(name) not in seen:
-            yield month
 
 
 @app.command()

@@ -1,4 +1,4 @@
-"""Commands for format maintainers and listings: lint, new-format, rules, formats, version."""
+"""Commands for format maintainers and listings: lint, new-format, rules, formats, version (and rule, in rule.py)."""
 
 from __future__ import annotations
 
@@ -95,5 +95,3 @@ def _clash_note(heading: str, spec, found) -> list:
 def version() -> None:
     """Print the version."""
     typer.echo(__version__)
-
-

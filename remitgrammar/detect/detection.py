@@ -14,7 +14,6 @@ matches: it is chosen only by ``--format NAME``, and ``lint`` reports it (RG222)
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from ..errors import Finding, RemitError

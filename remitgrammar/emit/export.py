@@ -1,10 +1,12 @@
-"""Write exported reports: a SQLite database, JSON lines, or a directory of CSV files (emit/tables.py
-gives the rows). A sink takes one report at a time, so a corpus is never held whole.
+"""Write exported reports: a SQLite database (emit/sqlite.py), JSON lines, a directory of CSV files,
+or a directory of Parquet files (emit/parquet.py); emit/tables.py gives the rows. A sink takes one
+report at a time, so a corpus is never held whole.
 
 SQLite: re-exporting a report replaces its rows (every table is keyed by ``report_id``, the
-sha256 of its text), so a database grows only by reports it has not seen. CSV: a directory
-written afresh by each export, one file per table; a report met twice in one export is written
-once. JSON lines: one record a line, with its provenance.
+sha256 of its text), so a database grows only by reports it has not seen. CSV and Parquet: a
+directory written afresh by each export, one file per table; a report met twice in one export is
+written once. JSON lines: one record a line, with its provenance. The ``deals`` table is written
+in ``close``, when every report is in.
 
 Every sink writes into temporary files beside its target and renames them into place in ``close``,
 when the export is complete; ``abandon`` removes them, so a failed export (a full disk) leaves the
@@ -18,184 +20,40 @@ import contextlib
 import csv
 import os
 import re
-import sqlite3
-import stat
-import tempfile
 from pathlib import Path
-from urllib.parse import quote
 
-from .tables import NUMERIC, TABLES
-
-INTEGER = {"line", "col", "printed", "canonical", "extra", "skipped", "lost", "ignored"}
-APPLICATION_ID = 0x52474D52  # "RGMR" at offset 68 of the SQLite header: a database remitgrammar wrote
-SQLITE_MAGIC = b"SQLite format 3\x00"
+from .files import Partial, discard, text
+from .sqlite import SqliteSink
+from .tables import TABLES, new_rows
+from .wide import deal_rows
 
 
 def sink_for(target: Path):
-    """The sink a target's form asks for: ``.sqlite``/``.db``, ``.jsonl``, else a directory of CSV files.
+    """The sink a target's form asks for: ``.sqlite``/``.db``, ``.jsonl``, a ``DIR.parquet`` directory (the
+    parquet extra), else a directory of CSV files.
 
     Raises:
         OSError: the target cannot be created or opened.
         ValueError: the target is a file of another kind (not a regular file; a SQLite database of
-            another application).
+            another application; Parquet without pyarrow).
     """
     target = Path(target)
+    if target.suffix == ".parquet":
+        from .parquet import ParquetSink  # pyarrow: an optional extra, imported only when asked for
+
+        return ParquetSink(target)
     if target.suffix in (".sqlite", ".db"):
         return SqliteSink(target)
     if target.suffix == ".jsonl":
         return JsonlSink(target)
     if target.suffix or (target.exists() and not target.is_dir()):
-        raise ValueError("export to a .sqlite or .db database, a .jsonl file or a directory (CSV)")
+        raise ValueError("export to a .sqlite or .db database, a .jsonl file, a DIR.parquet directory or a "
+                         "directory (CSV)")
     return CsvSink(target)
 
 
-class Partial:
-    """A temporary file beside ``target`` that replaces it only when complete (``commit``).
-
-    Raises:
-        ValueError: the target exists and is not a regular file (a device, a FIFO, a directory).
-        OSError: the temporary file cannot be made.
-    """
-
-    def __init__(self, target: Path):
-        self.target = target
-        self.mode = _replaceable(target)
-        self.fd, self.path = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial",
-                                              dir=target.parent if str(target.parent) else ".")
-
-    def commit(self) -> None:
-        """Flush the file to disk (a full disk may only say so here), then put it in place."""
-        os.fsync(self.fd)
-        os.chmod(self.path, self.mode)
-        os.replace(self.path, self.target)
-
-    def abandon(self) -> None:
-        with contextlib.suppress(OSError):
-            os.unlink(self.path)
-
-
-def _replaceable(target: Path) -> int:
-    """The mode the target's replacement gets: the old file's, else what the umask gives a new file."""
-    try:
-        info = os.stat(target)
-    except FileNotFoundError:
-        mask = os.umask(0)
-        os.umask(mask)
-        return 0o666 & ~mask
-    if not stat.S_ISREG(info.st_mode):
-        raise ValueError("not a regular file; an export replaces only a regular file")
-    return stat.S_IMODE(info.st_mode)
-
-
-class SqliteSink:
-    """A SQLite database (the standard library's sqlite3; no server), built in a copy of the old one."""
-
-    def __init__(self, target: Path):
-        existing = _ours(target)  # before anything is written, a temporary file included
-        self.partial = Partial(target)
-        try:
-            self.db = sqlite3.connect(self.partial.path)
-            if existing:
-                with contextlib.closing(sqlite3.connect(_read_only(target), uri=True)) as old:
-                    old.backup(self.db)
-            # the copy is thrown away on any failure: no journal, one sync at the end (Partial.commit)
-            self.db.execute("PRAGMA journal_mode = OFF")
-            self.db.execute("PRAGMA synchronous = OFF")
-            self.db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-            _create(self.db)
-        except BaseException:
-            self.abandon()
-            raise
-
-    def add(self, tables: dict, record_json: str = "") -> None:
-        rid = tables["reports"][0]["report_id"]
-        with self.db:  # one transaction a report: its rows are replaced whole
-            for table, columns in TABLES.items():
-                self.db.execute(f"DELETE FROM {table} WHERE report_id = ?", (rid,))
-                self.db.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
-                                    f"({', '.join('?' for _ in columns)})",
-                                    [tuple(_text(row[c]) for c in columns) for row in tables[table]])
-
-    def close(self) -> None:
-        self.db.close()
-        self.partial.commit()
-        os.close(self.partial.fd)
-
-    def abandon(self) -> None:
-        with contextlib.suppress(sqlite3.Error, AttributeError):
-            self.db.close()
-        with contextlib.suppress(OSError):
-            os.close(self.partial.fd)
-        self.partial.abandon()
-
-
-def _create(db) -> None:
-    for table, columns in TABLES.items():
-        typed = ", ".join(f"{c} {_sql_type(c)}" + (" PRIMARY KEY" if table == "reports" and c == "report_id"
-                                                   else "") for c in columns)
-        db.execute(f"CREATE TABLE IF NOT EXISTS {table} ({typed})")
-        if table != "reports":
-            db.execute(f"CREATE INDEX IF NOT EXISTS {table}_report ON {table} (report_id)")
-
-
-def _ours(target: Path) -> bool:
-    """Whether ``target`` is a database to add to (False: there is none, or it is an empty file).
-
-    Raises:
-        ValueError: it is not a regular file, not a SQLite database, or a database of another application.
-    """
-    _replaceable(target)
-    if not target.exists() or target.stat().st_size == 0:
-        return False
-    with open(target, "rb") as file:
-        header = file.read(100)
-    if not header.startswith(SQLITE_MAGIC) or len(header) < 100:
-        raise ValueError("not a SQLite database; an export replaces only its own")
-    marked = int.from_bytes(header[68:72], "big", signed=True)
-    if marked == APPLICATION_ID:
-        return True
-    if marked != 0:
-        raise ValueError(f"a SQLite database of another application (application_id {marked}); it is left as it is")
-    foreign = _foreign(target)
-    if foreign:  # an unmarked database is ours only when it holds nothing an export does not make
-        raise ValueError(f"a SQLite database remitgrammar did not write (it holds {foreign}); it is left as it is")
-    return True
-
-
-def _foreign(target: Path) -> str | None:
-    """The first table or index of an unmarked database that an export does not make, with its columns
-    (None: the database is empty or an export from before the mark)."""
-    indexes = {f"{table}_report" for table in TABLES} | {"sqlite_autoindex_reports_1"}
-    with contextlib.closing(sqlite3.connect(_read_only(target), uri=True)) as db:
-        for kind, name in db.execute("SELECT type, name FROM sqlite_master ORDER BY name"):
-            if kind == "index" and name in indexes:
-                continue
-            if kind != "table" or name not in TABLES:
-                return f"{kind} {name!r}"
-            columns = tuple(row[1] for row in db.execute("SELECT * FROM pragma_table_info(?)", (name,)))
-            if columns != TABLES[name]:
-                return f"table {name!r} with other columns"
-    return None
-
-
-def _read_only(target: Path) -> str:
-    return "file:" + quote(os.fsencode(os.path.abspath(target))) + "?mode=ro"
-
-
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
-
-
 _NUMBER_TEXT = re.compile(r"[-+(]?[\d.,]+\)?%?|-")
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
-
-
-def _text(value):
-    """A value UTF-8 can hold: a lone surrogate (a byte of a file name that is not UTF-8, read with
-    surrogateescape) is written ``\\xff``, as the human output shows it."""
-    if not isinstance(value, str) or not _SURROGATE.search(value):
-        return value
-    return _SURROGATE.sub(lambda m: f"\\x{ord(m.group()) - 0xDC00:02x}" if 0xDC80 <= ord(m.group()) <= 0xDCFF
-                          else f"\\u{ord(m.group()):04x}", value)
 
 
 def _safe(row: dict) -> dict:
@@ -203,11 +61,7 @@ def _safe(row: dict) -> dict:
     message from a hostile filing) is written after an apostrophe. A number as printed (-1,234.00,
     (4,179)) and '-' (standard input) are left as they are."""
     return {k: "'" + v if isinstance(v, str) and v.startswith(_FORMULA) and not _NUMBER_TEXT.fullmatch(v)
-            else v for k, v in ((k, _text(v)) for k, v in row.items())}
-
-
-def _sql_type(column: str) -> str:
-    return "REAL" if column in NUMERIC else "INTEGER" if column in INTEGER else "TEXT"
+            else v for k, v in ((k, text(v)) for k, v in row.items())}
 
 
 class JsonlSink:
@@ -227,7 +81,7 @@ class JsonlSink:
         os.close(self.partial.fd)
 
     def abandon(self) -> None:
-        _discard(self.file, self.partial)
+        discard(self.file, self.partial)
 
 
 class CsvSink:
@@ -248,18 +102,15 @@ class CsvSink:
         self.writers = {table: csv.DictWriter(self.files[table], TABLES[table]) for table in TABLES}
         for writer in self.writers.values():
             writer.writeheader()
-        self.seen: set = set()
+        self.seen: dict = {}  # report_id -> its reports row, for the deals table
 
     def add(self, tables: dict, record_json: str = "") -> None:
-        rid = tables["reports"][0]["report_id"]
-        if rid in self.seen:
-            return
-        self.seen.add(rid)
-        for table, rows in tables.items():
+        for table, rows in new_rows(self.seen, tables):
             self.writers[table].writerows(_safe(row) for row in rows)
 
     def close(self) -> None:
-        """Every table's file on disk first, then each renamed into place."""
+        """The deals table, every table's file on disk, then each renamed into place."""
+        self.writers["deals"].writerows(_safe(row) for row in deal_rows(self.seen.values()))
         for table, file in self.files.items():
             file.flush()
             os.fsync(self.partials[table].fd)
@@ -270,17 +121,7 @@ class CsvSink:
 
     def abandon(self) -> None:
         for table, partial in self.partials.items():
-            _discard(self.files.get(table), partial)
+            discard(self.files.get(table), partial)
         if self.created:  # a directory this export made, and nothing else wrote into
             with contextlib.suppress(OSError):
                 self.target.rmdir()
-
-
-def _discard(file, partial: Partial) -> None:
-    """Close a sink's file without caring what it still held, and remove its temporary file."""
-    if file is not None:
-        with contextlib.suppress(OSError, ValueError):
-            file.close()
-    with contextlib.suppress(OSError):
-        os.close(partial.fd)
-    partial.abandon()

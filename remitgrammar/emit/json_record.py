@@ -35,7 +35,8 @@ def to_json(value, indent: int | None = 2) -> str:
         surrogates (a file name that is not UTF-8) are written as ``\\uXXXX``.
     """
     nonce = secrets.token_hex(8)
-    writer = _Writer(f"\x00{nonce}:", indent)
+    # None: one line, written by the encoder alone, which never reads the indent
+    writer = _Writer(f"\x00{nonce}:", 0 if indent is None else indent)
     if indent is None:
         text = writer.encoder(", ").encode(value)
     else:
@@ -51,7 +52,7 @@ def to_json(value, indent: int | None = 2) -> str:
 class _Writer:
     """Indented JSON: containers that hold containers here, the rest by the C encoder."""
 
-    def __init__(self, marker: str, indent: int | None):
+    def __init__(self, marker: str, indent: int):
         self.marker, self.indent = marker, indent
         self.by_depth: dict = {}
 
@@ -87,7 +88,7 @@ class _Writer:
             out.append("[" + inner + ("," + inner).join(line(item) for item in value) + outer + "]")
             return
         out.append("{" if is_dict else "[")
-        for index, item in enumerate(value.items() if is_dict else value):
+        for index, item in enumerate(value.items() if isinstance(value, dict) else value):
             out.append(("," if index else "") + inner)
             if is_dict:
                 out.append(_quoted(str(item[0])) + ": ")

@@ -1,34 +1,43 @@
-"""A canonical record as rows of tables, for SQL, CSV and pandas (one schema for every export).
+"""A canonical record as rows of tables, for SQL, CSV, Parquet and pandas (one schema for every export).
 
-Every table but ``reports`` is long: one row a value, keyed by the report and where the value sits
-(class, loan group, status...), with ``field`` naming it. A number is kept twice: ``exact``, its
-decimal text exactly as the record holds it, and ``number``, the same as a float for arithmetic
-(or a Decimal, with ``numbers="decimal"``). A text value has ``exact`` only. Nested fields are
-named by their path below the owner: ``per_1000.interest``, ``prior.cumulative_realized_losses``,
-``class_amounts[CE].distribution``.
+Every row carries its report (``report_id``), deal and month (deals.py). The long tables have one
+row a value, keyed by where the value sits (class, loan group, status...), with ``field`` naming it.
+A number is kept twice: ``exact``, its printed digits and no more, and ``number``, the same as a
+float for arithmetic (or a Decimal, with ``numbers="decimal"``). A text value has ``exact`` only.
+Nested fields are named by their path below the owner: ``per_1000.interest``,
+``prior.cumulative_realized_losses``, ``class_amounts[CE].distribution``. The wide tables
+(emit/wide.py) have a column per standard field instead.
 """
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
-import re
-
+from ..deals import DEFAULT_PATHS, deal_of, month_of
 from ..records import Key, value_at
+from . import wide
 
-TABLES = {
-    "reports": ("report_id", "source", "sha256", "accession", "registrant", "series", "distribution_date",
-                "format", "printed", "canonical", "extra", "skipped", "lost", "ignored"),
-    "classes": ("report_id", "class", "tier", "field", "number", "exact"),
-    "class_totals": ("report_id", "tier", "field", "number", "exact"),
-    "collateral": ("report_id", "grp", "field", "number", "exact"),
-    "delinquency": ("report_id", "grp", "status", "bucket", "measure", "number", "exact"),
-    "pool": ("report_id", "field", "number", "exact"),
-    "findings": ("report_id", "code", "severity", "message", "path", "line", "col", "expected", "actual"),
-    "facts": ("report_id", "path", "number", "exact", "printed", "line", "col"),
+LONG = {
+    "reports": ("report_id", "deal", "month", "source", "sha256", "accession", "cik", "registrant", "series",
+                "distribution_date", "format", "printed", "canonical", "extra", "skipped", "lost", "ignored"),
+    "classes": ("report_id", "deal", "month", "class", "tier", "field", "number", "exact"),
+    "class_totals": ("report_id", "deal", "month", "tier", "field", "number", "exact"),
+    "collateral": ("report_id", "deal", "month", "grp", "field", "number", "exact"),
+    "delinquency": ("report_id", "deal", "month", "grp", "status", "bucket", "measure", "number", "exact"),
+    "pool": ("report_id", "deal", "month", "field", "number", "exact"),
+    "findings": ("report_id", "deal", "month", "code", "severity", "message", "path", "line", "col", "expected",
+                 "actual"),
+    "facts": ("report_id", "deal", "month", "path", "number", "exact", "printed", "line", "col"),
 }
 COUNTS = ("printed", "canonical", "extra", "skipped", "lost", "ignored")
-NUMERIC = {"number"}  # the columns that hold numbers (REAL in SQLite)
+PER_REPORT = {**LONG, **wide.TABLES}  # the tables keyed by ``report_id``
+TABLES = {**PER_REPORT, "deals": wide.DEALS}  # every table (an export writes ``deals`` when it closes)
+# each column's SQL type (Parquet's follows): TEXT unless named here
+TYPES = {table: {"number": "REAL", "line": "INTEGER", "col": "INTEGER"} for table in LONG}
+TYPES["reports"] = {key: "INTEGER" for key in COUNTS}
+TYPES.update(wide.TYPES)
+TYPES["deals"] = wide.DEAL_TYPES
 _FIELD = re.compile(r"[a-z_][a-z0-9_]*")
 
 
@@ -43,34 +52,52 @@ def report_id(record: dict) -> str:
     return source["sha256"] + (f":{part}" if part not in (None, "") else "")
 
 
-def rows(record: dict, findings: list = (), numbers: str = "float", counts: dict | None = None) -> dict:
+def rows(record: dict, findings=(), numbers: str = "float", counts: dict | None = None,
+         deal_paths: tuple | None = None) -> dict:
     """{table: [row dict]} of one record (with its ``provenance`` for ``facts``) and its findings;
-    ``counts``: the report's coverage (check/coverage.py), where the record's printed numbers went."""
-    rid = report_id(record)
+    ``counts``: the report's coverage (check/coverage.py), where the record's printed numbers went;
+    ``deal_paths``: the format's ``deal_key`` (None: looked up by the record's format)."""
     value = _number_maker(numbers)
     source, filing = record.get("source") or {}, record.get("filing") or {}
-    out = {name: [] for name in TABLES}
-    out["reports"].append({"report_id": rid, "source": source.get("path"), "sha256": source.get("sha256"),
+    deal = deal_of(record, _deal_paths(source.get("format")) if deal_paths is None else deal_paths)
+    head = {"report_id": report_id(record), "deal": deal.key if deal else None, "month": month_of(record)}
+    out: dict = {name: [] for name in LONG}
+    out["reports"].append({**head, "source": source.get("path"), "sha256": source.get("sha256"),
                            "accession": (source.get("edgar") or {}).get("accession"),
+                           "cik": deal.cik if deal else (source.get("edgar") or {}).get("cik"),
                            "registrant": filing.get("registrant"), "series": filing.get("series"),
                            "distribution_date": record.get("distribution_date"), "format": source.get("format"),
                            **{key: (counts or {}).get(key) for key in COUNTS}})
     for entry in record.get("classes") or []:
         for field, v in _leaves(entry, skip=("class", "tier")):
-            out["classes"].append({"report_id": rid, "class": entry.get("class"), "tier": entry.get("tier"),
+            out["classes"].append({**head, "class": entry.get("class"), "tier": entry.get("tier"),
                                    "field": field, **value(v)})
     totals = [(None, record.get("class_totals") or {})] + list((record.get("tier_totals") or {}).items())
     for tier, fields in totals:
-        out["class_totals"] += [{"report_id": rid, "tier": tier, "field": f, **value(v)} for f, v in _leaves(fields)]
+        out["class_totals"] += [{**head, "tier": tier, "field": f, **value(v)} for f, v in _leaves(fields)]
     for group, fields in (record.get("collateral") or {}).items():
-        out["collateral"] += [{"report_id": rid, "grp": group, "field": f, **value(v)} for f, v in _leaves(fields)]
-    out["delinquency"] = list(_delinquency(rid, record.get("delinquency") or {}, value))
-    out["pool"] = [{"report_id": rid, "field": f, **value(v)} for f, v in _leaves(record.get("pool") or {})]
-    out["findings"] = [{"report_id": rid, "code": f.code, "severity": f.severity, "message": f.message,
+        out["collateral"] += [{**head, "grp": group, "field": f, **value(v)} for f, v in _leaves(fields)]
+    out["delinquency"] = list(_delinquency(head, record.get("delinquency") or {}, value))
+    out["pool"] = [{**head, "field": f, **value(v)} for f, v in _leaves(record.get("pool") or {})]
+    out["findings"] = [{**head, "code": f.code, "severity": f.severity, "message": f.message,
                         "path": f.path, "line": f.line, "col": f.column, "expected": f.expected,
                         "actual": f.actual} for f in findings]
-    out["facts"] = list(_facts(rid, record, value))
+    out["facts"] = list(_facts(head, record, value))
+    out.update(wide.wide_rows(record, head, numbers))
+    out["deals"] = wide.deal_rows(out["reports"])  # this report's deal alone: an export's is every report's
     return out
+
+
+def _deal_paths(format_name) -> tuple:
+    """The format's ``deal_key:`` paths, as `check` links its months; the default for a format not on
+    the search path (a record read back from JSON)."""
+    from ..errors import ConfigError
+    from ..formats.search import get_format
+
+    try:
+        return tuple(get_format(str(format_name)).deal_key) or DEFAULT_PATHS
+    except (ConfigError, OSError, ValueError):
+        return DEFAULT_PATHS
 
 
 def _number_maker(numbers: str):
@@ -80,9 +107,14 @@ def _number_maker(numbers: str):
     def value(v) -> dict:
         if isinstance(v, bool) or not isinstance(v, (Decimal, int)):
             return {"number": None, "exact": None if v is None else str(v)}
-        # format "f": the digits as printed (0.00000000, not str()'s 0E-8)
-        return {"number": v if numbers == "decimal" else float(v), "exact": format(v, "f")}
+        return {"number": v if numbers == "decimal" else float(v), "exact": exact(v)}
     return value
+
+
+def exact(v) -> str:
+    """A number's printed digits and no more: a Decimal keeps its exponent (format "f": 0.00000000,
+    not str()'s 0E-8), an integer (a count, days) has no decimals (format "f" would give 9.000000)."""
+    return str(v) if isinstance(v, int) else format(v, "f")
 
 
 def _leaves(node: dict, prefix: str = "", skip: tuple = ()):
@@ -99,30 +131,31 @@ def _leaves(node: dict, prefix: str = "", skip: tuple = ()):
             yield name, v
 
 
-def _delinquency(rid: str, groups: dict, value):
+def _delinquency(head: dict, groups: dict, value):
     for group, statuses in groups.items():
         for status, measures in statuses.items():
             for measure, v in measures.items():
                 if measure == "by_bucket":
                     for bucket, inner in v.items():
                         for m, x in inner.items():
-                            yield {"report_id": rid, "grp": group, "status": status, "bucket": bucket,
+                            yield {**head, "grp": group, "status": status, "bucket": bucket,
                                    "measure": m, **value(x)}
                 else:
-                    yield {"report_id": rid, "grp": group, "status": status, "bucket": None, "measure": measure,
+                    yield {**head, "grp": group, "status": status, "bucket": None, "measure": measure,
                            **value(v)}
 
 
-def _facts(rid: str, record: dict, value):
+def _facts(head: dict, record: dict, value):
     """Every value the report printed, with its record path, printed text, line and column."""
     for path, where in (record.get("provenance") or {}).items():
-        yield {"report_id": rid, "path": path, **value(value_at(record, tuple(_parts(path)))), "printed": where.get("text"),
+        yield {**head, "path": path, **value(value_at(record, tuple(_parts(path)))), "printed": where.get("text"),
                "line": where.get("line"), "col": where.get("column")}
 
 
 def _parts(path: str) -> list:
     """A rendered path split back into its segments, keys as Key."""
-    parts, text = [], path
+    parts: list = []
+    text = path
     while text:
         if text.startswith("["):
             end = text.index("]")
@@ -134,3 +167,13 @@ def _parts(path: str) -> list:
             text = text[cut:].lstrip(".")
     return parts
 
+
+def new_rows(seen: dict, tables: dict):
+    """(table, rows) of each per-report table of a report not yet written (``seen``: report_id -> its
+    reports row, which the deals table is made of on close); nothing for a report written already."""
+    report = tables["reports"][0]
+    if report["report_id"] in seen:
+        return
+    seen[report["report_id"]] = report
+    for table in PER_REPORT:  # not the report's own deals row: a sink's close() writes every report's
+        yield table, tables.get(table, ())

@@ -11,12 +11,13 @@ from pathlib import Path
 import yaml
 
 from ..errors import ConfigError, Finding
+from ..records import PERIODS
 from .lint_grammar import lint_collisions, lint_grammar
 from .lint_model import DeclaredFields, lint_model
 from .search import (SPEC_KEYS, REQUIRED_KEYS, clash_message, clashes, detect_problem, every_format, kind_word,
                      load_format, search_path, usable_text)
 from .resources import FormatFileError, decoded, is_inside, read_inside
-from .specs import PERIODS, alias_shape_problem, canonical, compose_yaml, field_info, normalize_label
+from .specs import alias_shape_problem, canonical, compose_yaml, field_info, normalize_label
 SCOPE_SECTIONS = {"columns.summary": "classes", "columns.per_1000": "classes", "columns.shortfall": "classes",
                   "columns.delinquency": "delinquency", "rows.collateral": "collateral", "rows.pool": "pool",
                   "rows.group_headings": "collateral", "rows.buckets": None, "cover.answers": "filing",
@@ -47,7 +48,7 @@ def _duplicate_keys(root) -> list:
     while stack:
         node = stack.pop()
         if isinstance(node, yaml.MappingNode):
-            seen = {}
+            seen: dict[str, int] = {}  # key -> its line
             for key, value in node.value:
                 name = getattr(key, "value", None)
                 if isinstance(name, str) and name in seen:
@@ -95,7 +96,7 @@ def _value_problems(key: str, value, line: int) -> list:
     kind = SPEC_KEYS[key]
     if not isinstance(python, kind) or (kind is not bool and isinstance(python, bool)):
         return [_finding("RG210", f"'{key}' must be a {kind_word(kind)}", line)]
-    if key != "detect":
+    if key != "detect" or not isinstance(python, dict):  # detect is a mapping here: its kind was checked above
         return []
     problem = detect_problem(python)
     if problem:
@@ -154,7 +155,8 @@ def _alias_shape(path: Path, node) -> Finding | None:
 
 
 def _lint_scope(path: Path, scope: str, mapping, fields: dict) -> list:
-    problems, seen = [], {}
+    problems: list = []
+    seen: dict[str, tuple[str, int]] = {}  # normalised label -> (its target, its line)
     for target, labels in getattr(mapping, "value", []):
         line = target.start_mark.line + 1
         if not _target_exists(scope, target.value, fields):
@@ -284,7 +286,7 @@ def _key_line(spec, key: str) -> int | None:
 
 def _probe_lines() -> list:
     """Lines of every format's sample on this machine: what the terminal collision check tries."""
-    lines = set()
+    lines: set[str] = set()
     try:
         specs = every_format()
     except ConfigError:

@@ -105,7 +105,8 @@ def _sections(doc: dict, root: Path, lines: list) -> list:
         return []  # lint_grammar reports a grammar that does not compile
     problems = [_finding("RG217", f"section '{name}' is not a rule of the grammar", _line_of(lines, name))
                 for name in sections if name not in rules]
-    own = DeclaredFields(doc.get("fields") if isinstance(doc.get("fields"), dict) else {})
+    fields = doc.get("fields")
+    own = DeclaredFields(fields if isinstance(fields, dict) else {})
     for name, (role, params) in sections.items():
         for field in params.get("fields", []) if role == "title_block" else []:
             if field and not field_info(own, "filing", str(field)):

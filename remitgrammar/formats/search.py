@@ -31,10 +31,11 @@ ENV_VAR = "REMITGRAMMAR_PATH"
 _extra_dirs: tuple = ()
 
 # The keys of a format spec and their YAML types (lint reports the unknown ones; loading ignores them).
-SPEC_KEYS = {"name": str, "description": str, "grammar": str, "aliases": list, "sample": str, "detect": dict,
-             "single_column_group": str, "sections": dict, "fields": dict, "certificate_tier": str, "notional_classes": list,
-             "oc_excluded_classes": list, "errors": list, "deal_key": list, "reads_cover": bool, "excess_to_oc_class": bool,
-             "identities": list, "months": dict}
+SPEC_KEYS: dict[str, type] = {
+    "name": str, "description": str, "grammar": str, "aliases": list, "sample": str, "detect": dict,
+    "single_column_group": str, "sections": dict, "fields": dict, "certificate_tier": str, "notional_classes": list,
+    "oc_excluded_classes": list, "errors": list, "deal_key": list, "reads_cover": bool, "excess_to_oc_class": bool,
+    "identities": list, "months": dict}
 REQUIRED_KEYS = ("name", "grammar", "aliases", "detect")
 _TEXT_LISTS = ("aliases", "errors", "notional_classes", "oc_excluded_classes", "deal_key")
 DETECT_KEYS = ("require", "forbid")
@@ -95,7 +96,7 @@ def spec_problem(doc) -> str | None:
             continue
         if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
             return f"'{key}' must be a {kind_word(kind)}"
-        if key in _TEXT_LISTS and not all(isinstance(v, str) for v in value):
+        if key in _TEXT_LISTS and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
             return f"'{key}' must be a list of texts (quote a number)"
     return detect_problem(doc.get("detect"))
 

@@ -23,9 +23,6 @@ MAX_VALUES = 100_000
 MAX_DEPTH = 40
 
 
-from ..records import PERIODS  # noqa: F401 (re-exported: the period columns of value tables)
-
-
 _NOISE = str.maketrans({".": None, ":": None, "&": " and "})
 
 
@@ -162,7 +159,8 @@ def alias_shape_problem(doc, colon_labels: bool = False) -> str | None:
 
 
 def _kind(value) -> str:
-    return {dict: "mapping", list: "list", str: "text"}.get(type(value), type(value).__name__)
+    kinds: dict[type, str] = {dict: "mapping", list: "list", str: "text"}
+    return kinds.get(type(value), type(value).__name__)
 
 
 def build_alias_tables(doc, source: str) -> dict:

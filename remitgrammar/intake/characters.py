@@ -14,8 +14,9 @@ before anything reads it:
 - nothing else is changed.
 
 ``look_alike`` runs in intake (decode.py), ``remove_invisible`` on each report's text before it is
-detected and parsed (pipeline.py), whose line map then gives columns back. A dash or digit this table does not list (a figure dash U+2012, the
-  digits of another script) stays as printed: a number holding one is malformed (RG113).
+detected and parsed (pipeline.py), whose line map then gives columns back. A dash or digit this
+table does not list (a figure dash U+2012, the digits of another script) stays as printed: a number
+holding one is malformed (RG113).
 docs/security.md lists the table.
 """
 

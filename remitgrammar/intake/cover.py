@@ -126,7 +126,7 @@ def _first_date(lines: list, index: int):
 
 def _block_above(lines: list, index: int) -> list:
     """The non-blank lines right above a caption, up to a blank line."""
-    block = []
+    block: list[tuple[int, str]] = []
     for number, text in reversed(lines[max(index - 4, 0):index]):
         if not text.strip():
             if block:
@@ -145,7 +145,8 @@ def _registrant(cover: Cover, block: list) -> None:
     further line is the certificates' title."""
     if not block:
         return
-    name, title = [block[0]], []
+    name: list[tuple[int, str]] = [block[0]]
+    title: list[tuple[int, str]] = []
     for item in block[1:]:
         (name if item[1].strip().startswith("Series") and not title else title).append(item)
     value = ", ".join(" ".join(t.split()) for _, t in name)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from .cover import read_cover
 
@@ -89,9 +90,11 @@ def submission(lines: list, is_statement) -> tuple[list[Extract], list[Document]
     whole = [(d, is_statement(_joined(_clean(d.lines)))) for d in exhibits]
     whole = [(d, spec) for d, spec in whole if spec]
     cover = read_cover([(n, t) for n, t, *_ in _clean(cover_doc.lines)]).summary() if cover_doc and whole else None
-    if whole:  # each statement exhibit is a report; the 8-K cover is read by its captions
-        inline = len(whole) == 1 and cover_doc is not None and getattr(whole[0][1], "reads_cover", False)
-        groups = [([cover_doc, d], None) if inline else ([d], cover) for d, _ in whole]
+    groups: list[tuple[list[Document], dict | None]]
+    if len(whole) == 1 and cover_doc is not None and getattr(whole[0][1], "reads_cover", False):
+        groups = [([cover_doc, whole[0][0]], None)]  # the statement's format reads the cover itself
+    elif whole:  # each statement exhibit is a report; the 8-K cover is read by its captions
+        groups = [([d], cover) for d, _ in whole]
     else:  # the statement is in the 8-K's own body (with whatever exhibits continue it)
         groups = [(chosen, None)] if chosen else []
     extracts = []
@@ -143,7 +146,9 @@ def _header(numbered: list) -> dict:
 
 
 def _documents(numbered: list) -> list[Document]:
-    documents, current, in_text = [], None, False
+    documents: list[Document] = []
+    current: dict[str, Any] | None = None  # the fields of the document being read
+    in_text = False
     for number, line in numbered:
         tag = line.strip()
         if tag.upper() == "<DOCUMENT>":

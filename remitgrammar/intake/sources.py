@@ -2,15 +2,21 @@
 
 What names the reports is input too: a list file is a regular file or standard input, read up to the
 size limit, one path a line, bytes that are not UTF-8 kept as the file system's own (surrogateescape);
-a directory is walked without recursion and without following links to directories (no depth or
-link loop can stop a run), and one that cannot be walked (too deep for a path, unreadable) is an
-input of its own that becomes an RG120 finding.
+a directory is walked into its subdirectories with a stack of listings rather than Python's recursion,
+without following links to directories (no depth or link loop can stop a run), and one that cannot be
+walked (too deep for a path, unreadable) is an input of its own that becomes an RG120 finding.
+
+A directory that `remitgrammar fetch` filled (it holds the store's manifest, ``.remitgrammar-store.json``)
+is read by the store's layout and nothing else: ``<cik>/<accession>.txt.gz``, two levels and no deeper,
+CIK and accession in EDGAR's digits, so a note or a stray file beside the filings is not taken for a
+report (docs/fetch.md).
 """
 
 from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 import sys
 from dataclasses import dataclass
@@ -20,6 +26,9 @@ from ..errors import ConfigError, Finding
 from .decode import MAX_BYTES
 
 SUFFIXES = {".txt", ".htm", ".html", ".gz", ""}
+STORE_MANIFEST = ".remitgrammar-store.json"  # marks a store of `fetch` (fetch/store.py writes it under this name)
+_STORE_CIK = re.compile(r"\d{10}")
+_STORE_FILE = re.compile(r"\d{10}-\d{2}-\d{6}\.txt\.gz")
 
 
 @dataclass(frozen=True)
@@ -31,9 +40,10 @@ class Input:
     problem: Finding | None = None  # a directory that could not be walked: reported, not read
 
 
-def expand(paths: list, files_from: Path | None = None, max_bytes: int | None = None) -> list[Input]:
-    """The inputs that paths name, in order: a directory gives its report files, walked recursively in
-    sorted order (suffixes .txt .htm .html .gz, or none); ``-`` gives standard input.
+def expand(paths: list | None, files_from: Path | None = None, max_bytes: int | None = None) -> list[Input]:
+    """The inputs that paths name, in order: a directory gives its report files, its subdirectories
+    included, in sorted order (suffixes .txt .htm .html .gz, or none; in a store of `fetch`, its
+    filings); ``-`` gives standard input.
 
     Raises:
         ConfigError: a list file that cannot be read (not a regular file, too large, binary), or no path.
@@ -104,6 +114,8 @@ def _walk(root: str) -> list[Input]:
     carrying an RG120 finding, and the walk goes on.
     """
     found: list[Input] = []
+    if _is_store(root):
+        return _store(root, found)
     stack = [iter(_listing(root, found))]
     while stack:
         entry = next(stack[-1], None)
@@ -111,11 +123,38 @@ def _walk(root: str) -> list[Input]:
             stack.pop()
             continue
         kind = _kind(entry)
-        if kind == "dir":
+        if kind == "dir" and _is_store(entry.path):
+            _store(entry.path, found)
+        elif kind == "dir":
             stack.append(iter(_listing(entry.path, found)))
         elif kind == "file" and not entry.name.startswith(".") and PurePath(entry.name).suffix.lower() in SUFFIXES:
             found.append(Input(entry.path))
     return found
+
+
+def _is_store(directory: str) -> bool:
+    """Whether a directory is a store of `fetch`: its manifest is a regular file (not a link)."""
+    try:
+        return stat.S_ISREG(os.lstat(os.path.join(directory, STORE_MANIFEST)).st_mode)
+    except (OSError, ValueError):
+        return False
+
+
+def _store(root: str, found: list) -> list[Input]:
+    """A store's filings, ``<cik>/<accession>.txt.gz`` in sorted order: real directories and regular files
+    of those names only, two levels; the rest of the store is not reports."""
+    for folder in _listing(root, found):
+        if _STORE_CIK.fullmatch(folder.name) and _kind(folder) == "dir":
+            found += [Input(entry.path) for entry in _listing(folder.path, found)
+                      if _STORE_FILE.fullmatch(entry.name) and _regular_entry(entry)]
+    return found
+
+
+def _regular_entry(entry) -> bool:
+    try:
+        return entry.is_file(follow_symlinks=False)
+    except OSError:
+        return False
 
 
 def _listing(directory: str, found: list) -> list:

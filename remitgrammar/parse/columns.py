@@ -63,7 +63,8 @@ def widen(columns: list[Column], rows: list[list[Cell]]) -> None:
     full rows show where a column's values really sit.
     """
     full = [cells for cells in rows if len(cells) == len(columns)]
-    for column, cells in zip(columns, zip(*full)):  # column by column: one min and one max each
+    # column by column: one min and one max each; with no full row there is nothing to stretch by
+    for column, cells in zip(columns, zip(*full, strict=True), strict=False):
         column.start = min(column.start, min(cell.column for cell in cells))
         column.end = max(column.end, max(cell.column + len(cell.text) for cell in cells))
 
@@ -83,12 +84,12 @@ def assign(cells: list[Cell], columns: list[Column], positions: tuple | None = N
         (a heading line missing from the report).
     """
     if len(cells) == len(columns):
-        return list(zip(columns, cells))
+        return list(zip(columns, cells, strict=True))
     if not columns:
         return None
     indices = _placement(positions or spans(columns), tuple([(cell.column, cell.column + len(cell.text))
                                                              for cell in cells]))
-    return None if indices is None else [(columns[i], cell) for i, cell in zip(indices, cells)]
+    return None if indices is None else [(columns[i], cell) for i, cell in zip(indices, cells, strict=True)]
 
 
 @functools.lru_cache(maxsize=4096)  # a table's rows repeat the same positions: place them once

@@ -11,8 +11,6 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from lark import Tree
-
 from ..errors import Finding
 from ..formats.specs import FormatSpec, load_yaml
 from .grammar import describe_terminals, short_name
@@ -106,7 +104,7 @@ def _example_signatures(spec: FormatSpec) -> tuple:
     signatures = []
     for path in spec.error_examples:
         for example in load_yaml(path, Path(spec.spec_path).parent.parent.parent).get("examples", ()):  # inside
-            found = []
+            found: list[tuple[int, str]] = []  # (parser state, kind of line)
             driver = Driver(example["text"], spec, _Recorder(found), start=example["rule"])
             driver.run()
             if found:

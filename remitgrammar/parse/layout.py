@@ -11,7 +11,7 @@ divided among them.
 
 from __future__ import annotations
 
-from itertools import combinations
+from itertools import combinations, pairwise
 from math import comb
 
 from .columns import Column
@@ -76,25 +76,32 @@ def lay_out(heading_lines: list[list[Cell]], rows: list, label_end: int = 0) -> 
         heading phrase over it (or its first value, when nothing is printed over it).
     """
     spans = value_spans(rows)
-    columns = [Column("", start, end, None, []) for start, end in spans]
+    columns = [Column("", start, end, Cell("", 0, start), []) for start, end in spans]  # anchor chosen below
     for column in columns:
         column.span_parts = []
     for index, words in enumerate(heading_lines):
         lower = heading_lines[index + 1:]
         pairs = _repeated_spans(phrases(words), phrases(lower[0]) if lower else [], label_end)
         for phrase, under in pairs:
-            for column in {id(c): c for p in under for c in _overlapped(p, columns) or [_nearest(p, columns, 0)]
-                           if c is not None}.values():
+            for column in {id(c): c for p in under for c in _under(p, columns)}.values():
                 column.span_parts.append(phrase)
         for phrase in phrases(words) if not pairs else ():
             _place(phrase, _words_of(phrase, words), columns, lower, label_end)
     for column in columns:
         column.name = " ".join(p.text for p in column.parts)
         column.span = " ".join(p.text for p in column.span_parts)
-        if column.anchor is None:
-            column.anchor = column.parts[0] if column.parts else (column.span_parts[0] if column.span_parts else
-                                                                  Cell("", 0, column.start))
+        column.anchor = column.parts[0] if column.parts else (column.span_parts[0] if column.span_parts else
+                                                              Cell("", 0, column.start))
     return columns
+
+
+def _under(piece: Cell, columns: list[Column]) -> list[Column]:
+    """The columns a heading stands over, else the nearest one (none: it heads the row labels)."""
+    covered = _overlapped(piece, columns)
+    if covered:
+        return covered
+    nearest = _nearest(piece, columns, 0)
+    return [] if nearest is None else [nearest]
 
 
 def _words_of(phrase: Cell, words: list[Cell]) -> list[Cell]:
@@ -131,7 +138,7 @@ def _repeated_spans(upper: list[Cell], lower: list[Cell], label_end: int) -> lis
     lower = [p for p in lower if p.column >= label_end]
     if len(upper) < 2 or len(lower) < 2 * len(upper):
         return []
-    cuts = [(a.end + b.column) / 2 for a, b in zip(upper, upper[1:])]
+    cuts = [(a.end + b.column) / 2 for a, b in pairwise(upper)]
     groups: list[list[Cell]] = [[] for _ in upper]
     for phrase in lower:
         groups[sum(1 for cut in cuts if (phrase.column + phrase.end) / 2 > cut)].append(phrase)
@@ -139,7 +146,7 @@ def _repeated_spans(upper: list[Cell], lower: list[Cell], label_end: int) -> lis
     groups[-1] = groups[-1][:len(first)]
     if len(first) < 2 or any([p.text.casefold() for p in group] != first for group in groups):
         return []
-    return list(zip(upper, groups))
+    return list(zip(upper, groups, strict=True))  # one group per upper phrase
 
 
 def _overlapped(piece: Cell, columns: list[Column], end: int | None = None) -> list[Column]:
@@ -186,11 +193,11 @@ def redivide(columns: list[Column], known) -> None:
             continue
         best, best_score = None, sum(bool(known(_title(c, phrase, phrase.text))) for c in under)
         for cuts in combinations(range(1, len(words)), len(under) - 1):
-            groups = [" ".join(words[a:b]) for a, b in zip((0, *cuts), (*cuts, len(words)))]
-            score = sum(bool(known(_title(c, phrase, g))) for c, g in zip(under, groups))
+            groups = [" ".join(words[a:b]) for a, b in zip((0, *cuts), (*cuts, len(words)), strict=True)]
+            score = sum(bool(known(_title(c, phrase, g))) for c, g in zip(under, groups, strict=True))
             if score > best_score:
                 best, best_score = groups, score
-        for column, group in zip(under, best or ()):
+        for column, group in zip(under, best or (), strict=False):  # no better division: nothing to do
             column.span_parts.remove(phrase)
             column.parts.insert(0, Cell(group, phrase.line, phrase.column))
             column.name = " ".join(p.text for p in column.parts)

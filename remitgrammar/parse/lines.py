@@ -22,7 +22,7 @@ class RowLine:
 
     def __init__(self, text: str, line: int, column: int, type_: str):
         self.text, self.line, self.column, self.type = text, line, column, type_
-        self.wrapped = None
+        self.wrapped: Cell | None = None
 
     def __str__(self) -> str:
         return self.text

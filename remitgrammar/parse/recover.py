@@ -17,6 +17,7 @@ read back from the parse table.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from copy import copy
 from dataclasses import dataclass, field
 
@@ -25,7 +26,6 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedTok
 from lark.lexer import LexerState
 from lark.utils import TextSlice
 
-from ..errors import Finding
 from ..formats.specs import FormatSpec
 from .grammar import TITLE_PRIORITY, parser_for
 from .values import is_cell
@@ -100,7 +100,9 @@ class Driver:
         self.table = table_of(spec)
         interactive = parser_for(spec).parse_interactive(text, start=start)
         self.state = interactive.parser_state
-        self.lexer_state: LexerState = interactive.lexer_thread.state
+        lexer_state = interactive.lexer_thread.state
+        assert lexer_state is not None  # parse_interactive(text) starts its lexer on the text
+        self.lexer_state: LexerState = lexer_state
         self.out = Recovery()
         self.recoveries = 0
         self.trial = False  # a copy weighing a recovery: it counts lost lines, it reports nothing
@@ -417,7 +419,7 @@ def _has_values(token) -> bool:
     return any(len(pieces) > 1 and is_cell(pieces[-1]) for pieces in (line.split() for line in str(token).split("\n")))
 
 
-def _tokens_of(values: list):
+def _tokens_of(values: Iterable):
     for value in values:
         if isinstance(value, Token):
             yield value

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as _dt
 import functools
 import re
-from typing import NamedTuple
+from typing import Any, NamedTuple
 from decimal import Decimal
 
 NULL_TEXTS = frozenset({"N/A", "n/a", "NA"})
@@ -66,11 +66,11 @@ def text_cache(function=None, *, entries: int = 4096):
         return lambda f: text_cache(f, entries=entries)
     cached = functools.lru_cache(maxsize=entries)(function)
 
-    @functools.wraps(function)
     def lookup(text: str, *args):
         return cached(text, *args) if len(text) <= CACHED_TEXT else function(text, *args)
-    lookup.cache_info, lookup.cache_clear = cached.cache_info, cached.cache_clear
-    return lookup
+    wrapper: Any = functools.wraps(function)(lookup)  # a function that also carries its cache's handles
+    wrapper.cache_info, wrapper.cache_clear = cached.cache_info, cached.cache_clear
+    return wrapper
 
 
 MAX_DIGITS = 30  # more than any amount a filing prints; longer is a finding (RG106), never a number

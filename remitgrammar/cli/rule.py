@@ -1,0 +1,29 @@
+"""`remitgrammar rule CODE`: what one finding code means, from the package's own text (rulesdoc)."""
+
+from __future__ import annotations
+
+import typer
+
+from ..errors import visible
+from .app import app
+
+
+@app.command("rule")
+def rule(code: str = typer.Argument(..., metavar="CODE", help="A finding code, e.g. RG305.")) -> None:
+    """Explain one finding code: what it checks or reports, its severity, what to do about it, and for a rule
+    with an example the figures that pass it and the one that, printed otherwise, fails it."""
+    from ..check.examples import shown
+    from ..check.rulesdoc import describe, nearest, rule_of
+
+    code = code.strip().upper()
+    known = describe(code)
+    if known is None:
+        typer.echo(f"remitgrammar: no finding has the code {code[:20]}; the nearest known: "
+                   f"{', '.join(nearest(code[:20]))}", err=True)
+        raise typer.Exit(2)
+    registered = rule_of(code)
+    severities = ", ".join(registered.severities) if registered else known.severity
+    typer.echo(f"{code} {known.title} ({severities})\n\nWhat it reports: {known.description}\n\nWhat to do: {known.fix}")
+    example = shown(code)  # the rule run on its example's figures: what it says is what check says
+    if example:
+        typer.echo("\n" + "\n".join(visible(line) for line in example))

@@ -1,0 +1,222 @@
+"""The one runner: inputs to results as plain data, for the command line and the API alike.
+
+``run`` expands the inputs (paths, directories, ``-`` for standard input, a list of paths), parses
+their reports in worker processes (corpus.py), and keeps of each what the caller asks for. A filing
+given again in another byte form (a .gz, CRLF or cp1252 copy; identity_of in pipeline.py) is
+reported once, under its first name: each other copy is a result with one RG130 finding and nothing
+else. When findings are kept, the rules run over each report, then across the months of each deal
+once, the history's months compared too (a history report that is also among those run, or given
+twice, counts once), in flat memory (check/streaming.py). Results come in input order. Bad input is
+a result with findings; only a configuration error raises.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Iterator
+
+from .corpus import Settings, default_jobs, run as run_inputs
+from .errors import ConfigError, Finding, RemitError, visible
+from .intake.read import MAX_BYTES
+
+KEPT = frozenset({"record", "provenance", "findings", "rows"})
+
+
+@dataclass
+class Result:
+    """One report of a run, as plain data.
+
+    Attributes:
+        name: the report as the run names it (its path; ``<stdin>``).
+        record: its canonical record (numbers as Decimal), when kept; what did parse when not all did;
+            None when nothing did.
+        provenance: value path -> {line, column, text}, when kept.
+        findings: every finding ``check`` gives (RG4xx included) when findings are kept; else those
+            of a report that did not parse in full.
+        ok: whether it parsed in full.
+        identity: the filing it is: ``accession:`` its EDGAR accession number, else ``sha256:`` that of
+            its text; None when it could not be read.
+        duplicate_of: for a copy of a filing already given, the name it was reported under.
+        rows: its export tables (emit/tables.py), when kept.
+        sha256: the sha256 of the file's bytes (what baselines know a report by).
+        error: the rendered findings of a report that did not parse in full.
+        debug: the traceback of an internal error (RG900).
+    """
+
+    name: str
+    record: dict | None = None
+    provenance: dict | None = None
+    findings: list = field(default_factory=list)
+    ok: bool = True
+    identity: str | None = None
+    duplicate_of: str | None = None
+    rows: dict | None = None
+    sha256: str | None = None
+    error: str | None = None
+    debug: str | None = None
+    counts: dict | None = field(default=None, repr=False)  # coverage, for the rows of ``reports``
+    month: object = field(default=None, repr=False)  # what the rules across months compare
+    keys: tuple = field(default=(), repr=False)  # every key of its filing (its accession, its text's sha256)
+
+
+def run(paths: Iterable = (), *, files_from=None, history: Iterable = (), format_name: str | None = None,
+        repair: bool = True, jobs: int = 1, timeout: float = 60.0, max_bytes: int = MAX_BYTES,
+        keep: Iterable = KEPT, progress: Callable | None = None) -> Iterator[Result]:
+    """Every report of the inputs, in input order (see the module's docstring).
+
+    Args:
+        paths: files, directories (walked), ``-`` for standard input.
+        files_from: a file listing paths, one a line (``-``: standard input).
+        history: files or directories whose reports are compared month by month, never reported.
+        jobs: worker processes; 0 is one a core, 1 runs in this process.
+        keep: of ``record``, ``provenance``, ``findings``, ``rows``; findings or rows run the rules.
+        progress: called with (inputs done, inputs) after each input.
+
+    Raises:
+        ConfigError: no input, a list file or a format name or spec that is wrong, ``jobs`` below 0.
+    """
+    from .formats.search import check_clashes, configured
+    from .intake.sources import expand
+
+    keep = frozenset(keep)
+    if keep - KEPT:
+        raise ConfigError(f"keep takes {', '.join(sorted(KEPT))}, not {', '.join(sorted(keep - KEPT))}")
+    if jobs < 0:
+        raise ConfigError(f"jobs takes 0 (one worker a core), 1 (this process) or more, not {jobs}")
+    inputs = expand(list(paths), files_from, max_bytes)
+    check_clashes(format_name)  # before any worker starts: two formats of one name are the user's to settle
+    settings = Settings(format_name, repair, max_bytes, timeout, tuple(configured()))
+    jobs = jobs or default_jobs()
+    checking = bool(keep & {"findings", "rows"})
+    parts = _each(inputs, functools.partial(_part, keep=keep, checking=checking), settings, jobs, progress)
+    if not checking:
+        yield from _once(parts, {})
+        return
+    months = _history(history, settings, jobs, expand, max_bytes)
+    yield from _checked(parts, months, keep)
+
+
+def _each(inputs: list, work: Callable, settings: Settings, jobs: int, progress: Callable | None) -> Iterator:
+    for done, results in enumerate(run_inputs(inputs, work, settings, jobs), 1):
+        yield from results
+        if progress is not None:
+            progress(done, len(inputs))
+
+
+def _history(history: Iterable, settings: Settings, jobs: int, expand: Callable, max_bytes: int) -> Callable:
+    """What yields the (identity, month) of every history report, read once the reported ones are in."""
+    names = list(history or ())
+    if not names:
+        return lambda: iter(())
+    inputs = [i for i in expand(names, None, max_bytes) if i.problem is None]  # an unwalkable one holds no month
+    return lambda: _each(inputs, _history_part, settings, jobs, None)
+
+
+def _part(name: str, outcome, keep: frozenset, checking: bool) -> Result:
+    """What a worker sends back of one report: what the run keeps, small and picklable."""
+    from .pipeline import check_result, month_of_outcome
+
+    failed = isinstance(outcome, RemitError)
+    parsed = outcome.result if failed else outcome
+    keys = tuple(outcome.identity)
+    part = Result(name, ok=not failed, identity=keys[0] if keys else None, keys=keys,
+                  debug=getattr(outcome, "debug", None))
+    part.error = outcome.render() if failed else None
+    part.findings = check_result(outcome) if checking else list(outcome.findings) if failed else []
+    if parsed is None:
+        return part
+    part.sha256 = (parsed.record.get("source") or {}).get("sha256")
+    if checking:
+        part.month = month_of_outcome(name, parsed)
+    if keep & {"record", "rows"}:
+        part.record = parsed.record
+    if keep & {"provenance", "rows"}:
+        part.provenance = parsed.provenance
+    if "rows" in keep and not failed:
+        from .check.coverage import coverage
+
+        part.counts = coverage(parsed).as_dict()
+    return part
+
+
+def _history_part(name: str, outcome) -> tuple:
+    """(keys, month) of a history report: compared, never reported."""
+    from .pipeline import month_of_outcome
+
+    return tuple(outcome.identity), month_of_outcome(name, outcome, reported=False)
+
+
+def _once(parts: Iterator[Result], seen: dict) -> Iterator[Result]:
+    """The parts, each copy of a filing already given made a copy (``seen``: key -> first name)."""
+    for part in parts:
+        known = next((key for key in part.keys if key in seen), None)
+        if known is None:
+            seen.update((key, part.name) for key in part.keys)
+            yield part
+        else:
+            yield _copy_of(part, seen[known], known)
+
+
+def _copy_of(part: Result, first: str, key: str) -> Result:
+    """The result of a copy of a filing already reported as ``first`` (``key``: what they share)."""
+    how = "accession number " + key.split(":", 1)[1].split("#")[0] if key.startswith("accession:") else "the same text"
+    # the file's name, escaped, as RG4xx messages name another report: a baseline knows a finding by its
+    # message, and a corpus that moves keeps its file names
+    finding = Finding("RG130", "info", f"the same filing as {visible(os.path.basename(first) or first)} ({how}): "
+                      "reported once, under that name", hint="give each filing once; a copy adds nothing")
+    return Result(part.name, findings=[finding], identity=part.identity, duplicate_of=first, sha256=part.sha256,
+                  keys=part.keys)
+
+
+def _checked(parts: Iterator[Result], history: Callable, keep: frozenset) -> Iterator[Result]:
+    """The parts with the findings across months, held on disk until every month is in."""
+    from .check.streaming import Held
+
+    held = Held()
+    seen: dict[str, str] = {}  # a filing's key -> the name it was first given as
+    try:
+        for part in _once(parts, seen):
+            held.add(_out(part), part.month)
+        for keys, month in history():
+            if any(key in seen for key in keys):  # a report run too, or a history report given twice: once
+                continue
+            seen.update((key, "") for key in keys)
+            held.compare(month)
+        across = held.across()
+        for index in range(len(held)):
+            yield _finished(_in(held.get(index)), across.get(index, []), keep)
+    finally:
+        held.close()
+
+
+_HELD = ("name", "record", "provenance", "ok", "identity", "duplicate_of", "sha256", "error", "debug", "counts")
+
+
+def _out(part: Result) -> dict:
+    from .check.spill import findings_out
+
+    return {**{key: getattr(part, key) for key in _HELD}, "findings": findings_out(part.findings)}
+
+
+def _in(data: dict) -> Result:
+    from .check.spill import findings_in
+
+    return Result(**{key: data[key] for key in _HELD}, findings=findings_in(data["findings"]))
+
+
+def _finished(part: Result, across: list, keep: frozenset) -> Result:
+    """A part with its findings across months, its rows, and only what the caller keeps."""
+    part.findings += across
+    if "rows" in keep and part.ok and part.record is not None:
+        from .emit.tables import rows
+
+        part.rows = rows({**part.record, "provenance": part.provenance or {}}, part.findings, counts=part.counts)
+    if "record" not in keep:
+        part.record = None
+    if "provenance" not in keep:
+        part.provenance = None
+    if "findings" not in keep:
+        part.findings = [f for f in part.findings if f.code == "RG130"]
+    return part
