@@ -170,14 +170,28 @@ def _copy_of(part: Result, first: str, key: str) -> Result:
                   keys=part.keys)
 
 
+def _echo(copy: Result, finding: Finding) -> Finding:
+    """A copy's RG130 as its first report's export holds it: the copy is no row of its own."""
+    return Finding(finding.code, finding.severity, f"given again as {visible(os.path.basename(copy.name) or copy.name)}: "
+                   "that copy is left out", hint=finding.hint)
+
+
 def _checked(parts: Iterator[Result], history: Callable, keep: frozenset) -> Iterator[Result]:
     """The parts with the findings across months, held on disk until every month is in."""
     from .check.streaming import Held
 
     held = Held()
     seen: dict[str, str] = {}  # a filing's key -> the name it was first given as
+    first: dict[str, int] = {}  # a filing's key -> the index of the report first given
+    echoes: dict[int, list] = {}  # a report's index -> the RG130 of each copy of it (exports carry them)
     try:
-        for part in _once(parts, seen):
+        for index, part in enumerate(_once(parts, seen)):
+            if part.duplicate_of is None:
+                first.update((key, index) for key in part.keys)
+            else:
+                original = next((first[key] for key in part.keys if key in first), None)
+                if original is not None:
+                    echoes.setdefault(original, []).extend(_echo(part, finding) for finding in part.findings)
             held.add(_out(part), part.month)
         for keys, month in history():
             if any(key in seen for key in keys):  # a report run too, or a history report given twice: once
@@ -186,7 +200,8 @@ def _checked(parts: Iterator[Result], history: Callable, keep: frozenset) -> Ite
             held.compare(month)
         across = held.across()
         for index in range(len(held)):
-            yield _finished(_in(held.get(index)), across.get(index, []), keep)
+            extra = echoes.get(index, []) if "rows" in keep else []  # an export names the copies once
+            yield _finished(_in(held.get(index)), across.get(index, []) + extra, keep)
     finally:
         held.close()
 

@@ -260,8 +260,13 @@ def test_per_path_ignores_take_the_misprint_built_on_the_ignored_findings(runner
 def test_rule_explains_a_code_from_the_package(runner):
     shown = runner.invoke(app, ["rule", "rg305"])
     assert shown.exit_code == 0 and shown.stdout.startswith("RG305 collateral balance (error)\n")
-    assert "What it reports: For each loan group, the beginning balance" in shown.stdout
+    assert "What it checks: For each loan group, the beginning balance" in shown.stdout
+    assert "\nWhy: the report prints every figure of this relation" in shown.stdout
+    assert "\nTolerance: half a unit of the last printed digit" in shown.stdout
     assert runner.invoke(app, ["rule", "RG207"]).stdout.startswith("RG207 field printed again, agreeing (info)")
+    assert "What it reports: " in runner.invoke(app, ["rule", "RG207"]).stdout  # not a rule: no why, no tolerance
+    prefix = runner.invoke(app, ["rule", "RG40"])
+    assert prefix.exit_code == 0 and prefix.stdout.startswith("RG40 is the prefix of ") and "RG401, RG402" in prefix.stdout
     wrong = runner.invoke(app, ["rule", "RG3O5"])
     assert wrong.exit_code == 2 and "RG305" in wrong.stderr and len(wrong.stderr.strip().splitlines()) == 1
 
@@ -335,3 +340,20 @@ def test_the_pre_commit_hook_runs(tmp_path):
     done = subprocess.run([sys.executable, "-m", "remitgrammar", *shlex.split(entry)[1:], "--isolated",
                            str(CLEAN), str(QUIRKY)], capture_output=True, text=True, timeout=300)
     assert done.returncode == 1 and "RG305 error" in done.stdout
+
+
+@pytest.mark.parametrize("args, said", [
+    (["--select", ","], "--select: ',' names no code"),
+    (["--fail-on", "warn"], "--fail-on takes info, warning, error, not warn"),
+    (["--output-format", "xml"], "--output-format takes human, json, github, junit, sarif, not xml"),
+    (["--select", "RG3O5"], "the nearest known: RG305,"),
+    (["--ignore", "RG908"], "the nearest known: RG900, RG901, RG902"),
+])
+def test_a_wrong_value_is_named_alone_with_what_would_do(runner, args, said):
+    result = runner.invoke(app, ["check", "--isolated", str(CLEAN), *args])
+    assert result.exit_code == 2 and len(result.stderr.strip().splitlines()) == 1 and said in result.stderr
+
+
+def test_format_and_severity_are_taken_in_any_case(runner):
+    result = runner.invoke(app, ["check", "--isolated", str(CLEAN), "--output-format", "JSON", "--fail-on", "Warning"])
+    assert result.exit_code in (0, 1) and json.loads(result.stdout)["files"]

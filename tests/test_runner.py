@@ -112,6 +112,26 @@ def test_a_filing_in_four_byte_forms_is_one_row_of_reports(runner, tmp_path):
     copies = [line for line in result.stderr.splitlines() if "RG130" in line]
     assert [line.split(":")[0] for line in copies] == [str(f) for f in files[1:]]  # each copy named once
     assert all("the same filing as a.txt" in line for line in copies)
+    with sqlite3.connect(db) as connection:  # and in the findings, under the report the copies repeat
+        named = connection.execute("SELECT message FROM findings WHERE code = 'RG130'").fetchall()
+    assert sorted(named) == sorted((f"given again as {f.name}: that copy is left out",) for f in files[1:])
+
+
+def test_an_export_of_no_report_writes_nothing_and_says_so(runner, tmp_path):
+    (tmp_path / "empty").mkdir()
+    db = tmp_path / "out.sqlite"
+    result = runner.invoke(app, ["export", str(tmp_path / "empty"), "--to", str(db)])
+    assert result.exit_code == 0 and "no report to export: nothing written" in result.stderr and not db.exists()
+    result = runner.invoke(app, ["export", str(tmp_path / "missing.txt"), "--to", str(db)])
+    assert result.exit_code == 1 and "RG100" in result.stderr and not db.exists()
+
+
+def test_a_json_line_of_export_names_its_deal_and_month(runner, tmp_path):
+    out = tmp_path / "out.jsonl"
+    assert runner.invoke(app, ["export", str(NOVEMBER), "--to", str(out)]).exit_code == 0
+    line = json.loads(out.read_text(encoding="utf-8"))
+    assert line["deal"] == "ASSET BACKED SECURITIES CORP HOME EQUITY LOAN TRUST / 2003-HE2"
+    assert line["month"] == "2003-11" and line["distribution_date"] == "2003-11-17"
 
 
 def test_check_names_each_copy_once_and_checks_the_filing_once(runner, tmp_path):

@@ -28,8 +28,27 @@ def describe(code: str) -> Code | None:
     known = rule_of(code)
     if known is None:
         return CODES.get(code)
-    return Code(known.title, known.severity, known.explanation,
-                f"Check the figures the finding names against the filing; the rule allows {known.tolerance}.")
+    return Code(known.title, known.severity, known.explanation, _remedy(known))
+
+
+# Why a rule of each kind exists: what a finding of it tells about the report.
+WHY = {"RG3": "the report prints every figure of this relation, so the figures must agree with each other "
+              "to their printed precision; when they do not, one of them was misprinted in the filing or "
+              "misread from it (the finding shows which line, and RG399 names the likeliest figure).",
+       "RG4": "the months of one deal state figures about each other (a balance carried, a cumulative total, "
+              "a fixed term); when they disagree, a month was misprinted, misread, or is missing."}
+
+
+def why(code: str) -> str | None:
+    """Why a rule of ``code``'s kind exists (None for a code that is not a rule)."""
+    return WHY.get(code[:3]) if rule_of(code) is not None else None
+
+
+def _remedy(known) -> str:
+    if known.severity == "info" and len(known.severities) == 1:
+        return "Nothing is wrong with the report: the finding says how it reads. Select it out (--ignore) if it is noise."
+    return ("Read the figures the finding names against the filing. A misprint is the filing's (keep it in a "
+            "baseline); a misread is the format's (`remitgrammar labels` and `coverage` show what was read).")
 
 
 def is_known(code: str) -> bool:
@@ -38,11 +57,18 @@ def is_known(code: str) -> bool:
 
 
 def nearest(code: str, count: int = 3) -> list:
-    """The known codes and prefixes nearest a mistyped one (``RG999`` -> ``RG902 RG901 RG900``)."""
+    """The known codes nearest a mistyped one, a one-character slip first (``RG3O5`` -> ``RG305``; ``RG999``
+    -> ``RG399``); for a short one, the prefixes of a hundred (``RG5`` -> ``RG1``, ``RG2``...)."""
     codes = known_codes()
-    prefixes = sorted({c[:n] for c in codes for n in range(3, 5)}) if len(code) < 5 else []
-    found = difflib.get_close_matches(code, [*codes, *prefixes], n=count, cutoff=0.5)
-    return found or list(codes[:count])
+    candidates = sorted({c[:3] for c in codes}) if len(code) <= 3 else list(codes)
+
+    def distance(known: str) -> tuple:  # fewest slips; among them, the one agreeing longest from the left
+        if len(known) != len(code):
+            return len(code), 0, -difflib.SequenceMatcher(None, code, known).ratio(), known
+        slips = [i for i, (a, b) in enumerate(zip(known, code, strict=True)) if a != b]
+        return len(slips), -slips[0] if slips else 0, 0.0, known
+
+    return sorted(candidates, key=distance)[:count]
 
 
 def _registry() -> list:

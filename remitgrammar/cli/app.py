@@ -50,7 +50,8 @@ class _Group(TyperGroup):
         return super().parse_args(ctx, hoisted(list(args), own))
 
 
-app = typer.Typer(cls=_Group, add_completion=False, no_args_is_help=True,
+# rich_markup_mode None: help is printed as written (`[parquet]` is text, not markup)
+app = typer.Typer(cls=_Group, add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   context_settings={"help_option_names": ["-h", "--help"]},
                   help="Parse trustee remittance reports (SEC Form 8-K exhibits) into canonical records. "
                        "The options below are also taken after the command (`check --max-mb 200 DIR`).")

@@ -33,10 +33,12 @@ def export(
 ) -> None:
     """Parse reports and write them as tables for SQL, CSV or pandas (docs/export.md).
 
-    Tables: reports, classes, class_totals, collateral, delinquency, pool, findings, facts. Every
-    finding `check` gives is exported, those across months included. A filing given twice (a .gz, a
-    CRLF copy) is exported once, the copy named on stderr. A report that does not parse in full is
-    reported on stderr and left out; the others are written; exit 1.
+    Tables: reports, deals, classes, class_totals, collateral, delinquency, pool, findings, facts,
+    and the wide class_months, pool_months, group_months, delinquency_months. Every finding `check`
+    gives is exported, those across months included. A filing given twice (a .gz, a CRLF copy) is
+    exported once, the copy named on stderr and in the findings. A report that does not parse in full
+    is reported on stderr and left out; the others are written; exit 1. No report at all: a warning,
+    and nothing is written.
     """
     from ..emit.export import sink_for
 
@@ -49,7 +51,10 @@ def export(
     reports = results(paths, files_from, KEPT, format_name, not no_repair, jobs)
     try:
         count = _fill(sink, reports, failures)
-        sink.close()  # only now is the target replaced: a failed export leaves the old one
+        if count:
+            sink.close()  # only now is the target replaced: a failed export leaves the old one
+        else:
+            sink.abandon()
     except (OSError, sqlite3.Error, UnicodeError) as exc:
         sink.abandon()
         reports.close()  # the workers are shut down now, not when the generator is collected
@@ -57,7 +62,10 @@ def export(
     except BaseException:  # a usage error met on the way, an interrupt: nothing half-written either
         sink.abandon()
         raise
-    typer.echo(f"remitgrammar: exported {count} report(s) to {visible(to)}", err=True)
+    if count:
+        typer.echo(f"remitgrammar: exported {count} report(s) to {visible(to)}", err=True)
+    else:
+        typer.echo(f"remitgrammar: warning: no report to export: nothing written to {visible(to)}", err=True)
     if failures:
         typer.echo(f"remitgrammar: {len(failures)} report(s) could not be parsed in full and were left out", err=True)
         raise typer.Exit(1)
@@ -78,7 +86,9 @@ def _fill(sink, reports, failures: list) -> int:
 
 
 def record_json(report) -> str:
-    """A report's JSON line: its record, its provenance, and under ``check_findings`` every finding
-    `check` gives it (the record's own ``findings`` are those of parsing)."""
-    return to_json({**report.record, "provenance": report.provenance,
+    """A report's JSON line: its deal and month (as the tables key them), its record, its provenance,
+    and under ``check_findings`` every finding `check` gives it (the record's own ``findings`` are
+    those of parsing, as `parse` writes them)."""
+    (row,) = report.rows["reports"]
+    return to_json({"deal": row["deal"], "month": row["month"], **report.record, "provenance": report.provenance,
                     "check_findings": [f.as_dict() for f in report.findings]}, indent=None)

@@ -35,11 +35,12 @@ def choices(config, output_format: str, fail_on: Optional[str], select, ignore, 
     """--fail-on and the (select, ignore) codes: --select and --ignore replace the configuration's lists,
     --extend-select and --extend-ignore add to them (as in ruff). A value that is not one, or a code or
     prefix no finding has, is a usage error (exit 2)."""
-    fail_on = fail_on or config.fail_on or "error"
-    if output_format not in OUTPUT_FORMATS or fail_on not in SEVERITIES:
-        typer.echo(f"remitgrammar: --output-format takes {', '.join(OUTPUT_FORMATS)}; "
-                   f"--fail-on takes {', '.join(SEVERITIES)}", err=True)
-        raise typer.Exit(2)
+    fail_on = (fail_on or config.fail_on or "error").lower()
+    output_format = output_format.lower()
+    if output_format not in OUTPUT_FORMATS:
+        _usage(f"--output-format takes {', '.join(OUTPUT_FORMATS)}, not {output_format[:40]}")
+    if fail_on not in SEVERITIES:
+        _usage(f"--fail-on takes {', '.join(SEVERITIES)}, not {fail_on[:40]}")
     where = f" in {config.source}" if config.source else ""
     chosen = _codes(select, "--select") or _codes(config.select, f"select{where}")
     added = _codes(extend_select, "--extend-select")
@@ -61,11 +62,13 @@ def _codes(given: Optional[List[str]], option: str) -> tuple:
     from ..check.rulesdoc import is_known, nearest  # here: it loads the rule registry
 
     codes = tuple(c.strip().upper() for value in given or () for c in value.split(",") if c.strip())
+    if given and not codes:
+        _usage(f"{option}: {', '.join(given)[:40]!r} names no code (a code such as RG303, or a prefix such as RG3)")
     unknown = [c for c in codes if not _CODE.fullmatch(c) or not is_known(c)]
     if unknown:
         shown = unknown[0][:20]
-        _usage(f"{option}: {shown} is no finding code or prefix of one (RG303, RG3); the nearest known: "
-               f"{', '.join(nearest(shown))} (`remitgrammar rule CODE` explains one)")
+        _usage(f"{option}: {shown} is neither a finding code (such as RG303) nor the prefix of one (such as RG3); "
+               f"the nearest known: {', '.join(nearest(shown))} (`remitgrammar rule CODE` explains one)")
     return codes
 
 

@@ -136,8 +136,11 @@ def check(
     Reports of one deal (by registrant and series) are also checked against each other month by
     month (RG4xx); --history adds reports that are compared but not reported.
     Exit 0 when no finding is at or above --fail-on, 1 otherwise, 2 for usage errors.
+    The options of `remitgrammar -h` (--config, --isolated, --show-settings, --max-mb, --timeout,
+    --debug) are taken here too: `remitgrammar check DIR --isolated`.
     """
     config, jobs = configured(formats_dir, jobs)
+    output_format = output_format.lower()
     fail_on, (chosen, dropped) = _choices(config, output_format, fail_on, select, ignore, extend_select, extend_ignore)
     if baseline is None and write_baseline is None:  # a baseline being rewritten starts from every finding
         baseline = config.baseline
