@@ -10,6 +10,7 @@ import json
 
 from typer.testing import CliRunner
 
+import walkthrough
 from variant import write_variant
 
 from remitgrammar.cli import app
@@ -19,12 +20,6 @@ def run(*args):
     result = CliRunner().invoke(app, [str(a) for a in args])
     assert "Traceback" not in result.output
     return result
-
-
-def edit(path, old, new):
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new), encoding="utf-8")
 
 
 def test_adding_a_format_with_grammar_and_yaml_only(tmp_path, monkeypatch):
@@ -56,14 +51,8 @@ def test_adding_a_format_with_grammar_and_yaml_only(tmp_path, monkeypatch):
     assert run("lint", "--formats-dir", formats).exit_code == 1  # no sample yet: RG214
 
     # 4. Recognise it, give it its sample, and let the footer follow the delinquency tables.
-    spec = formats / "specs" / "formats" / "acme-absc-2003.yaml"
-    edit(spec, "  - Orig Bal\n", "  - Original Bal\n")
-    (formats / "samples").mkdir()
-    (formats / "samples" / report.name).write_text(report.read_text())
-    edit(spec, "sample: ''", f"sample: samples/{report.name}")
-    edit(formats / "grammars" / "acme_absc_2003.lark",
-         "delinquency_info: DELINQUENCY_TITLE delinquency_table+ status_table+\n",
-         "delinquency_info: DELINQUENCY_TITLE delinquency_table+ status_table+ footer?\n")
+    walkthrough.make(3, tmp_path)  # the edits the document's step 3 shows (tests/walkthrough.py)
+    assert "sample: samples/acme-2003-06.txt" in (formats / walkthrough.SPEC).read_text()
     detected = run("detect", report, "--formats-dir", formats)
     assert detected.exit_code == 0 and detected.stdout.startswith("MATCH acme-absc-2003")
 
@@ -74,13 +63,8 @@ def test_adding_a_format_with_grammar_and_yaml_only(tmp_path, monkeypatch):
     assert unmapped == ["'Original Bal'", "'Factor'", "'Opening Balance'", "'Master Servicing Fee'"]
     assert "closest: field original_balance" in labels.stdout
 
-    # 6. Map them in the format's own copy of the alias spec.
-    aliases = formats / "specs" / "aliases" / "acme-absc-2003.yaml"
-    edit(aliases, "    original_balance: [Orig Bal, Orig Face Value]",
-         "    original_balance: [Orig Bal, Orig Face Value, Original Bal]\n    extra: [Factor]")
-    edit(aliases, "beginning_balance: [Beginning Bal, Beginning Balance, Beg Bal]",
-         "beginning_balance: [Beginning Bal, Beginning Balance, Beg Bal, Opening Balance]")
-    edit(aliases, "servicing_fee: [Servicing Fee, Serv Fee]", "servicing_fee: [Servicing Fee, Serv Fee, Master Servicing Fee]")
+    # 6. Map them in the format's own copy of the alias spec (the document's step 4).
+    walkthrough.make(4, tmp_path)
 
     # 7. The format files are sound, the report parses and checks clean.
     assert run("lint", "--formats-dir", formats).exit_code == 0
