@@ -15,6 +15,8 @@ import datetime as _dt
 import re
 from dataclasses import dataclass
 
+from .records import value_at
+
 DEFAULT_PATHS = ("filing.registrant", "filing.series")
 _TOKEN = re.compile(r"[A-Z0-9]+")
 # one word spelt two ways across a deal's months
@@ -55,10 +57,7 @@ def registrant_tokens(registrant, series=None) -> list:
 
 
 def _value(record: dict, path: str):
-    node: object = record
-    for part in path.split("."):
-        node = node.get(part) if isinstance(node, dict) else None
-    return node
+    return value_at(record, tuple(path.split(".")))
 
 
 def key_values(record: dict, paths=DEFAULT_PATHS) -> tuple | None:

@@ -7,13 +7,12 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass, field
 
-from ..deals import key_values
+from ..deals import DEFAULT_PATHS, key_values
 from ..formats.months import MonthRules
 from ..records import PERIODS, Key, parse_rendered, render_path, value_at
 from .registry import Context, number
 from .suspects import suspects_of
 
-DEFAULT_DEAL_KEY = ("filing.registrant", "filing.series")
 MONTH_PERIODS = {"prior": -1, "next": 1}  # canonical.yaml's periods that name another month
 WILD = "[*]"
 FALLING = ("classes", WILD, "ending_balance")  # RG405: a class's balance never grows
@@ -60,7 +59,7 @@ def month_of(name: str, result, reported: bool = True, ref=None) -> Month | None
         date = _dt.date.fromisoformat(str(record.get("distribution_date")))
     except ValueError:
         return None
-    deal = deal_key(record, getattr(result.spec, "deal_key", ()) or DEFAULT_DEAL_KEY)
+    deal = deal_key(record, getattr(result.spec, "deal_key", ()) or DEFAULT_PATHS)
     if deal is None:
         return None
     rules = getattr(result.spec, "months", None) or _shared_rules()
