@@ -88,6 +88,18 @@ def deal_of(record: dict, paths=DEFAULT_PATHS) -> Deal | None:
     return Deal(" / ".join(shown), edgar.get("cik") or None, filing.get("registrant"), filing.get("series"))
 
 
+def format_deal_paths(format_name) -> tuple:
+    """The format's ``deal_key:`` paths, as `check` links its months; the default for a format not on
+    the search path (a record read back from JSON)."""
+    from .errors import ConfigError
+    from .formats.search import get_format
+
+    try:
+        return tuple(get_format(str(format_name)).deal_key) or DEFAULT_PATHS
+    except (ConfigError, OSError, ValueError):
+        return DEFAULT_PATHS
+
+
 def month_of(record: dict) -> str | None:
     """``YYYY-MM`` of the distribution date, or None when the record has none."""
     try:

@@ -21,7 +21,7 @@ from .corpus import Settings, default_jobs, run as run_inputs
 from .errors import ConfigError, Finding, RemitError, visible
 from .intake.read import MAX_BYTES
 
-KEPT = frozenset({"record", "provenance", "findings", "rows"})
+KEPT = frozenset({"record", "provenance", "findings", "rows", "view"})
 
 
 @dataclass
@@ -40,6 +40,7 @@ class Result:
             its text; None when it could not be read.
         duplicate_of: for a copy of a filing already given, the name it was reported under.
         rows: its export tables (emit/tables.py), when kept.
+        view: what its page shows (view/model.py: its lines and a mark for every printed number), when kept.
         sha256: the sha256 of the file's bytes (what baselines know a report by).
         error: the rendered findings of a report that did not parse in full.
         debug: the traceback of an internal error (RG900).
@@ -53,6 +54,7 @@ class Result:
     identity: str | None = None
     duplicate_of: str | None = None
     rows: dict | None = None
+    view: dict | None = None
     sha256: str | None = None
     error: str | None = None
     debug: str | None = None
@@ -63,7 +65,7 @@ class Result:
 
 def run(paths: Iterable = (), *, files_from=None, history: Iterable = (), format_name: str | None = None,
         repair: bool = True, jobs: int = 1, timeout: float = 60.0, max_bytes: int = MAX_BYTES,
-        keep: Iterable = KEPT, progress: Callable | None = None) -> Iterator[Result]:
+        keep: Iterable = KEPT, progress: Callable | None = None, skip: tuple = ()) -> Iterator[Result]:
     """Every report of the inputs, in input order (see the module's docstring).
 
     Args:
@@ -71,8 +73,9 @@ def run(paths: Iterable = (), *, files_from=None, history: Iterable = (), format
         files_from: a file listing paths, one a line (``-``: standard input).
         history: files or directories whose reports are compared month by month, never reported.
         jobs: worker processes; 0 is one a core, 1 runs in this process.
-        keep: of ``record``, ``provenance``, ``findings``, ``rows``; findings or rows run the rules.
+        keep: of ``record``, ``provenance``, ``findings``, ``rows``, ``view``; findings, rows or view run the rules.
         progress: called with (inputs done, inputs) after each input.
+        skip: directories a walk does not enter (where the caller writes its output).
 
     Raises:
         ConfigError: no input, a list file or a format name or spec that is wrong, ``jobs`` below 0.
@@ -85,11 +88,11 @@ def run(paths: Iterable = (), *, files_from=None, history: Iterable = (), format
         raise ConfigError(f"keep takes {', '.join(sorted(KEPT))}, not {', '.join(sorted(keep - KEPT))}")
     if jobs < 0:
         raise ConfigError(f"jobs takes 0 (one worker a core), 1 (this process) or more, not {jobs}")
-    inputs = expand(list(paths), files_from, max_bytes)
+    inputs = expand(list(paths), files_from, max_bytes, skip)
     check_clashes(format_name)  # before any worker starts: two formats of one name are the user's to settle
     settings = Settings(format_name, repair, max_bytes, timeout, tuple(configured()))
     jobs = jobs or default_jobs()
-    checking = bool(keep & {"findings", "rows"})
+    checking = bool(keep & {"findings", "rows", "view"})
     parts = _each(inputs, functools.partial(_part, keep=keep, checking=checking), settings, jobs, progress)
     if not checking:
         yield from _once(parts, {})
@@ -138,6 +141,10 @@ def _part(name: str, outcome, keep: frozenset, checking: bool) -> Result:
         from .check.coverage import coverage
 
         part.counts = coverage(parsed).as_dict()
+    if "view" in keep and getattr(parsed, "accounting", None) is not None:
+        from .view.model import report_view
+
+        part.view = report_view(parsed)
     return part
 
 
@@ -206,7 +213,8 @@ def _checked(parts: Iterator[Result], history: Callable, keep: frozenset) -> Ite
         held.close()
 
 
-_HELD = ("name", "record", "provenance", "ok", "identity", "duplicate_of", "sha256", "error", "debug", "counts")
+_HELD = ("name", "record", "provenance", "ok", "identity", "duplicate_of", "sha256", "error", "debug", "counts",
+         "view")
 
 
 def _out(part: Result) -> dict:

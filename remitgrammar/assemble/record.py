@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..errors import Findings
 from ..errors import ConfigError
@@ -37,6 +37,8 @@ class Accounting:
         skipped_lines: lines the parser skipped because they fit nowhere (RG101).
         ignored_lines: lines the grammar ignores (rules, page numbers, running heads).
         left_out: how many values were not kept in ``extra`` past its bound (RG122).
+        repeat_paths: (line, column) -> the path a cell printed again, agreeing (in ``repeat_cells``)
+            or not (RG206: in ``extra_cells``), for ``view``'s marks.
     """
 
     extra_cells: frozenset
@@ -47,6 +49,7 @@ class Accounting:
     skipped_lines: frozenset = frozenset()
     ignored_lines: frozenset = frozenset()
     left_out: int = 0  # values past MAX_EXTRA_VALUES, not kept in extra (RG122)
+    repeat_paths: dict = field(default_factory=dict)
 
 
 class Builder:
@@ -79,6 +82,7 @@ class Builder:
         self.label_lines: set = set()
         self.extra_cells: set = set()
         self.repeat_cells: set = set()
+        self.repeat_paths: dict = {}
         self.sections: list = []
         self.heading: str | None = None  # the nearest heading above the lines a role is reading
         self.column_starts: dict = {}  # line -> where its table's <C> columns start (EDGAR markup)
@@ -178,6 +182,7 @@ class Builder:
             self._agrees(rendered, cell, first)
             return
         self.add_extra(path[0], rendered, [cell], cell.line)
+        self.repeat_paths[(cell.line, cell.column)] = rendered
         kept = first["text"] if "end_line" not in first else str(self._value_at(path))  # joined over lines
         self.warn("RG206", f"{rendered} is printed twice: line {self.file_line(first['line'])} gave {kept}, "
                   f"this line gives {cell.text}; the record keeps the first", cell, path=rendered,
@@ -187,6 +192,7 @@ class Builder:
     def _agrees(self, rendered: str, cell: Cell, first: dict) -> None:
         """A value printed again, agreeing with the first: RG207 (info)."""
         self.repeat_cells.add((cell.line, cell.column))
+        self.repeat_paths[(cell.line, cell.column)] = rendered
         if self.findings.full("RG207"):  # a row copied thousands of times: count, don't word each
             self.findings.count("RG207", "info", cell.line)
             return
@@ -315,7 +321,7 @@ class Builder:
         """Where the printed cells went (for ``coverage``)."""
         return Accounting(frozenset(self.extra_cells), frozenset(self.repeat_cells), frozenset(self.label_cells),
                           frozenset(self.label_lines), tuple(self.sections), frozenset(self.skipped),
-                          frozenset(self.ignored), self.left_out)
+                          frozenset(self.ignored), self.left_out, dict(self.repeat_paths))
 
     def record(self, source: dict) -> dict:
         """The finished record in SCHEMA.md's shape."""

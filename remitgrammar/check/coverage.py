@@ -4,7 +4,8 @@ A printed number is a value cell (digits, as ``split_row`` reads a line) on a
 line of a section whose role maps data (class tables, key values, status
 matrices, information boxes), or of a part of the tree no role claims. Lines a
 role read as titles or column headings, and cells it read as part of a label
-(``Grp 1``), name things and are not counted. Numbers in sections whose role
+(``Grp 1``), name things and are not counted, but for a value a role read off
+such a line (a distribution number in a title block): that one is canonical. Numbers in sections whose role
 reads no values (a cover page, an ``ignored`` section: ``Role.reads_values``) and
 on lines the grammar ignores (page numbers, running heads) are **ignored**, shown
 apart; numbers on lines the parser skipped (RG101) are **skipped**: kept in
@@ -67,51 +68,126 @@ class Coverage:
                 "lost_cells": [{"line": line, "column": column, "text": text} for line, column, text in self.lost]}
 
 
+@dataclass(frozen=True)
+class Mark:
+    """What became of one printed number, where the file prints it (``view`` marks it so).
+
+    Attributes:
+        line, column: the file's line and 1-based column of its first character.
+        text: the number as printed.
+        status: ``canonical``, ``repeat`` (a canonical field printed again, agreeing), ``conflict``
+            (printed again, disagreeing: RG206, kept in ``extra``), ``extra``, ``skipped`` (on a line
+            the parser skipped), ``lost``, ``ignored``.
+        path: the field's path (canonical, repeat, conflict).
+    """
+
+    line: int
+    column: int
+    text: str
+    status: str
+    path: str | None = None
+
+
 def coverage(result) -> Coverage:
     """The accounting of a ParseResult (pipeline.parse_result)."""
+    return account(result)[0]
+
+
+def account(result) -> tuple[Coverage, list]:
+    """The accounting of a ParseResult and the marks of its numbers, in file order: coverage's counts
+    are the marks' (``repeat`` counted as canonical too, ``conflict`` as extra), but for the skipped
+    figures, counted from ``extra`` as the record keeps them (their marks are found again on their lines)."""
     spec, accounting = result.spec, result.accounting
     line_map = getattr(result, "line_map", None)
     # provenance names the file's lines; the tree and the accounting, the parsed text's
     back = {number: index for index, number in enumerate(line_map, 1)} if line_map else None
     shifts = getattr(result, "shifts", None) or Shifts()
-    placed = set()
-    for where in result.provenance.values():
+    placed = {}
+    for rendered, where in result.provenance.items():
         line = back.get(where["line"], 0) if back else where["line"]
-        placed.add((line, shifts.text_column(line, where["column"])))
+        placed[(line, shifts.text_column(line, where["column"]))] = rendered
     out = Coverage(left_out=getattr(accounting, "left_out", 0))
+    marks = []
     for token, role in _tokens_with_roles(result.tree, spec, None):
         for row in expand(token):
-            if row.line in accounting.label_lines:
-                continue
             labels, cells = split_row(row.text, row.line, row.column)
+            if row.line in accounting.label_lines:  # a title or heading names things, but for a value read off it
+                marks += [_in_file(Mark(0, 0, c.text, "canonical", placed[(c.line, c.column)]), c, line_map, shifts)
+                          for c in labels + cells if (c.line, c.column) in placed and _figure(c.text)]
+                continue
             # words after a row's first phrase that a role read as cells (a CUSIP before a class type)
             read = [p for p in labels[1:] if (p.line, p.column) in placed or (p.line, p.column) in accounting.extra_cells]
             for cell in read + cells:
-                if not any(ch.isdigit() for ch in cell.text) and not is_malformed(cell.text):  # "NaN" counts
-                    continue
-                where = (cell.line, cell.column)
-                if role in UNCOUNTED_ROLES or where in accounting.label_cells:
-                    out.ignored += role in UNCOUNTED_ROLES
-                elif is_malformed(cell.text):  # no number was read; those kept in extra are counted below
-                    if where not in accounting.extra_cells:
-                        out.lost.append(_lost(cell, line_map, shifts))
-                elif where in placed:
-                    out.canonical += 1
-                elif where in accounting.repeat_cells:
-                    out.canonical += 1
-                    out.repeats += 1
-                elif where in accounting.extra_cells:
-                    out.extra += 1
-                else:
-                    out.lost.append(_lost(cell, line_map, shifts))
+                mark = _mark(cell, role, placed, accounting)
+                if mark is not None:
+                    marks.append(_in_file(mark, cell, line_map, shifts))
+    marks += _extra_marks(result)
+    for token in getattr(result, "ignored", ()):
+        for row in expand(token):
+            marks += [_in_file(Mark(0, 0, cell.text, "ignored"), cell, line_map, shifts)
+                      for cell in split_row(row.text, row.line, row.column)[1] if _figure(cell.text)]
+    marks.sort(key=lambda m: (m.line, m.column))
+    _count(out, marks, result.record["extra"])
+    return out, marks
+
+
+def _mark(cell, role, placed: dict, accounting) -> Mark | None:
+    """What became of one cell of the tree (its line and column still the text's), or None when it
+    is no printed number: a word, a part of a label, a malformed number kept in extra (marked from there)."""
+    if not _figure(cell.text) and not is_malformed(cell.text):  # "NaN" counts
+        return None
+    where = (cell.line, cell.column)
+    if role in UNCOUNTED_ROLES:
+        return Mark(0, 0, cell.text, "ignored")
+    if where in accounting.label_cells:
+        return None
+    if is_malformed(cell.text):  # no number was read; those kept in extra are marked from there
+        return None if where in accounting.extra_cells else Mark(0, 0, cell.text, "lost")
+    if where in placed:
+        return Mark(0, 0, cell.text, "canonical", placed[where])
+    repeated = getattr(accounting, "repeat_paths", {}).get(where)
+    if where in accounting.repeat_cells:
+        return Mark(0, 0, cell.text, "repeat", repeated)
+    if where in accounting.extra_cells:
+        return Mark(0, 0, cell.text, "conflict", repeated) if repeated else Mark(0, 0, cell.text, "extra")
+    return Mark(0, 0, cell.text, "lost")
+
+
+def _in_file(mark: Mark, cell, line_map, shifts) -> Mark:
+    line, column, text = _lost(cell, line_map, shifts)
+    return Mark(line, column, text, mark.status, mark.path)
+
+
+def _extra_marks(result) -> list:
+    """The malformed numbers ``extra`` keeps (lost), and the figures of the lines the parser skipped,
+    found again on the file's line (its entry keeps their texts, not their columns)."""
+    marks = []
     for entry in result.record["extra"]:  # lines are the file's here
         malformed = entry.get("malformed", ())
-        out.lost.extend((entry["line"], m["column"], m["text"]) for m in malformed)
+        marks += [Mark(entry["line"], m["column"], m["text"], "lost") for m in malformed]
+        if entry["section"] == "skipped" and 0 < entry["line"] <= len(result.lines):
+            bad = {m["column"] for m in malformed}
+            cells = split_row(result.lines[entry["line"] - 1], entry["line"], 1)[1]
+            marks += [Mark(c.line, c.column, c.text, "skipped") for c in cells
+                      if _figure(c.text) and not is_malformed(c.text) and c.column not in bad]
+    return marks
+
+
+def _count(out: Coverage, marks: list, extra: list) -> None:
+    """Coverage's counts from the marks (skipped figures from ``extra``, as the record keeps them)."""
+    for mark in marks:
+        if mark.status in ("canonical", "repeat"):
+            out.canonical += 1
+            out.repeats += mark.status == "repeat"
+        elif mark.status in ("extra", "conflict"):
+            out.extra += 1
+        elif mark.status == "ignored":
+            out.ignored += 1
+        elif mark.status == "lost":
+            out.lost.append((mark.line, mark.column, mark.text))
+    for entry in extra:
         if entry["section"] == "skipped":
-            out.skipped += _figures(entry["values"]) - len(malformed)
-    for token in getattr(result, "ignored", ()):
-        out.ignored += sum(_figures(split_row(row.text, row.line, row.column)[1]) for row in expand(token))
-    return out
+            out.skipped += _figures(entry["values"]) - len(entry.get("malformed", ()))
 
 
 def _lost(cell, line_map, shifts) -> tuple:
@@ -119,8 +195,12 @@ def _lost(cell, line_map, shifts) -> tuple:
     return (line_map[cell.line - 1] if line_map else cell.line, shifts.file_column(cell.line, cell.column), cell.text)
 
 
+def _figure(text: str) -> bool:
+    return any(ch.isdigit() for ch in text)
+
+
 def _figures(cells) -> int:
-    return sum(1 for cell in cells if any(ch.isdigit() for ch in str(getattr(cell, "text", cell))))
+    return sum(1 for cell in cells if _figure(str(getattr(cell, "text", cell))))
 
 
 def _tokens_with_roles(tree: Tree, spec, role):

@@ -13,7 +13,7 @@ import os
 import sys
 
 from ..errors import visible
-from . import reports, export, fetch, tools, rule  # noqa: F401  (the commands register on the app, listed in this order)
+from . import reports, export, view, fetch, tools, rule  # noqa: F401  (the commands register on the app, listed in this order)
 from .app import app
 
 __all__ = ["app", "main"]

@@ -16,7 +16,7 @@ from .app import Limits, fail_config
 import typer
 
 
-def results(paths, files_from, keep, format_name=None, repair=True, jobs: int = 1, history=None):
+def results(paths, files_from, keep, format_name=None, repair=True, jobs: int = 1, history=None, skip=()):
     """The runner's result of every report of every input, in input order, over ``jobs`` worker
     processes (``keep``: what of each, see runner.run); a report that takes longer than --timeout is
     abandoned with an RG902 error, and the run goes on. A progress count goes to stderr when it is a
@@ -27,7 +27,7 @@ def results(paths, files_from, keep, format_name=None, repair=True, jobs: int = 
     try:
         for result in run_reports(paths or (), files_from=files_from, history=history or (), format_name=format_name,
                                   repair=repair, jobs=jobs, timeout=Limits.timeout, max_bytes=Limits.max_bytes,
-                                  keep=keep, progress=progress.count):
+                                  keep=keep, progress=progress.count, skip=skip):
             progress.hide()  # the caller may write to stderr now
             if Limits.debug and result.debug:
                 typer.echo(result.debug, err=True)

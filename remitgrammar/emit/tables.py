@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from ..deals import DEFAULT_PATHS, deal_of, month_of
+from ..deals import deal_of, format_deal_paths, month_of
 from ..records import Key, value_at
 from . import wide
 
@@ -59,7 +59,7 @@ def rows(record: dict, findings=(), numbers: str = "float", counts: dict | None 
     ``deal_paths``: the format's ``deal_key`` (None: looked up by the record's format)."""
     value = _number_maker(numbers)
     source, filing = record.get("source") or {}, record.get("filing") or {}
-    deal = deal_of(record, _deal_paths(source.get("format")) if deal_paths is None else deal_paths)
+    deal = deal_of(record, format_deal_paths(source.get("format")) if deal_paths is None else deal_paths)
     head = {"report_id": report_id(record), "deal": deal.key if deal else None, "month": month_of(record)}
     out: dict = {name: [] for name in LONG}
     out["reports"].append({**head, "source": source.get("path"), "sha256": source.get("sha256"),
@@ -86,18 +86,6 @@ def rows(record: dict, findings=(), numbers: str = "float", counts: dict | None 
     out.update(wide.wide_rows(record, head, numbers))
     out["deals"] = wide.deal_rows(out["reports"])  # this report's deal alone: an export's is every report's
     return out
-
-
-def _deal_paths(format_name) -> tuple:
-    """The format's ``deal_key:`` paths, as `check` links its months; the default for a format not on
-    the search path (a record read back from JSON)."""
-    from ..errors import ConfigError
-    from ..formats.search import get_format
-
-    try:
-        return tuple(get_format(str(format_name)).deal_key) or DEFAULT_PATHS
-    except (ConfigError, OSError, ValueError):
-        return DEFAULT_PATHS
 
 
 def _number_maker(numbers: str):

@@ -40,10 +40,12 @@ class Input:
     problem: Finding | None = None  # a directory that could not be walked: reported, not read
 
 
-def expand(paths: list | None, files_from: Path | None = None, max_bytes: int | None = None) -> list[Input]:
+def expand(paths: list | None, files_from: Path | None = None, max_bytes: int | None = None,
+           skip: tuple = ()) -> list[Input]:
     """The inputs that paths name, in order: a directory gives its report files, its subdirectories
     included, in sorted order (suffixes .txt .htm .html .gz, or none; in a store of `fetch`, its
-    filings); ``-`` gives standard input.
+    filings), but for the directories of ``skip`` (where a command writes its own output: its pages
+    are no reports); ``-`` gives standard input.
 
     Raises:
         ConfigError: a list file that cannot be read (not a regular file, too large, binary), or no path.
@@ -59,7 +61,7 @@ def expand(paths: list | None, files_from: Path | None = None, max_bytes: int | 
             data = sys.stdin.buffer.read(max_bytes + 1) if max_bytes else sys.stdin.buffer.read()
             inputs.append(Input("<stdin>", data))
         elif _is_dir(name):
-            inputs += _walk(name)
+            inputs += _walk(name, frozenset(os.path.realpath(d) for d in skip))
         else:
             inputs.append(Input(name))
     return inputs
@@ -106,7 +108,7 @@ def _refuse_list(name: str):
                       "give a list file, or - to read the list from standard input")
 
 
-def _walk(root: str) -> list[Input]:
+def _walk(root: str, skip: frozenset = frozenset()) -> list[Input]:
     """The report files under a directory, depth first in sorted order, without recursion.
 
     Links to directories are not followed (as ``find`` does not): a link loop cannot repeat a walk.
@@ -114,6 +116,8 @@ def _walk(root: str) -> list[Input]:
     carrying an RG120 finding, and the walk goes on.
     """
     found: list[Input] = []
+    if skip and os.path.realpath(root) in skip:
+        return found
     if _is_store(root):
         return _store(root, found)
     stack = [iter(_listing(root, found))]
@@ -123,6 +127,8 @@ def _walk(root: str) -> list[Input]:
             stack.pop()
             continue
         kind = _kind(entry)
+        if kind == "dir" and skip and os.path.realpath(entry.path) in skip:
+            continue
         if kind == "dir" and _is_store(entry.path):
             _store(entry.path, found)
         elif kind == "dir":
