@@ -112,8 +112,9 @@ def account(result) -> tuple[Coverage, list]:
         for row in expand(token):
             labels, cells = split_row(row.text, row.line, row.column)
             if row.line in accounting.label_lines:  # a title or heading names things, but for a value read off it
-                marks += [_in_file(Mark(0, 0, c.text, "canonical", placed[(c.line, c.column)]), c, line_map, shifts)
-                          for c in labels + cells if (c.line, c.column) in placed and _figure(c.text)]
+                if role not in UNCOUNTED_ROLES:  # (a cover page's name and address hold digits, and are no numbers)
+                    marks += [_in_file(Mark(0, 0, c.text, "canonical", placed[(c.line, c.column)]), c, line_map, shifts)
+                              for c in labels[1:] + cells if (c.line, c.column) in placed and _figure(c.text)]
                 continue
             # words after a row's first phrase that a role read as cells (a CUSIP before a class type)
             read = [p for p in labels[1:] if (p.line, p.column) in placed or (p.line, p.column) in accounting.extra_cells]
