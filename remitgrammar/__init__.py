@@ -13,9 +13,24 @@ docs/export.md). The command line runs reports through the same runner (runner.p
 
 from __future__ import annotations
 
-from .api import Report, check_file, iter_reports, parse_file, parse_text
-from .errors import ConfigError, Finding, RemitError
+from typing import TYPE_CHECKING, Any
 
+from .errors import ConfigError, Finding, RemitError
 from .version import VERSION as __version__
+
+if TYPE_CHECKING:
+    from .api import Report, check_file, iter_reports, parse_file, parse_text
+
 __all__ = ["parse_text", "parse_file", "check_file", "iter_reports", "Report", "Finding", "RemitError",
            "ConfigError", "__version__"]
+_API = ("parse_text", "parse_file", "check_file", "iter_reports", "Report")
+
+
+def __getattr__(name: str) -> Any:
+    """The API's names, imported when first used (PEP 562): the command line, which imports this
+    package first, does not pay for the API's imports on a run that does not need them."""
+    if name in _API:
+        from . import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -6,8 +6,8 @@ holding ``.git`` or a ``pyproject.toml``); the first file that configures remitg
 trusts only what its user owns: a file, or a directory on the way, that another user owns or may
 write (group or other write bit, as /tmp) is skipped, and the search stops at such a directory; what
 was read or skipped, and why, is kept for ``--show-settings``. ``--config FILE`` reads that file
-only (the user named it), ``--isolated`` none. Paths in a file (formats directories, the baseline)
-are relative to it. Options on the command line override it.
+only (the user named it), ``--isolated`` none. Paths in a file (formats directories, the baseline,
+the result cache's directory) are relative to it. Options on the command line override it.
 
     [tool.remitgrammar]
     formats-dirs = ["formats"]
@@ -17,6 +17,7 @@ are relative to it. Options on the command line override it.
     baseline = "known-findings.json"
     jobs = 4
     per-path-ignores = { "filings/2002/*" = ["RG305", "RG310"] }
+    cache-dir = ".cache/remitgrammar"
 """
 
 from __future__ import annotations
@@ -32,11 +33,12 @@ from .errors import ConfigError
 from .formats.resources import read_regular
 
 KEYS = {"formats-dirs": list, "select": list, "ignore": list, "fail-on": str, "baseline": str, "jobs": int,
-        "per-path-ignores": dict, "user-agent": str}
+        "per-path-ignores": dict, "user-agent": str, "cache-dir": str}
 # What each key is when no file and no option gives it, in words.
 DEFAULTS = {"formats-dirs": "[] (the built-in formats only)", "select": "[] (every code)", "ignore": "[]",
             "fail-on": '"error"', "baseline": "none", "jobs": "0 (one worker a core)", "per-path-ignores": "{}",
-            "user-agent": "none (REMITGRAMMAR_USER_AGENT or fetch --user-agent)"}
+            "user-agent": "none (REMITGRAMMAR_USER_AGENT or fetch --user-agent)",
+            "cache-dir": "none (REMITGRAMMAR_CACHE_DIR, else the platform's cache directory)"}
 NAMES = ("remitgrammar.toml", "pyproject.toml")
 MAX_BYTES = 1024 * 1024
 
@@ -58,6 +60,7 @@ class Config:
     jobs: int | None = None
     per_path_ignores: tuple = field(default=())  # (glob, codes)
     user_agent: str | None = None  # fetch's contact for the SEC (docs/fetch.md)
+    cache_dir: Path | None = None  # the result cache's directory (cache.py)
     searched: tuple = field(default=(), compare=False)
     keys: frozenset = field(default=frozenset(), compare=False)
 
@@ -201,6 +204,7 @@ def _config(path: Path, table, searched: list) -> Config:
                   select=_strings(path, table, "select"), ignore=_strings(path, table, "ignore"),
                   fail_on=table.get("fail-on"), jobs=table.get("jobs"), user_agent=table.get("user-agent"),
                   baseline=base / table["baseline"] if "baseline" in table else None,
+                  cache_dir=base / table["cache-dir"] if "cache-dir" in table else None,
                   per_path_ignores=tuple((glob, tuple(codes)) for glob, codes in ignores.items()),
                   searched=tuple(searched), keys=frozenset(table))
 
@@ -233,7 +237,8 @@ def settings(config: Config, given: dict) -> list[str]:
 def _value(config: Config, key: str):
     return {"formats-dirs": config.formats_dirs, "select": config.select, "ignore": config.ignore,
             "fail-on": config.fail_on, "baseline": config.baseline, "jobs": config.jobs,
-            "per-path-ignores": dict(config.per_path_ignores), "user-agent": config.user_agent}[key]
+            "per-path-ignores": dict(config.per_path_ignores), "user-agent": config.user_agent,
+            "cache-dir": config.cache_dir}[key]
 
 
 def _shown(value) -> str:

@@ -4,7 +4,9 @@ Each input (a file, or standard input's bytes) is one task. A worker parses its 
 per-report time limit and returns only what the caller asked for of each (``work``: a record, or
 findings and a month), so that nothing large crosses between processes. At most a few tasks per
 worker are in flight: the inputs are read by the workers, and results wait in order only while an
-earlier, slower input is still running, so memory stays flat however long the corpus.
+earlier, slower input is still running, so memory stays flat however long the corpus. With a result
+cache (cache.Memo) each input is read here instead, looked up, and sent with its bytes only when the
+cache lacks it, so that no file is read twice.
 """
 
 from __future__ import annotations
@@ -51,11 +53,14 @@ def default_jobs() -> int:
 MAX_JOBS = 256  # worker processes at most: each holds pipes and a parser; more only exhausts descriptors
 
 
-def run(inputs: Iterable[Input], work: Callable, settings: Settings, jobs: int = 1) -> Iterator[list]:
+def run(inputs: Iterable[Input], work: Callable, settings: Settings, jobs: int = 1, memo=None) -> Iterator[list]:
     """For each input, in order, the list of ``work(name, outcome)`` over its reports.
 
     ``work`` runs where the report was parsed (a worker process when ``jobs`` > 1), so it must be a
     module-level function; what it returns must pickle. No more workers start than there are inputs.
+    ``memo`` (cache.Memo), when given, is asked first, here, for each input's list (``recall``: the
+    input with its bytes read, and the list or None); a list it lacks is parsed and given to it
+    (``remember``).
 
     Raises:
         ConfigError: a format name or spec is wrong (raised by the first report that meets it).
@@ -64,16 +69,42 @@ def run(inputs: Iterable[Input], work: Callable, settings: Settings, jobs: int =
     jobs = min(jobs, len(inputs), MAX_JOBS)
     if jobs <= 1:  # one input gains nothing from a worker
         for source in inputs:
-            yield _task(source, work, settings)
+            found = None
+            if memo is not None:
+                source, found = memo.recall(source)
+            if found is None:
+                found = _task(source, work, settings)
+                if memo is not None:
+                    memo.remember(source, found)
+            yield found
         return
-    yield from _Pool(work, settings, jobs).results(inputs)
+    yield from _Pool(work, settings, jobs, memo).results(inputs)
+
+
+class _Ready:
+    """A list the memo held, in the queue of futures as one that is done."""
+
+    def __init__(self, value: list):
+        self.value = value
+
+    def result(self) -> list:
+        return self.value
+
+    def done(self) -> bool:
+        return True
+
+    def cancelled(self) -> bool:
+        return False
+
+    def exception(self) -> None:
+        return None
 
 
 class _Pool:
     """Worker processes with at most IN_FLIGHT inputs each queued, replaced when one dies."""
 
-    def __init__(self, work: Callable, settings: Settings, jobs: int):
-        self.work, self.settings, self.jobs = work, settings, jobs
+    def __init__(self, work: Callable, settings: Settings, jobs: int, memo=None):
+        self.work, self.settings, self.jobs, self.memo = work, settings, jobs, memo
         self.executor: ProcessPoolExecutor | None = None
         self.unsent: list = []  # an input taken from the corpus that no pool has accepted yet
 
@@ -87,7 +118,7 @@ class _Pool:
             while True:
                 try:
                     while len(pending) < self.jobs * IN_FLIGHT and (source := self._next(sources)) is not None:
-                        pending.append((source, self._submit(source)))
+                        pending.append(self._sent(source))
                     if not pending:
                         finished = True
                         return
@@ -95,10 +126,20 @@ class _Pool:
                 except BrokenProcessPool:  # a worker was killed (out of memory, a signal)
                     yield from self._salvage(pending)
                     continue
-                pending.popleft()
+                source, future = pending.popleft()
+                if self.memo is not None and not isinstance(future, _Ready):
+                    self.memo.remember(source, result)
                 yield result
         finally:
             self._stop(abandon=not finished)
+
+    def _sent(self, source: Input) -> tuple:
+        """(input, its future): what the memo holds of it, or a worker's task."""
+        if self.memo is not None:
+            source, found = self.memo.recall(source)
+            if found is not None:
+                return source, _Ready(found)
+        return source, self._submit(source)
 
     def _next(self, sources: Iterator[Input]) -> Input | None:
         return self.unsent.pop() if self.unsent else next(sources, None)

@@ -34,6 +34,8 @@ def visible(text, newline: str = "\\n") -> str:
     as ``newline`` (``"\\n"`` keeps it), and ``##[`` (a GitHub runner's command anywhere in a
     line) as ``\\x23#[``."""
     text = str(text).replace("\n", newline)
+    if text.isascii() and text.isprintable() and "##[" not in text:  # most text: nothing to escape, no regex
+        return text
     return _CONTROL.sub(_escape, text)
 
 

@@ -8,6 +8,12 @@ else. When findings are kept, the rules run over each report, then across the mo
 once, the history's months compared too (a history report that is also among those run, or given
 twice, counts once), in flat memory (check/streaming.py). Results come in input order. Bad input is
 a result with findings; only a configuration error raises.
+
+With a result cache (cache.py), what a worker sends back of an input (its parts, or a history input's
+months) is kept as JSON under a key of its bytes, its name, the code, the formats and the options that
+change results (the keep set among them); a later run yields those parts without parsing, and the rules
+across months run on their months as on any. An input with an internal error or over its time limit
+(RG900, RG902) is not kept: another run may fare otherwise.
 """
 
 from __future__ import annotations
@@ -15,11 +21,14 @@ from __future__ import annotations
 import functools
 import os
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from .corpus import Settings, default_jobs, run as run_inputs
 from .errors import ConfigError, Finding, RemitError, visible
 from .intake.read import MAX_BYTES
+
+if TYPE_CHECKING:
+    from .cache import Cache, Memo
 
 KEPT = frozenset({"record", "provenance", "findings", "rows", "view"})
 
@@ -61,11 +70,13 @@ class Result:
     counts: dict | None = field(default=None, repr=False)  # coverage, for the rows of ``reports``
     month: object = field(default=None, repr=False)  # what the rules across months compare
     keys: tuple = field(default=(), repr=False)  # every key of its filing (its accession, its text's sha256)
+    dumped: tuple | None = field(default=None, repr=False)  # a cached part: (part, month) as spill.dumps wrote them, deal
 
 
 def run(paths: Iterable = (), *, files_from=None, history: Iterable = (), format_name: str | None = None,
         repair: bool = True, jobs: int = 1, timeout: float = 60.0, max_bytes: int = MAX_BYTES,
-        keep: Iterable = KEPT, progress: Callable | None = None, skip: tuple = ()) -> Iterator[Result]:
+        keep: Iterable = KEPT, progress: Callable | None = None, skip: tuple = (),
+        cache: Cache | None = None) -> Iterator[Result]:
     """Every report of the inputs, in input order (see the module's docstring).
 
     Args:
@@ -76,6 +87,8 @@ def run(paths: Iterable = (), *, files_from=None, history: Iterable = (), format
         keep: of ``record``, ``provenance``, ``findings``, ``rows``, ``view``; findings, rows or view run the rules.
         progress: called with (inputs done, inputs) after each input.
         skip: directories a walk does not enter (where the caller writes its output).
+        cache: where what is kept of each input is looked up before it is parsed and stored after
+            (cache.py); None, or a cache with a ``problem``, runs uncached.
 
     Raises:
         ConfigError: no input, a list file or a format name or spec that is wrong, ``jobs`` below 0.
@@ -93,28 +106,43 @@ def run(paths: Iterable = (), *, files_from=None, history: Iterable = (), format
     settings = Settings(format_name, repair, max_bytes, timeout, tuple(configured()))
     jobs = jobs or default_jobs()
     checking = bool(keep & {"findings", "rows", "view"})
-    parts = _each(inputs, functools.partial(_part, keep=keep, checking=checking), settings, jobs, progress)
+    memos = _memos(cache, settings, keep)
+    parts = _each(inputs, functools.partial(_part, keep=keep, checking=checking), settings, jobs, progress,
+                  memos[0])
     if not checking:
         yield from _once(parts, {})
         return
-    months = _history(history, settings, jobs, expand, max_bytes)
+    months = _history(history, settings, jobs, expand, memos[1])
     yield from _checked(parts, months, keep)
 
 
-def _each(inputs: list, work: Callable, settings: Settings, jobs: int, progress: Callable | None) -> Iterator:
-    for done, results in enumerate(run_inputs(inputs, work, settings, jobs), 1):
+def _memos(cache: Cache | None, settings: Settings, keep: frozenset) -> tuple[Memo | None, Memo | None]:
+    """The cache's memos of the reported inputs and of the history's, or none (no cache, or one not used)."""
+    if cache is None or cache.problem is not None:
+        return None, None
+    from .cache import Memo, context
+
+    base = context({"format": settings.format_name, "repair": settings.repair, "max_bytes": settings.max_bytes})
+    back = _parts_held if keep & {"findings", "rows", "view"} else _parts_in  # checked parts go to Held as kept
+    return (Memo(cache, f"{base}:reports:{','.join(sorted(keep))}", settings.max_bytes, _parts_out, back),
+            Memo(cache, f"{base}:history", settings.max_bytes, _history_out, _history_in))
+
+
+def _each(inputs: list, work: Callable, settings: Settings, jobs: int, progress: Callable | None,
+          memo: Memo | None) -> Iterator:
+    for done, results in enumerate(run_inputs(inputs, work, settings, jobs, memo), 1):
         yield from results
         if progress is not None:
             progress(done, len(inputs))
 
 
-def _history(history: Iterable, settings: Settings, jobs: int, expand: Callable, max_bytes: int) -> Callable:
+def _history(history: Iterable, settings: Settings, jobs: int, expand: Callable, memo: Memo | None) -> Callable:
     """What yields the (identity, month) of every history report, read once the reported ones are in."""
     names = list(history or ())
     if not names:
         return lambda: iter(())
-    inputs = [i for i in expand(names, None, max_bytes) if i.problem is None]  # an unwalkable one holds no month
-    return lambda: _each(inputs, _history_part, settings, jobs, None)
+    inputs = [i for i in expand(names, None, settings.max_bytes) if i.problem is None]  # an unwalkable one holds no month
+    return lambda: _each(inputs, _history_part, settings, jobs, None, memo)
 
 
 def _part(name: str, outcome, keep: frozenset, checking: bool) -> Result:
@@ -149,10 +177,14 @@ def _part(name: str, outcome, keep: frozenset, checking: bool) -> Result:
 
 
 def _history_part(name: str, outcome) -> tuple:
-    """(keys, month) of a history report: compared, never reported."""
+    """(keys, month, whether it may be cached) of a history report: compared, never reported."""
     from .pipeline import month_of_outcome
 
-    return tuple(outcome.identity), month_of_outcome(name, outcome, reported=False)
+    lasting = not (isinstance(outcome, RemitError) and any(f.code in PASSING for f in outcome.findings))
+    return tuple(outcome.identity), month_of_outcome(name, outcome, reported=False), lasting
+
+
+PASSING = frozenset({"RG900", "RG902"})  # an internal error, a time limit: another run may fare otherwise
 
 
 def _once(parts: Iterator[Result], seen: dict) -> Iterator[Result]:
@@ -199,8 +231,11 @@ def _checked(parts: Iterator[Result], history: Callable, keep: frozenset) -> Ite
                 original = next((first[key] for key in part.keys if key in first), None)
                 if original is not None:
                     echoes.setdefault(original, []).extend(_echo(part, finding) for finding in part.findings)
-            held.add(_out(part), part.month)
-        for keys, month in history():
+            if part.dumped is not None:  # from the cache: stored as it came, decoded only when handed back
+                held.add_dumped(*part.dumped)
+            else:
+                held.add(_out(part), part.month)
+        for keys, month, _ in history():
             if any(key in seen for key in keys):  # a report run too, or a history report given twice: once
                 continue
             seen.update((key, "") for key in keys)
@@ -243,3 +278,74 @@ def _finished(part: Result, across: list, keep: frozenset) -> Result:
     if "findings" not in keep:
         part.findings = [f for f in part.findings if f.code == "RG130"]
     return part
+
+
+def _parts_out(parts: list) -> list | None:
+    """An input's parts as the cache keeps them, or None when one may fare otherwise next time: of each
+    its head, and its part and month as spill.dumps writes them (text: a hit goes to the spill as it is)."""
+    from .check.spill import dumps, month_out
+
+    if any(f.code in PASSING for part in parts for f in part.findings):
+        return None
+    return [{"head": {"name": part.name, "identity": part.identity, "sha256": part.sha256, "keys": list(part.keys)},
+             "part": dumps(_out(part)).decode("ascii"),
+             "month": None if part.month is None else dumps(month_out(part.month)).decode("ascii"),
+             "deal": None if part.month is None else part.month.deal} for part in parts]
+
+
+def _parts_held(stored) -> list | None:
+    """The parts as ``_parts_out`` kept them, for a run that holds them (``_checked``): their heads
+    read, the rest handed to the spill undecoded; None when the entry is not of this shape."""
+    try:
+        parts = []
+        for data in stored:
+            head = data["head"]
+            part = Result(str(head["name"]), identity=head["identity"], sha256=head["sha256"],
+                          keys=tuple(head["keys"]))
+            month = data["month"]
+            part.dumped = (data["part"].encode("ascii"), None if month is None else month.encode("ascii"),
+                           _frozen(data["deal"]))
+            parts.append(part)
+        return parts
+    except (KeyError, TypeError, ValueError, AttributeError, UnicodeError):
+        return None
+
+
+def _parts_in(stored) -> list | None:
+    """The parts as ``_parts_out`` kept them, decoded (a run that only parses yields them at once)."""
+    from .check.spill import loads
+
+    held = _parts_held(stored)
+    if held is None:
+        return None
+    try:
+        parts = []
+        for shell in held:
+            part = _in(loads(shell.dumped[0]))
+            part.keys = shell.keys
+            parts.append(part)
+        return parts
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+
+
+def _frozen(value):
+    """JSON's lists back to the tuples a deal is made of (a deal keys a dict)."""
+    return tuple(_frozen(v) for v in value) if isinstance(value, list) else value
+
+
+def _history_out(parts: list) -> list | None:
+    from .check.spill import month_out
+
+    if not all(lasting for _, _, lasting in parts):
+        return None
+    return [[list(keys), None if month is None else month_out(month)] for keys, month, _ in parts]
+
+
+def _history_in(stored) -> list | None:
+    from .check.spill import month_in
+
+    try:
+        return [(tuple(keys), None if month is None else month_in(month), True) for keys, month in stored]
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None

@@ -33,3 +33,13 @@ def _builtin_formats_only():
     yield
     from remitgrammar.formats.search import configure
     configure(())
+
+
+@pytest.fixture(autouse=True)
+def _cache_of_the_test(tmp_path_factory, monkeypatch):
+    """Every test's runs cache under a directory of its own, empty: never the user's own cache, and never
+    an entry of another test (one that makes a parse fail on purpose must see that parse happen)."""
+    directory = tmp_path_factory.mktemp("cache")
+    directory.chmod(0o700)
+    monkeypatch.setenv("REMITGRAMMAR_CACHE_DIR", str(directory))
+    return directory

@@ -33,8 +33,9 @@ def test_benchmark_script_runs_and_prints_its_figures():
     import subprocess
     import sys
     out = subprocess.run([sys.executable, str(ROOT / "bench" / "bench_parse.py"), "--seconds", "0.05",
-                          "--cold-runs", "1"], capture_output=True, text=True, check=True).stdout
+                          "--cold-runs", "1", "--reports", "2"], capture_output=True, text=True, check=True).stdout
     assert "docs/s" in out and "ratio baseline/remitgrammar" in out and "cold `remitgrammar parse" in out
+    assert "bytecode: compiled" in out and ("PASS" in out or "MISS" in out)
 
 
 def test_the_role_parameter_tables_are_the_roles_declarations():

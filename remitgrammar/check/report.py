@@ -6,7 +6,6 @@ import io
 import json
 import re
 from typing import Callable
-from xml.etree import ElementTree as ET
 
 from ..errors import visible
 
@@ -104,6 +103,8 @@ class Report:
         """JUnit XML: a test suite per file, a test case per finding (failures at or above ``fail_on``)."""
         if not self.files:
             self.out.write('<testsuites name="remitgrammar check">')
+        from xml.etree import ElementTree as ET  # here: only junit writes XML
+
         self.out.write(ET.tostring(_suite(path, findings, self.fail_on), encoding="unicode"))
 
 
@@ -173,6 +174,8 @@ def _xml(text) -> str:
 
 def _suite(path: str, findings: list, fail_on: str):
     """A file's test suite: a test case per finding, a failure at or above ``fail_on``."""
+    from xml.etree import ElementTree as ET  # here: only junit writes XML
+
     failures = sum(at_or_above(f.severity, fail_on) for f in findings)
     path = _xml(visible(path))  # a newline too: an attribute's newline is read back as a space
     suite = ET.Element("testsuite", name=path, tests=str(max(len(findings), 1)), failures=str(failures),

@@ -34,23 +34,40 @@ class Spill:
 
     def add(self, value) -> int:
         """Store ``value`` (JSON-able); return the offset that reads it back."""
+        return self.add_dumped(dumps(value))
+
+    def add_dumped(self, text: bytes) -> int:
+        """Store what ``dumps`` wrote of a value (a cached one, kept so); the offset that reads it back."""
         self.file.seek(0, 2)
         offset = self.file.tell()
-        # ASCII escapes: a file name read with surrogate escapes (not UTF-8 on disk) round-trips too
-        data = zlib.compress(json.dumps(value, separators=(",", ":"), default=_tagged).encode("ascii"), 1)
+        data = zlib.compress(text, 1)
         self.file.write(len(data).to_bytes(8, "big") + data)
         return offset
 
     def get(self, offset: int):
         self.file.seek(offset)
         size = int.from_bytes(self.file.read(8), "big")
-        return json.loads(zlib.decompress(self.file.read(size)), object_hook=_untagged)
+        return loads(zlib.decompress(self.file.read(size)))
 
     def close(self) -> None:
         self.file.close()
 
 
+def dumps(value) -> bytes:
+    """``value`` as JSON bytes, every Decimal tagged (the result cache stores its entries so too)."""
+    # ASCII escapes: a file name read with surrogate escapes (not UTF-8 on disk) round-trips too
+    return json.dumps(value, separators=(",", ":"), default=_tagged).encode("ascii")
+
+
+def loads(data: bytes):
+    """What ``dumps`` wrote, its Decimals back."""
+    if _DECIMAL_JSON not in data:  # no Decimal in it: no hook to call on every object
+        return json.loads(data)
+    return json.loads(data, object_hook=_untagged)
+
+
 _DECIMAL = "\x00decimal"  # a key no record holds: a report's NUL makes it binary (RG100), never a label
+_DECIMAL_JSON = json.dumps(_DECIMAL).encode("ascii")[1:-1]  # the key as dumps writes it
 
 
 def _tagged(value):

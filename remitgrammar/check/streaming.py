@@ -30,7 +30,16 @@ class Held:
         index = len(self.offsets)
         self.offsets.append(self.spill.add(part))
         if month is not None:  # the deals of a submission share its name: findings come back by index
-            self._keep(replace(month, ref=index))
+            self.deals.setdefault(month.deal, []).append((self.spill.add(month_out(month)), index))
+        return index
+
+    def add_dumped(self, part: bytes, month: bytes | None, deal) -> int:
+        """``add`` for a part and month already in spill.dumps' form (as the result cache keeps them):
+        stored as they are, never decoded here; ``deal`` is the month's."""
+        index = len(self.offsets)
+        self.offsets.append(self.spill.add_dumped(part))
+        if month is not None:
+            self.deals.setdefault(deal, []).append((self.spill.add_dumped(month), index))
         return index
 
     def compare(self, month) -> None:
@@ -42,7 +51,8 @@ class Held:
         """The findings across months by report index, one deal in memory at a time."""
         found: dict = {}
         for offsets in self.deals.values():
-            for ref, findings in check_months([month_in(self.spill.get(o)) for o in offsets]).items():
+            months = [_as_ref(month_in(self.spill.get(o)), ref) for o, ref in offsets]
+            for ref, findings in check_months(months).items():
                 found.setdefault(ref, []).extend(findings)
         return found
 
@@ -57,4 +67,9 @@ class Held:
         self.spill.close()
 
     def _keep(self, month) -> None:
-        self.deals.setdefault(month.deal, []).append(self.spill.add(month_out(month)))
+        self.deals.setdefault(month.deal, []).append((self.spill.add(month_out(month)), None))
+
+
+def _as_ref(month, ref):
+    """A reported month under its report's index (the deals of a submission share its name)."""
+    return month if ref is None else replace(month, ref=ref)

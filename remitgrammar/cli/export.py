@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 from typing import List, Optional
 
@@ -10,9 +9,10 @@ import typer
 
 from ..emit.json_record import to_json
 from ..errors import visible
-from .app import FILES_FROM, FORMATS_DIR, JOBS, PATHS, app, configured, fail_config
+from .base import cache_for
+from .checking import copy_named as _copy, failed as _failed, reason as _reason
+from .group import CACHE_DIR, FILES_FROM, FORMATS_DIR, JOBS, NO_CACHE, PATHS, app, configured, fail_config
 from .running import results
-from .reports import _copy, _failed, _reason
 
 KEPT = ("record", "provenance", "findings", "rows")
 
@@ -30,6 +30,8 @@ def export(
     jobs: Optional[int] = JOBS,
     files_from: Optional[Path] = FILES_FROM,
     formats_dir: Optional[List[Path]] = FORMATS_DIR,
+    cache_dir: Optional[Path] = CACHE_DIR,
+    no_cache: bool = NO_CACHE,
 ) -> None:
     """Parse reports and write them as tables for SQL, CSV or pandas (docs/export.md).
 
@@ -40,15 +42,18 @@ def export(
     is reported on stderr and left out; the others are written; exit 1. No report at all: a warning,
     and nothing is written.
     """
+    import sqlite3  # here: only an export writes a database
+
     from ..emit.export import sink_for
 
-    _, jobs = configured(formats_dir, jobs)
+    config, jobs = configured(formats_dir, jobs)
     try:
         sink = sink_for(to)
     except (OSError, ValueError, sqlite3.Error) as exc:
         fail_config(f"--to {visible(to)}: {_reason(exc)}")
     failures: list = []
-    reports = results(paths, files_from, KEPT, format_name, not no_repair, jobs)
+    reports = results(paths, files_from, KEPT, format_name, not no_repair, jobs,
+                      cache=cache_for(config, cache_dir, no_cache))
     try:
         count = _fill(sink, reports, failures)
         if count:

@@ -11,12 +11,12 @@ from typing import List, Optional
 import typer
 
 from ..errors import ConfigError, visible
-from ..fetch.client import AGENT_VAR, Client, bases, user_agent
-from ..fetch.listing import Wanted, accession_of, by_cik, by_index, cik_of
-from ..fetch.run import download
-from ..fetch.store import LAYOUT, Store
-from .app import Limits, app, configured, fail_config
+from ..fetch.store import LAYOUT
+from .group import Limits, app, configured, fail_config
 
+# fetch/client.py's AGENT_VAR, named here so that the command line does not import the HTTP client (and
+# ssl) on every run; tests/test_quick.py checks that the two agree
+AGENT_VAR = "REMITGRAMMAR_USER_AGENT"
 FIRST_INDEX = dt.date(1993, 1, 1)  # EDGAR's full index starts with 1993's first quarter
 
 
@@ -47,6 +47,8 @@ def fetch(
     full index (--form 8-K --since DATE). Exit 0: every filing is in the store; 1: some failed (each
     named, with why); 2: usage or configuration.
     """
+    from ..fetch.client import Client, bases, user_agent  # here: the HTTP client (and ssl) only for a fetch
+
     config, _ = configured(None, None)
     try:
         _one_source(cik, accession, form, since, until, company)
@@ -66,8 +68,10 @@ def fetch(
     _download(client, www, out, filings, len(problems))
 
 
-def _listed(client, www: str, data: str, cik, accession, wanted: Wanted) -> tuple[list, list]:
+def _listed(client, www: str, data: str, cik, accession, wanted) -> tuple[list, list]:
     """The filings named, and what could not be listed (a company's page, a quarter's index)."""
+    from ..fetch.listing import accession_of, by_cik, by_index, cik_of
+
     if accession:
         return [accession_of(text) for text in accession], []
     if cik:
@@ -88,7 +92,9 @@ def _one_source(cik, accession, form, since, until, company) -> None:
                           "(every company's filings of that form, from EDGAR's full index)")
 
 
-def _wanted(form, since, until, company, index: bool) -> Wanted:
+def _wanted(form, since, until, company, index: bool):
+    from ..fetch.listing import Wanted
+
     first, last = _date("--since", since), _date("--until", until)
     if index:
         first, last = max(first or FIRST_INDEX, FIRST_INDEX), min(last or dt.date.today(), dt.date.today())
@@ -113,6 +119,9 @@ def _bad_date(option: str, text: str):
 
 def _download(client, www: str, out: Path, filings: list, unlisted: int) -> None:
     """Fetch into the store with a progress line on a terminal; the summary; exit 1 if anything failed."""
+    from ..fetch.run import download
+    from ..fetch.store import Store
+
     shown = sys.stderr.isatty()
 
     def done(outcome, count: int) -> None:

@@ -1,6 +1,7 @@
 """What `check` is told to report: output format and file, --fail-on, the codes selected and ignored
 (the command line over the configuration, or added to it), which severities are shown, and the exit;
-a value that is not one is a usage error (exit 2, one line)."""
+a value that is not one is a usage error (exit 2, one line). No Typer here: the quick path uses it
+too; the Typer options of `check` are in group.py."""
 
 from __future__ import annotations
 
@@ -9,24 +10,12 @@ import sys
 from pathlib import Path
 from typing import List, Optional
 
-import typer
-
 from ..check.report import SEVERITIES
 from ..errors import visible
+from .base import echo, usage as _usage
 
 OUTPUT_FORMATS = ("human", "json", "github", "junit", "sarif")
 
-# check's options beyond its own, shared here so that the command's signature only names them
-EXTEND_SELECT = typer.Option(None, "--extend-select", metavar="CODES", help="Report these codes or prefixes as "
-                             "well as those `select` (configuration or --select) names; comma-separated, repeatable.")
-EXTEND_IGNORE = typer.Option(None, "--extend-ignore", metavar="CODES", help="Leave out these codes or prefixes as "
-                             "well as those `ignore` (configuration or --ignore) names; comma-separated, repeatable.")
-SHOW_INFO = typer.Option(False, "--show-info", help="Show info findings too (human, github, sarif): they are "
-                         "counted in the summary but not shown unless this or --fail-on info is given.")
-EXIT_ZERO = typer.Option(False, "--exit-zero", help="Exit 0 even when findings reach --fail-on (usage and "
-                         "configuration errors still exit 2).")
-OUTPUT_FILE = typer.Option(None, "--output-file", "-o", metavar="FILE", help="Write the findings to this file "
-                           "instead of standard output.")
 EVERY_CODE = "RG"  # the prefix of every code: the select that --extend-select adds to when none is given
 
 
@@ -59,22 +48,19 @@ _CODE = re.compile(r"RG\d{0,3}")
 def _codes(given: Optional[List[str]], option: str) -> tuple:
     """Codes or prefixes from repeated, comma-separated values; anything else, or a code or prefix that no
     finding of the package has, is a usage error naming the nearest known ones."""
-    from ..check.rulesdoc import is_known, nearest  # here: it loads the rule registry
-
     codes = tuple(c.strip().upper() for value in given or () for c in value.split(",") if c.strip())
     if given and not codes:
         _usage(f"{option}: {', '.join(given)[:40]!r} names no code (a code such as RG303, or a prefix such as RG3)")
+    if not codes:
+        return codes
+    from ..check.rulesdoc import is_known, nearest  # here, and only for codes given: it loads the rule registry
+
     unknown = [c for c in codes if not _CODE.fullmatch(c) or not is_known(c)]
     if unknown:
         shown = unknown[0][:20]
         _usage(f"{option}: {shown} is neither a finding code (such as RG303) nor the prefix of one (such as RG3); "
                f"the nearest known: {', '.join(nearest(shown))} (`remitgrammar rule CODE` explains one)")
     return codes
-
-
-def _usage(text: str) -> None:
-    typer.echo(f"remitgrammar: {visible(text)}", err=True)
-    raise typer.Exit(2)
 
 
 def open_output(path: Optional[Path], option: str = "--output-file"):
@@ -94,6 +80,6 @@ def finish(report, out, paths, files_from, failed: bool, exit_zero: bool) -> Non
         out.close()
     if not report.files and (paths or files_from):
         given = ", ".join(str(p) for p in paths or ()) or f"the list in {files_from}"
-        typer.echo(f"remitgrammar: warning: no reports found in {visible(given)[:300]}", err=True)
+        echo(f"remitgrammar: warning: no reports found in {visible(given)[:300]}", err=True)
     if failed and not exit_zero:
-        raise typer.Exit(1)
+        raise SystemExit(1)

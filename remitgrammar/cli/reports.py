@@ -8,16 +8,13 @@ from typing import List, Optional
 
 import typer
 
-from ..check import baseline as baselines
-from ..check.report import Report, selected
-from ..emit.json_record import to_json
 from ..errors import inert, visible, ConfigError, RemitError
 from ..intake.characters import remove_invisible
-from .options import (EXIT_ZERO, EXTEND_IGNORE, EXTEND_SELECT, OUTPUT_FILE, SHOW_INFO, choices as _choices,
-                      finish, open_output)
-from .app import FILES_FROM, FORMATS_DIR, JOBS, PATHS, Limits, app, configured, fail_config
-from .running import outcomes, results
-
+from .base import Limits
+from .checking import CheckOptions, run_check, run_parse
+from .group import (CACHE_DIR, EXIT_ZERO, EXTEND_IGNORE, EXTEND_SELECT, FILES_FROM, FORMATS_DIR, JOBS, NO_CACHE,
+                    OUTPUT_FILE, PATHS, SHOW_INFO, app, configured, fail_config)
+from .running import outcomes
 
 
 @app.command()
@@ -31,6 +28,8 @@ def parse(
     jobs: Optional[int] = JOBS,
     files_from: Optional[Path] = FILES_FROM,
     formats_dir: Optional[List[Path]] = FORMATS_DIR,
+    cache_dir: Optional[Path] = CACHE_DIR,
+    no_cache: bool = NO_CACHE,
 ) -> None:
     """Parse reports and write their canonical JSON records.
 
@@ -38,52 +37,9 @@ def parse(
     An EDGAR submission gives one report per deal it reports on. Reports that
     cannot be parsed are reported on stderr and the exit code is 1.
     """
-    _, jobs = configured(formats_dir, jobs)
-    out = open_output(output, "-o")
-    first, count = None, 0
-    failures: list[str] = []
-    keep = ("record", "provenance") if provenance else ("record",)
-    for report in results(paths, files_from, keep, format_name, not no_repair, jobs):
-        if _copy(report) or _failed(report, failures) or report.record is None:
-            continue
-        record = {**report.record, "provenance": report.provenance} if provenance else report.record
-        count += 1
-        if count == 1:
-            first = record  # held back: alone it is written as one object
-            continue
-        if count == 2:
-            out.write(to_json(first, indent=None) + "\n")
-        out.write(to_json(record, indent=None) + "\n")
-    if count == 1:
-        out.write(to_json(first, indent=None if compact else 2) + "\n")
-    if output is not None:
-        out.close()
-    if failures:
-        typer.echo(f"remitgrammar: {len(failures)} report(s) could not be parsed in full", err=True)
-        raise typer.Exit(1)
-
-
-def _reason(exc: Exception) -> str:
-    """What went wrong writing an output, in one line ("No space left on device")."""
-    return visible(getattr(exc, "strerror", None) or exc)
-
-
-def _failed(report, failures: list) -> bool:
-    """Whether a report did not parse in full, and so went on stderr with its findings (the record of
-    what did parse may still be written); its name is added to ``failures``."""
-    if report.error is None:
-        return False
-    typer.echo(report.error, err=True)
-    failures.append(report.name)
-    return report.record is None
-
-
-def _copy(report) -> bool:
-    """Whether a report is a copy of a filing given earlier, and so was named on stderr (RG130)."""
-    if report.duplicate_of is None:
-        return False
-    typer.echo("\n".join(f.render(report.name) for f in report.findings), err=True)
-    return True
+    config, jobs = configured(formats_dir, jobs)
+    run_parse(config, jobs, paths, output, format_name, provenance, compact, no_repair, files_from, cache_dir,
+              no_cache)
 
 
 def _results(pairs, failures: list):
@@ -130,6 +86,8 @@ def check(
     jobs: Optional[int] = JOBS,
     files_from: Optional[Path] = FILES_FROM,
     formats_dir: Optional[List[Path]] = FORMATS_DIR,
+    cache_dir: Optional[Path] = CACHE_DIR,
+    no_cache: bool = NO_CACHE,
 ) -> None:
     """Parse reports, run every rule, and report what does not add up.
 
@@ -140,46 +98,12 @@ def check(
     --debug) are taken here too: `remitgrammar check DIR --isolated`.
     """
     config, jobs = configured(formats_dir, jobs)
-    output_format = output_format.lower()
-    fail_on, (chosen, dropped) = _choices(config, output_format, fail_on, select, ignore, extend_select, extend_ignore)
-    if baseline is None and write_baseline is None:  # a baseline being rewritten starts from every finding
-        baseline = config.baseline
-    out = open_output(output_file)
-    report = Report(output_format, fail_on, out, quiet, statistics, show_info=show_info)
-    try:
-        reports = results(paths, files_from, ("findings",), format_name, not no_repair, jobs, history)
-        found = ((report.name, report.findings, report.sha256) for report in reports)
-        if baseline is not None:  # before selecting: an entry of a code left out is not fixed
-            known = baselines.load(baseline)
-            found, report.fixed = baselines.only_new(found, known), known.fixed
-        found = selected(found, chosen, dropped, per_path=config.ignored_at)
-        failed = _report(found, report, write_baseline)
-    except ConfigError as exc:
-        fail_config(exc)
-    finish(report, out, paths, files_from, failed and write_baseline is None, exit_zero)
-
-
-def _report(found, report: Report, write_baseline: Optional[Path]) -> bool:
-    """Write the findings as they come (and the baseline); whether one is at or above --fail-on."""
-
-    def shown():
-        for name, findings, *identity in found:
-            report.add(name, findings)
-            yield (name, findings, *identity)
-        report.close()
-
-    if write_baseline is None:
-        for _ in shown():
-            pass
-        return report.failed
-    try:
-        count = baselines.write(write_baseline, shown())
-    except BrokenPipeError:
-        raise
-    except OSError as exc:
-        fail_config(f"--write-baseline {visible(write_baseline)}: {_reason(exc)}")
-    typer.echo(f"remitgrammar: wrote {count} finding(s) to {visible(write_baseline)}", err=True)
-    return report.failed
+    given = CheckOptions(output_format=output_format, fail_on=fail_on, select=select, ignore=ignore,
+                         extend_select=extend_select, extend_ignore=extend_ignore, show_info=show_info,
+                         exit_zero=exit_zero, output_file=output_file, quiet=quiet, statistics=statistics,
+                         format_name=format_name, no_repair=no_repair, history=history, baseline=baseline,
+                         write_baseline=write_baseline, files_from=files_from, cache_dir=cache_dir, no_cache=no_cache)
+    run_check(config, jobs, paths, given)
 
 
 @app.command()

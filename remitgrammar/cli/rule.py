@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from ..errors import visible
-from .app import app
+from .group import app
 
 
 @app.command("rule")

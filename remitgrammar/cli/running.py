@@ -11,26 +11,24 @@ from ..errors import ConfigError
 from ..formats.search import check_clashes, configured as configured_dirs
 from ..intake.sources import expand
 from ..runner import run as run_reports
-from .app import Limits, fail_config
-
-import typer
+from .base import Limits, echo, fail_config
 
 
-def results(paths, files_from, keep, format_name=None, repair=True, jobs: int = 1, history=None, skip=()):
+def results(paths, files_from, keep, format_name=None, repair=True, jobs: int = 1, history=None, skip=(), cache=None):
     """The runner's result of every report of every input, in input order, over ``jobs`` worker
     processes (``keep``: what of each, see runner.run); a report that takes longer than --timeout is
     abandoned with an RG902 error, and the run goes on. A progress count goes to stderr when it is a
-    terminal; an internal error's traceback, with --debug."""
+    terminal; an internal error's traceback, with --debug. ``cache``: the result cache (base.cache_for), or None."""
     if jobs < 0:
         fail_config(f"--jobs takes 0 (one worker a core), 1 (this process) or more, not {jobs}")
     progress = Progress()
     try:
         for result in run_reports(paths or (), files_from=files_from, history=history or (), format_name=format_name,
                                   repair=repair, jobs=jobs, timeout=Limits.timeout, max_bytes=Limits.max_bytes,
-                                  keep=keep, progress=progress.count, skip=skip):
+                                  keep=keep, progress=progress.count, skip=skip, cache=cache):
             progress.hide()  # the caller may write to stderr now
             if Limits.debug and result.debug:
-                typer.echo(result.debug, err=True)
+                echo(result.debug, err=True)
             yield result
     except ConfigError as exc:
         fail_config(exc)
@@ -47,7 +45,7 @@ def outcomes(paths, files_from, format_name=None, repair=True):
         for done in run(inputs, _as_is, settings):
             for name, outcome in done:
                 if Limits.debug and getattr(outcome, "debug", None):
-                    typer.echo(outcome.debug, err=True)
+                    echo(outcome.debug, err=True)
                 yield name, outcome
     except ConfigError as exc:
         fail_config(exc)

@@ -10,7 +10,7 @@ import typer
 from .. import __version__
 from ..errors import ConfigError, visible
 from ..formats.search import clash_message, clashes, every_format
-from .app import FORMATS_DIR, app, configured, fail_config
+from .group import FORMATS_DIR, app, configured, fail_config
 
 
 @app.command()

@@ -8,8 +8,9 @@ from typing import List, Optional
 import typer
 
 from ..errors import visible
-from .app import FILES_FROM, FORMATS_DIR, JOBS, PATHS, app, configured, fail_config
-from .reports import _reason
+from .base import cache_for
+from .checking import reason as _reason
+from .group import CACHE_DIR, FILES_FROM, FORMATS_DIR, JOBS, NO_CACHE, PATHS, app, configured, fail_config
 from .running import results
 
 KEPT = ("record", "findings", "view")
@@ -28,6 +29,8 @@ def view(
     jobs: Optional[int] = JOBS,
     files_from: Optional[Path] = FILES_FROM,
     formats_dir: Optional[List[Path]] = FORMATS_DIR,
+    cache_dir: Optional[Path] = CACHE_DIR,
+    no_cache: bool = NO_CACHE,
 ) -> None:
     """Write each report as an HTML page and each deal's months as a page of charts (docs/view.md).
 
@@ -41,9 +44,10 @@ def view(
     """
     from ..view.write import write
 
-    _, jobs = configured(formats_dir, jobs)
+    config, jobs = configured(formats_dir, jobs)
     # OUT inside an input directory: its pages of an earlier run are no reports
-    reports = results(paths, files_from, KEPT, format_name, not no_repair, jobs, history, skip=(out,))
+    reports = results(paths, files_from, KEPT, format_name, not no_repair, jobs, history, skip=(out,),
+                      cache=cache_for(config, cache_dir, no_cache))
     try:
         written = write(reports, out)
     except (OSError, ValueError, UnicodeError) as exc:

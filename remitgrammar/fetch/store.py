@@ -16,9 +16,12 @@ import os
 import tempfile
 import zlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..intake.sources import STORE_MANIFEST as MANIFEST  # one name: the readers recognise a store by it
-from .listing import Filing
+
+if TYPE_CHECKING:  # annotations only: the store is read without the HTTP client's imports
+    from .listing import Filing
 
 LAYOUT = "<cik>/<accession>.txt.gz"
 _CHUNK = 1024 * 1024

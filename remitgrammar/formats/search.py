@@ -24,6 +24,7 @@ from ..errors import ConfigError
 from .resources import FormatFileError, data_dir, is_inside
 from .identities import parse_identities
 from .months import parse_months
+from .packed import builtin_formats
 from .roles import check_sections
 from .specs import FormatSpec, build_alias_tables, canonical, load_yaml, merge_alias_tables
 
@@ -276,14 +277,22 @@ def _stamp(dirs: tuple) -> tuple:
 
 @functools.lru_cache(maxsize=None)
 def _load_all(dirs: tuple, stamp: tuple) -> tuple:
-    found = []
+    found: list = []
     for index, root in enumerate(dirs):
-        origin = "built-in" if index == 0 and root == data_dir("specs").parent else str(root)
-        folder = root / "specs" / "formats"
-        if index and not folder.is_dir():
+        builtin = index == 0 and root == data_dir("specs").parent
+        bundled = builtin_formats(root) if builtin else None  # the bundle when it is current (bundle.py)
+        if bundled is not None:
+            found += bundled
+            continue
+        if index and not (root / "specs" / "formats").is_dir():
             raise ConfigError(f"{root}: not a formats directory (no specs/formats/ in it)")
-        found += [load_format(path, root, origin) for path in sorted(folder.glob("*.yaml"))]
+        found += yaml_formats(root, "built-in" if builtin else str(root))
     return tuple(found)
+
+
+def yaml_formats(root: Path, origin: str) -> list:
+    """Every format spec of a formats directory, read from its YAML (``load_format``)."""
+    return [load_format(path, root, origin) for path in sorted((root / "specs" / "formats").glob("*.yaml"))]
 
 
 def get_format(name: str) -> FormatSpec:

@@ -1,4 +1,6 @@
-"""The YAML specs: canonical fields and label alias tables (formats.py loads format specs)."""
+"""The YAML specs: canonical fields, label alias tables, and the one YAML reader (capped, line numbers in
+its errors; PyYAML imported only when a file is read: the built-in specs come from the bundle, bundle.py).
+search.py loads format specs."""
 
 from __future__ import annotations
 
@@ -6,14 +8,15 @@ import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import yaml
+from typing import TYPE_CHECKING
 
 from ..errors import ConfigError
+from . import bundle
 from .resources import FormatFileError, data_dir, decoded, read_inside
 
-# libyaml's safe loader where PyYAML was built with it (about 20 times faster), else the pure-Python one.
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+if TYPE_CHECKING:
+    import yaml
+
 # A YAML file of a formats directory holds at most this many values once its aliases are expanded
 # (the largest built-in file, statements.yaml, about 1,500), nested at most this deep (built-ins: 5).
 # An alias repeats a value without copying it: nine aliases of nine aliases of ... make a few
@@ -201,7 +204,16 @@ def merge_alias_tables(into: dict, more: dict) -> None:
             into[scope] = AliasTable(scope, {**known.exact, **table.exact}, table.templates + known.templates)
 
 
-def yaml_text(path: Path, root: Path | None = None, loader=SAFE_LOADER) -> str:
+def safe_loader():
+    """libyaml's safe loader where PyYAML was built with it (about 20 times faster), else the pure-Python one.
+    PyYAML is imported here, when a YAML file is read: a run whose formats all come from the bundle never
+    imports it."""
+    import yaml
+
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def yaml_text(path: Path, root: Path | None = None, loader=None) -> str:
     """The text of a YAML file of a formats directory (``root``), read the one safe way
     (resources.read_inside) and measured (``check_yaml``) before any YAML reader walks it.
 
@@ -215,10 +227,19 @@ def yaml_text(path: Path, root: Path | None = None, loader=SAFE_LOADER) -> str:
 
 
 def load_yaml(path: Path, root: Path | None = None):
-    """A YAML file's value (None for an empty file), read and measured by ``yaml_text``."""
+    """A YAML file's value (None for an empty file): a copy of the bundle's when it keeps that built-in
+    file (bundle.py), else read from the file (``read_yaml``)."""
+    found = bundle.document_at(path)
+    return found if found is not None else read_yaml(path, root)
+
+
+def read_yaml(path: Path, root: Path | None = None):
+    """A YAML file's value (None for an empty file), read from the file and measured by ``yaml_text``."""
+    import yaml
+
     text = yaml_text(path, root)
     try:
-        return yaml.load(text, Loader=SAFE_LOADER)
+        return yaml.load(text, Loader=safe_loader())
     except yaml.YAMLError as exc:  # a tag the safe loader refuses, a key that is a list
         raise _not_yaml(path, exc) from None
 
@@ -227,6 +248,8 @@ def compose_yaml(path: Path, root: Path | None = None):
     """A YAML file's node tree (with each node's line, for lint), read and measured by ``yaml_text``.
     PyYAML's own parser, not libyaml's: it reads a flow label ending in a colon (``[SELLER:]``) as a
     mapping that lint can name (RG215), where libyaml stops."""
+    import yaml
+
     text = yaml_text(path, root, yaml.SafeLoader)
     try:
         return yaml.compose(text, Loader=yaml.SafeLoader)
@@ -243,7 +266,7 @@ def _not_yaml(path, exc: yaml.YAMLError) -> FormatFileError:
                            mark.line + 1 if mark is not None else None)
 
 
-def check_yaml(text: str, path, loader=SAFE_LOADER) -> None:
+def check_yaml(text: str, path, loader=None) -> None:
     """Refuse YAML whose aliases would expand it past MAX_VALUES values, whose aliases loop, or that
     nests deeper than MAX_DEPTH, from its event stream alone: nothing is built yet. Every anchored
     value's expanded size is kept, and an alias counts as the size of the value it repeats.
@@ -251,11 +274,13 @@ def check_yaml(text: str, path, loader=SAFE_LOADER) -> None:
     Raises:
         FormatFileError: RG221, or RG210 when the text is not YAML.
     """
+    import yaml
+
     sizes: dict = {}  # anchor -> values under it, aliases expanded
     open_: list = []  # [anchor, values so far] of each collection not yet closed
     total = 0
     try:
-        for event in yaml.parse(text, Loader=loader):
+        for event in yaml.parse(text, Loader=loader or safe_loader()):
             if isinstance(event, yaml.CollectionStartEvent):
                 if len(open_) >= MAX_DEPTH:
                     raise _too_big(path, event, f"it nests deeper than {MAX_DEPTH} levels")
@@ -290,8 +315,9 @@ def _too_big(path, event, why: str) -> FormatFileError:
 
 @functools.lru_cache(maxsize=None)
 def canonical() -> dict:
-    """The canonical field catalogue (specs/canonical.yaml)."""
-    return load_yaml(data_dir("specs") / "canonical.yaml")
+    """The canonical field catalogue (specs/canonical.yaml: the bundle's when it can be used, shared unchanged)."""
+    found = bundle.document("canonical.yaml")
+    return found if found is not None else read_yaml(data_dir("specs") / "canonical.yaml")
 
 
 def _lookup(catalogue: dict, section: str, name: str) -> dict | None:

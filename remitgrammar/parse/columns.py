@@ -150,12 +150,24 @@ def heading_words(tokens) -> list[list[Cell]]:
 
 def column_of(cell: Cell, columns: list[Column]) -> Column | None:
     """The column a cell stands in: the one it overlaps most (the nearest when it overlaps none)."""
-    best, best_key = None, None
+    # The key (most overlap, then least distance; the first of equals) compared as two integers, not
+    # as a tuple made per column: this runs for every cell of every table.
+    best, best_overlap, best_gap = None, -1, 0
+    text, start = cell.text, cell.column
+    end = start + len(text)
     for column in columns:
-        overlap = min(cell.end, column.end) - max(cell.column, column.start)
-        key = (-max(overlap, 0), max(column.start - cell.end, cell.column - column.end, 0))
-        if best_key is None or key < best_key:
-            best, best_key = column, key
+        c_start, c_end = column.start, column.end
+        overlap = (end if end < c_end else c_end) - (start if start > c_start else c_start)
+        if overlap > 0:
+            if overlap > best_overlap:
+                best, best_overlap = column, overlap
+            continue
+        if best_overlap > 0:
+            continue
+        gap = c_start - end if c_start - end > start - c_end else start - c_end
+        gap = gap if gap > 0 else 0
+        if best_overlap < 0 or gap < best_gap:
+            best, best_overlap, best_gap = column, 0, gap
     return best
 
 

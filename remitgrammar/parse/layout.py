@@ -175,7 +175,13 @@ def _split_below(phrase: Cell, lower: list) -> bool:
 
 def straddles(cell: Cell, columns: list[Column]) -> bool:
     """Whether a value stands over two columns or more: it belongs to neither (a finding)."""
-    return len(_overlapped(cell, columns)) > 1
+    start, end, found = cell.column, cell.column + len(cell.text), 0
+    for c in columns:  # counted without a list: this runs for every cell of every table
+        if min(end, c.end) > max(start, c.start):
+            found += 1
+            if found > 1:
+                return True
+    return False
 
 
 def redivide(columns: list[Column], known) -> None:

@@ -66,8 +66,12 @@ def text_cache(function=None, *, entries: int = 4096):
         return lambda f: text_cache(f, entries=entries)
     cached = functools.lru_cache(maxsize=entries)(function)
 
-    def lookup(text: str, *args):
-        return cached(text, *args) if len(text) <= CACHED_TEXT else function(text, *args)
+    if function.__code__.co_argcount == 1:  # the common case, called without packing arguments
+        def lookup(text: str):
+            return cached(text) if len(text) <= CACHED_TEXT else function(text)
+    else:
+        def lookup(text: str, *args):  # type: ignore[misc]
+            return cached(text, *args) if len(text) <= CACHED_TEXT else function(text, *args)
     wrapper: Any = functools.wraps(function)(lookup)  # a function that also carries its cache's handles
     wrapper.cache_info, wrapper.cache_clear = cached.cache_info, cached.cache_clear
     return wrapper
@@ -143,9 +147,20 @@ def too_long(text: str) -> bool:
     return body is not None and _too_many_digits(body)
 
 
-@text_cache
+# A well-formed ASCII amount, in parentheses or not, a percentage or not: the cells of nearly every
+# row, told by one match before the cached rules below (whose every such text reads as a cell).
+_PLAIN_CELL = re.compile(r"(?:-?(?:[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?|\.[0-9]+)"
+                         r"|\((?:[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?|\.[0-9]+)\))%?", re.ASCII)
+
+
 def is_cell(text: str) -> bool:
     """Tell whether a whitespace-free piece is a value cell (not a label word)."""
+    return _PLAIN_CELL.fullmatch(text) is not None or _is_cell(text)
+
+
+@text_cache
+def _is_cell(text: str) -> bool:
+    """is_cell's full rules: N/A, flags and blanks, dates, CUSIPs, numbers well formed or not."""
     if text in NULL_TEXTS or text in FLAG_TEXTS or text in BLANK_TEXTS:
         return True
     if _DATE_CELL.fullmatch(text):
@@ -197,13 +212,15 @@ def convert(text: str, kind: str):
         return None
     if text in BLANK_TEXTS:
         return BLANK
+    amount = kind in ("amount", "factor") and not text.endswith("%")
+    if amount:  # the common case first: a number read is never too long (parse_number refuses those)
+        number = parse_number(text)
+        if number is not None:
+            return number
     if too_long(text):
         raise ValueError_(f"'{text[:40]}...' has more than {MAX_DIGITS} digits", code="RG106")
-    if kind in ("amount", "factor") and not text.endswith("%"):  # the common case first
-        number = parse_number(text)
-        if number is None:
-            raise _not_a_number(text)
-        return number
+    if amount:
+        raise _not_a_number(text)
     if is_malformed(text):  # whatever the field's type: a malformed number is never a value, nor a text
         raise _not_a_number(text)
     if kind in ("text", "id"):
@@ -299,12 +316,15 @@ def words(text: str, line: int, column: int = 1) -> list[Cell]:
 def phrases(pieces: list[Cell]) -> list[Cell]:
     """Join pieces one space apart into phrases; wider gaps separate phrases."""
     out: list[Cell] = []
+    end = 0  # just past the last phrase, kept rather than read from it: this runs for every row
     for piece in pieces:
-        if out and piece.column - out[-1].end == 1:
+        text, column = piece.text, piece.column
+        if out and column - end == 1:
             last = out[-1]
-            out[-1] = Cell(last.text + " " + piece.text, last.line, last.column)
+            out[-1] = _new_tuple(Cell, (last.text + " " + text, last.line, last.column))
         else:
             out.append(piece)
+        end = column + len(text)
     return out
 
 
