@@ -235,7 +235,8 @@ def test_two_processes_writing_at_once_leave_whole_entries(tmp_path, parses):
     files = GOLDEN[:8]
     directory = tmp_path / "cache"
     Cache(directory)
-    writers = [subprocess.Popen([sys.executable, "-c", WRITER, str(directory), *files]) for _ in range(2)]
+    # run from tmp_path: from the checkout, `-c` would import its source tree, not the package under test
+    writers = [subprocess.Popen([sys.executable, "-c", WRITER, str(directory), *files], cwd=tmp_path) for _ in range(2)]
     assert [w.wait(timeout=300) for w in writers] == [0, 0]
     assert len(entries(directory)) == len(files)
     assert not list(directory.glob("??/.tmp-*"))  # no temporary file left behind

@@ -72,21 +72,6 @@ class Plan:
         return any(v is not None for s in self.series + self.right for v in s.values)
 
 
-def prepare() -> None:
-    """Import matplotlib and load its fonts (about a second), or nothing when it is not installed:
-    ``view`` calls it in a thread while the workers parse, when this process has nothing else to do."""
-    try:
-        from matplotlib import font_manager
-        from matplotlib.backends.backend_svg import FigureCanvasSVG  # noqa: F401
-        from matplotlib.figure import Figure  # noqa: F401
-
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            font_manager.findfont("DejaVu Sans")
-    except Exception:  # noqa: BLE001 - only a head start: deal_charts meets and reports any real problem
-        return
-
-
 def deal_charts(months: list, *, prefix: str = "chart") -> list:
     """Charts of a deal's ``(month "YYYY-MM", record)`` pairs, in order; a chart with nothing to draw in
     any month is left out. Ids in the SVG start with ``prefix`` and the chart's number.

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import re
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
@@ -58,11 +57,9 @@ def write(results: Iterable, out: Path) -> Written:
     Raises:
         OSError: ``out`` cannot be made or written, or a link stands where a page or folder goes.
     """
-    from .charts import prepare
     from .page import report_page
 
     _directory(out)
-    threading.Thread(target=prepare, name="charts", daemon=True).start()  # while the workers parse
     done = Written()
     deals: dict[str, DealPages] = {}
     folders: set[str] = set()
