@@ -7,14 +7,18 @@ the result cache's first and second run over a corpus, and peak memory; every fi
     bench/textfsm/ over the usbank-absc-2003 family, all in one process (bench/warm.py);
   * cold: a one-file `check` and `parse` in a fresh interpreter against a fresh interpreter importing
     textfsm and parsing the same file with the template, interleaved, min and median;
-  * cache: `check --cache-dir DIR` over --reports reports made from the samples (each its own deal,
-    amounts varied): the first run, the second, and one after 1% of the files changed;
+  * cache: `check --cache-dir DIR` over --reports reports made from the golden deals (bench/realistic.py:
+    each copy a deal of its own with the filing's arithmetic, so as few findings as a real corpus;
+    --cache-corpus varied for random amounts): the first run, the second, and one after 1% of the
+    files changed, the medians of --cache-runs runs (bench/bench_cache.py), the code before's too
+    with --against;
   * peak memory of each of those child runs (wait4's ru_maxrss).
 The package is compiled to bytecode first and every child runs without PYTHONDONTWRITEBYTECODE.
 With --against REV (a git revision, unpacked by `git archive`) or --against DIR (a checkout) the warm
 and cold figures of that code before are measured too, alternating with this code's.
 
-    python bench/bench_parse.py [--seconds 30] [--cold-runs 10] [--reports 1000] [--against REV|DIR]
+    python bench/bench_parse.py [--seconds 30] [--cold-runs 10] [--reports 1000] [--cache-runs 3]
+        [--cache-corpus real|varied] [--only warm,cold,cache] [--against REV|DIR]
 """
 
 from __future__ import annotations
@@ -23,7 +27,6 @@ import argparse
 import io
 import os
 import platform
-import random
 import statistics
 import subprocess
 import sys
@@ -33,12 +36,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from children import ROOT, compile_tree, environment, has_option, launch, warm_chunk  # noqa: E402
-from varied import CORPUS, FAMILY, change, corpus  # noqa: E402
+import bench_cache  # noqa: E402
+from children import ROOT, compile_tree, environment, launch, warm_chunk  # noqa: E402
+from varied import CORPUS, FAMILY  # noqa: E402
 
 TEXTFSM_COLD = ROOT / "bench" / "textfsm_cold.py"
 SAMPLE = CORPUS / FAMILY / "absc_2003-he2_2003-11-17.txt"
-WARM_GAIN, COLD_CHECK, COLD_TIMES, CACHE_SECOND, CACHE_CHANGED = 1.3, 0.120, 4.0, 0.05, 0.10
+WARM_GAIN, COLD_CHECK, COLD_TIMES = 1.3, 0.120, 4.0
+SECTIONS = ("warm", "cold", "cache")
 
 
 def verdict(ok: bool) -> str:
@@ -74,6 +79,11 @@ def main() -> None:
     parser.add_argument("--cold-runs", type=int, default=10, help="cold runs of each command")
     parser.add_argument("--reports", type=int, default=1000, help="reports of the cache's corpus")
     parser.add_argument("--jobs", type=int, default=None, help="`check --jobs` of the cache's runs")
+    parser.add_argument("--cache-corpus", choices=("real", "varied"), default="real",
+                        help="the cache's corpus: golden deals copied with their arithmetic (bench/realistic.py), "
+                             "or every amount random (bench/varied.py)")
+    parser.add_argument("--cache-runs", type=int, default=3, help="second runs and changed runs (medians)")
+    parser.add_argument("--only", default=",".join(SECTIONS), help="the sections run: warm,cold,cache")
     parser.add_argument("--against", default=None, help="the code before: a git revision or a directory")
     args = parser.parse_args()
     machine()
@@ -83,9 +93,14 @@ def main() -> None:
         print(f"bytecode: compiled by compileall ({'all' if compiled else 'NOT all'} of the package), child "
               f"processes run without PYTHONDONTWRITEBYTECODE")
         envs = [environment(tree, Path(tmp) / "cache") for tree in trees]
-        warm(trees, envs, args.seconds)
-        cold(envs, args.cold_runs, Path(tmp))
-        cache(envs[0], args.reports, args.jobs, Path(tmp))
+        sections = set(args.only.split(","))
+        if "warm" in sections:
+            warm(trees, envs, args.seconds)
+        if "cold" in sections:
+            cold(envs, args.cold_runs, Path(tmp))
+        if "cache" in sections:
+            bench_cache.run(envs, args.cache_corpus, args.reports, args.jobs, args.cache_runs,
+                          Path(tmp) / "cache-runs", verify=True)
     load = os.getloadavg()
     print(f"load average at the end: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
 
@@ -143,10 +158,15 @@ def warm(trees: list, envs: list, seconds: float) -> None:
         print(f"ratio TextFSM/remitgrammar on {FAMILY} (median): {textfsm / family:.1f}x (no target)")
     else:
         print("TextFSM baseline missing: textfsm is not installed (pip install -e '.[bench]')")
+    checked = _line("remitgrammar parse and check", now["remitgrammar-check"]) if "remitgrammar-check" in now else None
     if len(merged) > 1:
         before = statistics.median(merged[1]["remitgrammar"])
         print(f"code before, alternating with this code: {before:.1f} docs/s median; this code "
               f"{ours / before:.2f}x (target >= {WARM_GAIN}x): {verdict(ours / before >= WARM_GAIN)}")
+        if checked is not None and "remitgrammar-check" in merged[1]:
+            was = statistics.median(merged[1]["remitgrammar-check"])
+            print(f"parse and check, code before: {was:.1f} docs/s median; this code {checked / was:.2f}x "
+                  f"(target >= {WARM_GAIN}x): {verdict(checked / was >= WARM_GAIN)}")
     else:
         print(f"warm target >= {WARM_GAIN}x the code before: not measured (give --against REV or DIR)")
 
@@ -200,45 +220,6 @@ def _cold_line(label: str, times: list[float], peak: float, textfsm: float | Non
     print(f"cold {label}: min {best:.3f} s, "
           f"median {statistics.median(times):.3f} s over {len(times)} runs, peak {peak:.1f} MB; "
           f"target <= {COLD_CHECK:.3f} s (min): {verdict(best <= COLD_CHECK)}{against}")
-
-
-def cache(env: dict, reports: int, jobs: int | None, tmp: Path) -> None:
-    """The result cache's first and second run over a corpus, and a run after 1% of it changed."""
-    if not has_option("--cache-dir", env):
-        print("cache: figures missing: `remitgrammar check` of this build has no --cache-dir")
-        return
-    rng = random.Random(24)
-    paths = corpus(tmp / "corpus", reports, rng)
-    tool = [sys.executable, "-m", "remitgrammar", "check"] + (["--jobs", str(jobs)] if jobs is not None else [])
-    args = tool + ["--cache-dir", str(tmp / "corpus-cache"), str(tmp / "corpus")]
-    runs = {}
-    if has_option("--no-cache", env):  # what the cache is measured against: a run that has none
-        runs["uncached"] = launch(tool + ["--no-cache", str(tmp / "corpus")], env, tmp / "uncached.out")
-    for name in ("first", "second"):
-        runs[name] = launch(args, env, tmp / f"{name}.out")
-    changed = change(paths, 0.01, rng)
-    runs["changed"] = launch(args, env, tmp / "changed.out")
-    _cache_lines(runs, reports, changed, jobs, tmp)
-
-
-def _cache_lines(runs: dict, reports: int, changed: int, jobs: int | None, tmp: Path) -> None:
-    first = runs["first"][0]
-    same = (tmp / "first.out").read_bytes() == (tmp / "second.out").read_bytes()
-    print(f"cache: `check --cache-dir DIR{f' --jobs {jobs}' if jobs is not None else ''}` over {reports} reports "
-          f"(each its own deal, amounts varied); exit codes {', '.join(str(r[2]) for r in runs.values())}:")
-    if "uncached" in runs:
-        alike = (tmp / "uncached.out").read_bytes() == (tmp / "first.out").read_bytes()
-        print(f"uncached run (--no-cache): {runs['uncached'][0]:7.2f} s, peak {runs['uncached'][1]:.1f} MB; output "
-              f"{'identical to' if alike else 'DIFFERENT from'} the cached first run's")
-    print(f"cache first run : {first:7.2f} s ({reports / first:.1f} reports/s), peak {runs['first'][1]:.1f} MB"
-          + (f"; {first / runs['uncached'][0]:.2f}x the uncached run" if "uncached" in runs else ""))
-    second = runs["second"][0]
-    print(f"cache second run: {second:7.2f} s, peak {runs['second'][1]:.1f} MB; {second / first:.1%} of the first "
-          f"(target <= {CACHE_SECOND:.0%}): {verdict(second / first <= CACHE_SECOND)}; output "
-          f"{'identical to' if same else 'DIFFERENT from'} the first run's")
-    after = runs["changed"][0]
-    print(f"cache, {changed} of {reports} files changed: {after:7.2f} s, peak {runs['changed'][1]:.1f} MB; "
-          f"{after / first:.1%} of the first (target <= {CACHE_CHANGED:.0%}): {verdict(after / first <= CACHE_CHANGED)}")
 
 
 if __name__ == "__main__":

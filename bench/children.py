@@ -31,11 +31,13 @@ def compile_tree(tree: Path) -> bool:
 
 
 def environment(tree: Path | None, cache: Path) -> dict:
-    """The children's environment: bytecode read (and written), the code of ``tree`` first on the
-    path when it is not the installed one, the cache in ``cache``."""
+    """The children's environment: bytecode read (and written), the code of ``tree`` (None: this
+    checkout's) first on the path, the cache in ``cache``."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    if tree is not None:
-        env["PYTHONPATH"] = str(tree)
+    # the tree's package and no other: `python -m` run from ROOT would put ROOT's package before
+    # PYTHONPATH's (the code before measured as this code), and an installed one may be another checkout
+    env["PYTHONPATH"] = str(tree or ROOT)
+    env["PYTHONSAFEPATH"] = "1"
     env["REMITGRAMMAR_CACHE_DIR"] = str(cache)
     return env
 

@@ -2,7 +2,8 @@
 
 Each round rewrites every amount of the corpus's statements at random (bench/varied.py) and then
 times, one after another over those texts, remitgrammar's `parse_result` (text to canonical record),
-its parse stage alone, a plain regular-expression pass pulling every label/number pair into a dict,
+its parse stage alone, `parse_result` and `check_result` (what `check` does for each report), a
+plain regular-expression pass pulling every label/number pair into a dict,
 and over the usbank-absc-2003 family: remitgrammar again and the TextFSM template of
 bench/textfsm/ (the class table and the key-value lines). Prints one JSON object: each contender's
 docs/s of every round. Run by bench_parse.py in a child process (with the code under test first on
@@ -65,6 +66,11 @@ def contenders() -> dict:
         parse_tree(sample + "\n", detect(sample))
         found["parsing"] = (lambda t: parse_tree(t + "\n", detect(t)), False)
     except Exception:  # noqa: BLE001 - another layout of the internals: the line is left out
+        pass
+    try:  # parse and check: what `remitgrammar check` does for each report (its rules and misprint search)
+        from remitgrammar.pipeline import check_result
+        found["remitgrammar-check"] = (lambda t: check_result(parse_result(t, "bench")), False)
+    except ImportError:  # a code before without it: the line is left out
         pass
     textfsm = textfsm_baseline()
     if textfsm is not None:

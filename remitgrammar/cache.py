@@ -4,7 +4,9 @@ One job: entries on disk. An entry is the JSON of what the runner kept of one in
 what), under a key of the input's bytes and name and of the run's ``context``: the package's version,
 its code (name, size and modification time of every file of the package, so that an edit never reads
 an old entry), the bytes of every formats directory on the search path (grammars, specs, aliases,
-prebuilt tables, canonical.yaml) and the options that change results.
+prebuilt tables, canonical.yaml) and the options that change results. Beside the inputs' entries one
+more (``DealMemo``) holds the findings across months of the deals a run compared, by the digest of
+each deal's months.
 
 An entry is one file, ``<key[:2]>/<key[2:]>``, written to a temporary file beside it, flushed to disk
 and renamed over it, so that a reader sees a whole entry or none. Its first line carries the sha256 of
@@ -337,6 +339,47 @@ class Memo:
         value = self.out(results)
         if value is not None:
             self.cache.put(key(self.context, source.name, source.data), value)
+
+
+class DealMemo:
+    """The findings across months of each deal a run compared, by the digest of its months as stored
+    (check/streaming.py), in one entry of the run's context: read once when a run first asks, written
+    once at its end when a deal was compared anew. A deal's findings are a few, a corpus's deals
+    thousands: one file read beats one per deal. Besides this run's deals it keeps earlier runs' (other
+    corpora under the same code), at most MAX_DEALS in all, so that two corpora checked in turn both hit."""
+
+    MAX_DEALS = 100_000
+
+    def __init__(self, cache: Cache, run_context: str):
+        self.cache, self.key = cache, key(run_context, "\0deals", b"")
+        self.held: dict | None = None  # the entry as read
+        self.used: dict = {}  # digest -> findings, of this run's deals
+        self.fresh = False
+
+    def get(self, digest: str):
+        """The findings kept of a deal of this digest (as Held.across stores them), or None."""
+        if self.held is None:
+            stored = self.cache.get(self.key)
+            self.held = stored if isinstance(stored, dict) else {}
+        found = self.held.get(digest)
+        if found is not None:
+            self.used[digest] = found
+        return found
+
+    def put(self, digest: str, findings: list) -> None:
+        self.used[digest] = findings
+        self.fresh = True
+
+    def save(self) -> None:
+        """Write the entry when this run compared a deal it lacked (this run's deals first, then others)."""
+        if not self.fresh:
+            return
+        kept = dict(self.used)
+        for digest, findings in (self.held or {}).items():
+            if len(kept) >= self.MAX_DEALS:
+                break
+            kept.setdefault(digest, findings)
+        self.cache.put(self.key, kept)
 
 
 def _bytes_of(name: str, max_bytes: int) -> bytes | None:

@@ -28,7 +28,7 @@ from .errors import ConfigError, Finding, RemitError, visible
 from .intake.read import MAX_BYTES
 
 if TYPE_CHECKING:
-    from .cache import Cache, Memo
+    from .cache import Cache, DealMemo, Memo
 
 KEPT = frozenset({"record", "provenance", "findings", "rows", "view"})
 
@@ -113,19 +113,21 @@ def run(paths: Iterable = (), *, files_from=None, history: Iterable = (), format
         yield from _once(parts, {})
         return
     months = _history(history, settings, jobs, expand, memos[1])
-    yield from _checked(parts, months, keep)
+    yield from _checked(parts, months, keep, memos[2])
 
 
-def _memos(cache: Cache | None, settings: Settings, keep: frozenset) -> tuple[Memo | None, Memo | None]:
-    """The cache's memos of the reported inputs and of the history's, or none (no cache, or one not used)."""
+def _memos(cache: Cache | None, settings: Settings, keep: frozenset) -> tuple:
+    """The cache's memos of the reported inputs, of the history's, and of the deals' findings across
+    months, or none (no cache, or one not used)."""
     if cache is None or cache.problem is not None:
-        return None, None
-    from .cache import Memo, context
+        return None, None, None
+    from .cache import DealMemo, Memo, context
 
     base = context({"format": settings.format_name, "repair": settings.repair, "max_bytes": settings.max_bytes})
     back = _parts_held if keep & {"findings", "rows", "view"} else _parts_in  # checked parts go to Held as kept
     return (Memo(cache, f"{base}:reports:{','.join(sorted(keep))}", settings.max_bytes, _parts_out, back),
-            Memo(cache, f"{base}:history", settings.max_bytes, _history_out, _history_in))
+            Memo(cache, f"{base}:history", settings.max_bytes, _history_out, _history_in),
+            DealMemo(cache, f"{base}:deals"))
 
 
 def _each(inputs: list, work: Callable, settings: Settings, jobs: int, progress: Callable | None,
@@ -215,11 +217,13 @@ def _echo(copy: Result, finding: Finding) -> Finding:
                    "that copy is left out", hint=finding.hint)
 
 
-def _checked(parts: Iterator[Result], history: Callable, keep: frozenset) -> Iterator[Result]:
-    """The parts with the findings across months, held on disk until every month is in."""
+def _checked(parts: Iterator[Result], history: Callable, keep: frozenset,
+             deals: DealMemo | None = None) -> Iterator[Result]:
+    """The parts with the findings across months, held on disk until every month is in (``deals``: the
+    cache's findings across months of deals compared before)."""
     from .check.streaming import Held
 
-    held = Held()
+    held = Held(deals)
     seen: dict[str, str] = {}  # a filing's key -> the name it was first given as
     first: dict[str, int] = {}  # a filing's key -> the index of the report first given
     echoes: dict[int, list] = {}  # a report's index -> the RG130 of each copy of it (exports carry them)
@@ -241,6 +245,8 @@ def _checked(parts: Iterator[Result], history: Callable, keep: frozenset) -> Ite
             seen.update((key, "") for key in keys)
             held.compare(month)
         across = held.across()
+        if deals is not None:
+            deals.save()
         for index in range(len(held)):
             extra = echoes.get(index, []) if "rows" in keep else []  # an export names the copies once
             yield _finished(_in(held.get(index)), across.get(index, []) + extra, keep)

@@ -42,8 +42,19 @@ def shown(results) -> list:
              r.rows, r.view, r.sha256, r.error) for r in results]
 
 
-def entries(directory: Path) -> list:
+def every_entry(directory: Path) -> list:
     return sorted(p for p in directory.glob("??/*") if not p.name.startswith(".tmp-"))
+
+
+def entries(directory: Path) -> list:
+    """The inputs' entries (a list each), not the one of the deals' findings across months (a dict)."""
+    return [p for p in every_entry(directory) if not p.read_bytes().partition(b"\n")[2].startswith(b"{")]
+
+
+def deals_entry(directory: Path) -> Path:
+    """The entry of the deals' findings across months (cache.DealMemo): there is one."""
+    (found,) = [p for p in every_entry(directory) if p not in entries(directory)]
+    return found
 
 
 def test_a_cached_run_over_the_golden_corpus_yields_what_an_uncached_run_yields(tmp_path, parses):
@@ -54,6 +65,7 @@ def test_a_cached_run_over_the_golden_corpus_yields_what_an_uncached_run_yields(
     del parses[:]
     assert shown(runner.run(GOLDEN, keep=every, cache=cache)) == uncached
     assert len(parses) == len(GOLDEN) and len(entries(tmp_path / "cache")) == len(GOLDEN)
+    assert deals_entry(tmp_path / "cache")
     del parses[:]
     assert shown(runner.run(GOLDEN, keep=every, cache=cache)) == uncached
     assert parses == []  # every input from the cache
@@ -101,6 +113,74 @@ def test_a_changed_file_is_parsed_again_and_an_unchanged_one_is_not(tmp_path, pa
     cached = shown(runner.run(files, keep=("findings", "record"), cache=cache))
     assert parses == [str(files[1])]
     assert cached == shown(runner.run(files, keep=("findings", "record")))
+
+
+@pytest.fixture
+def compared(monkeypatch):
+    """The deals whose rules across months ran: the names of each one's months."""
+    from remitgrammar.check import streaming
+
+    counted = []
+    real = streaming.check_months
+
+    def counting(months):
+        counted.append(sorted(os.path.basename(m.name) for m in months))
+        return real(months)
+
+    monkeypatch.setattr(streaming, "check_months", counting)
+    return counted
+
+
+def he_deals(tmp_path: Path) -> list:
+    """Copies of the 2003-HE2 deal's three months (the November one has an RG404) and the 2003-HE4 deal's."""
+    return [shutil.copy(p, tmp_path / Path(p).name) for p in GOLDEN if "absc_2003-he" in p and "submission" not in p]
+
+
+def test_a_deal_whose_months_are_unchanged_takes_its_findings_across_months_from_the_cache(tmp_path, compared):
+    files = he_deals(tmp_path)
+    uncached = shown(runner.run(files, keep=("findings",)))
+    assert any(f["code"] == "RG404" for r in uncached for f in r[3])
+    cache = Cache(tmp_path / "cache")
+    del compared[:]
+    assert shown(runner.run(files, keep=("findings",), cache=cache)) == uncached
+    assert len(compared) == 2
+    del compared[:]
+    assert shown(runner.run(files, keep=("findings",), cache=cache)) == uncached
+    assert compared == []
+    # another deal first, or left out: each deal's months the same, in the same order, still found
+    for given in ([files[-1]] + files[:-1], files[:-1]):
+        expected = shown(runner.run(given, keep=("findings",)))
+        del compared[:]
+        assert shown(runner.run(given, keep=("findings",), cache=cache)) == expected
+        assert compared == []
+
+
+def test_a_changed_month_compares_its_deal_again_and_only_its_deal(tmp_path, compared):
+    files = he_deals(tmp_path)
+    cache = Cache(tmp_path / "cache")
+    list(runner.run(files, keep=("findings",), cache=cache))
+    varied(Path(files[1]), Path(files[1]))
+    del compared[:]
+    cached = shown(runner.run(files, keep=("findings",), cache=cache))
+    assert compared == [sorted(os.path.basename(f) for f in files[:3])]
+    assert cached == shown(runner.run(files, keep=("findings",)))
+
+
+def test_findings_across_months_that_do_not_fit_the_deal_are_not_trusted(tmp_path, compared):
+    import hashlib
+    import json
+
+    files = he_deals(tmp_path)
+    cache = Cache(tmp_path / "cache")
+    uncached = shown(runner.run(files, keep=("findings",)))
+    list(runner.run(files, keep=("findings",), cache=cache))
+    entry = deals_entry(tmp_path / "cache")
+    stored = json.loads(entry.read_bytes().partition(b"\n")[2])
+    payload = json.dumps({digest: [[99, []]] for digest in stored}).encode()  # a place no deal has
+    entry.write_bytes(cache_module.MAGIC + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload)
+    del compared[:]
+    assert shown(runner.run(files, keep=("findings",), cache=cache)) == uncached
+    assert len(compared) == 2
 
 
 def a_formats_dir(tmp_path: Path) -> Path:
@@ -262,10 +342,10 @@ def test_info_counts_the_entries_and_clean_removes_them(tmp_path):
     files = GOLDEN[:3]
     list(runner.run(files, keep=("findings",), cache=Cache(tmp_path)))
     shown_info = info(tmp_path)
-    assert shown_info["entries"] == 3 and shown_info["usable"] and shown_info["why"] is None
-    assert shown_info["bytes"] == sum(p.stat().st_size for p in entries(tmp_path))
+    assert shown_info["entries"] == 3 + 1 and shown_info["usable"] and shown_info["why"] is None  # and the deals'
+    assert shown_info["bytes"] == sum(p.stat().st_size for p in every_entry(tmp_path))
     (tmp_path / "notes.txt").write_text("not an entry")
-    assert clean(tmp_path) == 3
+    assert clean(tmp_path) == 3 + 1
     assert info(tmp_path)["entries"] == 0 and (tmp_path / "notes.txt").exists()
 
 
@@ -286,12 +366,12 @@ def test_trim_keeps_the_newest_entries_within_the_size_bound(tmp_path, monkeypat
     import time
 
     list(runner.run(GOLDEN[:3], keep=("findings",), cache=Cache(tmp_path)))
-    found = entries(tmp_path)
+    found = every_entry(tmp_path)
     for age, path in enumerate(found):  # the first the newest
         os.utime(path, (time.time() - age * 60, time.time() - age * 60))
     monkeypatch.setattr(cache_module, "MAX_TOTAL_BYTES", found[0].stat().st_size + found[1].stat().st_size)
-    assert cache_module.trim(tmp_path, now=time.time() + 2 * 86400) == 1
-    assert entries(tmp_path) == found[:2]
+    assert cache_module.trim(tmp_path, now=time.time() + 2 * 86400) == len(found) - 2
+    assert every_entry(tmp_path) == found[:2]
 
 
 def test_the_default_directory_follows_the_platform(monkeypatch, tmp_path):

@@ -14,7 +14,7 @@ it holds with a figure replaced.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Iterable, TypeGuard
 
@@ -57,8 +57,13 @@ def slack(values: Iterable) -> Decimal:
 
 
 def _slack(figures: list) -> Decimal:
-    nonzero = sum((f.half for f in figures if f.value != 0), Decimal(0))
-    zeros = [f.half for f in figures if f.value == 0]
+    return _slack_of([(f.value, f.half) for f in figures])
+
+
+def _slack_of(pairs: list) -> Decimal:
+    """``_slack`` of (value, half) pairs."""
+    nonzero = sum((half for value, half in pairs if value != 0), Decimal(0))
+    zeros = [half for value, half in pairs if value == 0]
     return nonzero + min(sum(zeros), 2 * max(zeros)) if zeros else nonzero
 
 
@@ -93,7 +98,7 @@ class Identity:
 
     @property
     def failed(self) -> bool:
-        return not _meets(self.relation, self.low, self.high, self.printed_low, self.printed_high)
+        return not meets(self.relation, self.low, self.high, self.printed_low, self.printed_high)
 
     @property
     def computed(self) -> Decimal:
@@ -133,19 +138,18 @@ class Identity:
     def fit(self, path: tuple):
         """The value the figure at ``path`` would need, the others as printed (None: no such value)."""
         try:
-            return _solve(self, path)
+            return solve(self, path)
         except (ArithmeticError, ValueError):
             return None
 
     def holds_with(self, path: tuple | str, value) -> bool:
         """Whether the identity holds when the figure at ``path`` is ``value`` (with its printed precision)."""
         def swap(f: Figure) -> Figure:
-            return replace(f, value=value) if f.path == path else f
-        changed = replace(self, result=swap(self.result), terms=tuple((s, swap(f)) for s, f in self.terms),
-                          plus=tuple((s, swap(f)) for s, f in self.plus), times=tuple(map(swap, self.times)),
-                          over=tuple(map(swap, self.over)))
-        spans = _spans(changed)
-        return spans is not None and _meets(self.relation, *spans)
+            return Figure(value, f.path, f.half) if f.path == path else f
+        spans = _spans_of(swap(self.result), tuple((s, swap(f)) for s, f in self.plus),
+                          tuple((s, swap(f)) for s, f in self.terms), tuple(map(swap, self.times)),
+                          tuple(map(swap, self.over)), self.scale, self.annualize, self.widen)
+        return spans is not None and meets(self.relation, *spans)
 
 
 def evaluate(code: str, result_path: tuple | None, terms: list, result, what: str, *, times=(), over=(),
@@ -167,13 +171,14 @@ def evaluate(code: str, result_path: tuple | None, terms: list, result, what: st
         added, multiplied, divided = tuple(_signed(t) for t in plus), tuple(map(_figure, times)), tuple(map(_figure, over))
     except TypeError:
         return None
-    identity = Identity(code, what, result=printed, terms=summed, plus=added, times=multiplied, over=divided,
-                        scale=Decimal(scale), annualize=annualize, widen=Decimal(widen), relation=relation)
-    spans = _spans(identity)
+    scale, widen = Decimal(scale), Decimal(widen)
+    spans = _spans_of(printed, added, summed, multiplied, divided, scale, annualize, widen)
     if spans is None:
         return None
     low, high, printed_low, printed_high = spans
-    return replace(identity, low=low, high=high, printed_low=printed_low, printed_high=printed_high)
+    return Identity(code, what, result=printed, terms=summed, plus=added, times=multiplied, over=divided, scale=scale,
+                    annualize=annualize, widen=widen, relation=relation, low=low, high=high,
+                    printed_low=printed_low, printed_high=printed_high)
 
 
 def _signed(term) -> tuple:
@@ -188,7 +193,8 @@ def _figure(given) -> Figure:
     return figure(value, path, half)
 
 
-def _meets(relation: str, low, high, printed_low, printed_high) -> bool:
+def meets(relation: str, low, high, printed_low, printed_high) -> bool:
+    """Whether the printed side meets the computed side as ``relation`` asks."""
     if relation == ">=":
         return printed_high >= low
     if relation == "<=":
@@ -196,35 +202,63 @@ def _meets(relation: str, low, high, printed_low, printed_high) -> bool:
     return printed_high >= low and printed_low <= high
 
 
-def _spans(identity: Identity):
-    """(low, high, printed_low, printed_high), or None when the identity determines nothing."""
-    printed = identity.printed
-    try:
-        if identity.linear:  # one slack over every figure: printed zeros share a unit between them
-            computed = _inner(identity)
-            side = _slack([f for _, f in identity.terms])
-            room = _slack(list(identity.figures())) - side + identity.widen
-            return computed - side, computed + side, printed - room, printed + room
-        low, high = _sum_span(identity)
-        for f in identity.times:
-            low, high = _product((low, high), (f.value - f.half, f.value + f.half))
-        for f in identity.over:
-            if f.value - f.half <= 0 <= f.value + f.half:
-                return None  # a divisor that may be zero determines nothing
-            low, high = _product((low, high), (1 / (f.value + f.half), 1 / (f.value - f.half)))
-        low, high = sorted((low * identity.scale, high * identity.scale))
-        if identity.annualize is not None:
-            low, high = _annualized(low, identity.annualize), _annualized(high, identity.annualize)
+def _spans_of(result: Figure, plus: tuple, terms: tuple, times: tuple, over: tuple, scale: Decimal,
+              annualize: int | None, widen: Decimal):
+    """(low, high, printed_low, printed_high) of an identity's parts, or None when they determine nothing
+    (parts, not an Identity: ``holds_with`` swaps a figure without building one)."""
+    if times or over or annualize is not None or scale != 1:
+        try:
+            low_high = over_stage(times_stage(sum_stage([(s, f.value, f.half) for s, f in terms]),
+                                              [(f.value, f.half) for f in times]),
+                                  [(f.value, f.half) for f in over], scale, annualize)
+        except ArithmeticError:
+            return None
+        return None if low_high is None else low_high + printed_span(result, plus, widen)
+    printed = result.value + sum((sign * f.value for sign, f in plus), Decimal(0))
+    try:  # linear: one slack over every figure, printed zeros share a unit between them
+        middle = sum((sign * f.value for sign, f in terms), Decimal(0))
+        side = _slack([f for _, f in terms])
+        room = _slack([result, *(f for _, f in plus), *(f for _, f in terms)]) - side + widen
     except ArithmeticError:
         return None
-    room = _slack([identity.result] + [f for _, f in identity.plus]) + identity.widen
-    return low, high, printed - room, printed + room
+    return middle - side, middle + side, printed - room, printed + room
 
 
-def _sum_span(identity: Identity) -> tuple:
-    middle = sum((sign * f.value for sign, f in identity.terms), Decimal(0))
-    side = _slack([f for _, f in identity.terms])
+# A ratio's computed side in the stages it is computed in, over (sign, value, half) terms and (value,
+# half) factors: the misprint search (misprints.Probe) keeps the stages a changed figure is not in.
+def sum_stage(terms: list) -> tuple:
+    """(low, high) of the sum of the terms."""
+    middle = sum((sign * value for sign, value, _ in terms), Decimal(0))
+    side = _slack_of([(value, half) for _, value, half in terms])
     return middle - side, middle + side
+
+
+def times_stage(span: tuple, times: list) -> tuple:
+    """(low, high) multiplied by each ``times`` factor."""
+    low, high = span
+    for value, half in times:
+        low, high = _product((low, high), (value - half, value + half))
+    return low, high
+
+
+def over_stage(span: tuple, over: list, scale: Decimal, annualize: int | None) -> tuple | None:
+    """(low, high) divided by each ``over`` factor, scaled and compounded; None when a divisor may be zero."""
+    low, high = span
+    for value, half in over:
+        if value - half <= 0 <= value + half:
+            return None  # a divisor that may be zero determines nothing
+        low, high = _product((low, high), (1 / (value + half), 1 / (value - half)))
+    low, high = sorted((low * scale, high * scale))
+    if annualize is not None:
+        low, high = _annualized(low, annualize), _annualized(high, annualize)
+    return low, high
+
+
+def printed_span(result: Figure, plus: tuple, widen: Decimal) -> tuple:
+    """(printed_low, printed_high) of a ratio: its printed side within the rounding of its own figures."""
+    printed = result.value + sum((sign * f.value for sign, f in plus), Decimal(0))
+    room = _slack([result] + [f for _, f in plus]) + widen
+    return printed - room, printed + room
 
 
 def _inner(identity: Identity) -> Decimal:
@@ -261,9 +295,10 @@ def _monthly(yearly_pct: Decimal, periods: int) -> Decimal:
     return (1 - (1 - rate) ** (Decimal(1) / periods)) * 100
 
 
-def _solve(identity: Identity, path: tuple):
-    """The value of the figure at ``path`` that makes both sides equal, every other figure as printed."""
-    computed, printed = identity.computed, identity.printed
+def solve(identity: Identity, path: tuple, sides: tuple | None = None):
+    """The value of the figure at ``path`` that makes both sides equal, every other figure as printed
+    (``sides``: the identity's computed and printed sides, when already known)."""
+    computed, printed = sides or (identity.computed, identity.printed)
     if identity.result.path == path:
         return identity.result.value + computed - printed
     for sign, f in identity.plus:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import re
@@ -120,6 +121,7 @@ def selected(results, select: tuple = (), ignore: tuple = (), per_path=None):
     and with none of ``ignore`` (see _kept): ``RG3`` is every arithmetic rule, ``RG303`` one.
     ``per_path(path)`` gives more codes to leave out of one file's findings. A finding built on others
     (RG399, RG407: ``rests_on``) goes with them when every code it rests on is left out there."""
+    select, ignore = tuple(select), tuple(ignore)  # _kept's memo keys
     for path, findings, *rest in results:
         left_out = ignore + (tuple(per_path(path)) if per_path else ())
         yield (path, [f for f in findings if _kept(f.code, select, left_out) and not _unfounded(f, left_out)],
@@ -132,6 +134,7 @@ def _unfounded(finding, ignore: tuple) -> bool:
     return bool(grounds and ignore and not any(_kept(code, (), ignore) for code in grounds))
 
 
+@functools.lru_cache(maxsize=4096)  # a corpus asks of the same few codes and lists for every finding
 def _kept(code: str, select: tuple, ignore: tuple) -> bool:
     """The most specific prefix that matches decides (as ruff's do): ``--select RG303`` keeps RG303
     under ``ignore = ["RG3"]``; on a tie, ignore wins. No select at all selects every code."""

@@ -3,7 +3,8 @@
 A report's findings are known only after every month of its deal has been seen (the rules across
 months add to them), so a corpus check must keep something of every report until the end. It
 keeps an offset: the findings and the month go to an anonymous temporary file (unlinked at once,
-readable by no other process) as JSON values, each compressed, and come back one report or one deal at a time.
+readable by no other process) as JSON values, the large ones compressed, and come back one report or one
+deal at a time.
 JSON, not pickle: reading the file back runs no code whatever it holds. A Decimal (a record's
 numbers, held whole when a run keeps records) goes in as its exact text and comes back as a Decimal.
 """
@@ -25,9 +26,14 @@ from .months import Month
 _FINDING_FIELDS = tuple(f.name for f in dataclasses.fields(Finding))  # every one: a field added is kept too
 
 
+PACK_FROM = 64 * 1024  # a value this large is compressed: a record with provenance; findings and months are
+# smaller, and compressing each of a cached corpus's thousands cost more time than their bytes are worth
+
+
 class Spill:
-    """An append-only file of JSON values, each compressed (a record with its provenance, every number
-    tagged, is five times its report's text as JSON, and about its size compressed), read back by offset."""
+    """An append-only file of JSON values, the large ones compressed (a record with its provenance, every
+    number tagged, is five times its report's text as JSON, and about its size compressed), read back by
+    offset."""
 
     def __init__(self):
         self.file = tempfile.TemporaryFile(mode="w+b")
@@ -40,14 +46,17 @@ class Spill:
         """Store what ``dumps`` wrote of a value (a cached one, kept so); the offset that reads it back."""
         self.file.seek(0, 2)
         offset = self.file.tell()
-        data = zlib.compress(text, 1)
-        self.file.write(len(data).to_bytes(8, "big") + data)
+        packed = len(text) >= PACK_FROM
+        data = zlib.compress(text, 1) if packed else text
+        self.file.write(len(data).to_bytes(8, "big") + (b"z" if packed else b"=") + data)
         return offset
 
     def get(self, offset: int):
         self.file.seek(offset)
         size = int.from_bytes(self.file.read(8), "big")
-        return loads(zlib.decompress(self.file.read(size)))
+        packed = self.file.read(1) == b"z"
+        data = self.file.read(size)
+        return loads(zlib.decompress(data) if packed else data)
 
     def close(self) -> None:
         self.file.close()

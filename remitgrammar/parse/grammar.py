@@ -20,6 +20,7 @@ from ..errors import ConfigError
 from ..formats.resources import data_dir, decoded, is_inside, read_inside
 from ..formats.specs import FormatSpec
 from . import tables
+from .lexer import LineLexers
 
 # What compiling a grammar may cost. Lark writes out every optional item (``x?``, ``[x]``), choice
 # (``(a | b)``) and bounded repeat (``x~2..5``) of a rule as alternatives of their own: 26 optional
@@ -137,9 +138,11 @@ def _parser(grammar_path: str, stamp: tuple) -> Lark:
 
 def parser_extras(grammar: Path) -> dict:
     """The lark options of a grammar's parser that its tables do not hold: the callback that collects
-    ignored lines, and the postlexer that tries section titles on every line."""
+    ignored lines, the postlexer that tries section titles on every line, and the line lexer that
+    compiles each terminal once (parse/lexer.py), not once in every parser state's union."""
     return {"lexer_callbacks": {name: IGNORED for name in _ignored_terminals(grammar)},
-            "postlex": TitlesEverywhere(_title_terminals(grammar))}
+            "postlex": TitlesEverywhere(_title_terminals(grammar)),
+            "_plugins": {"ContextualLexer": LineLexers}}
 
 
 def options_for(grammar: Path) -> dict:
