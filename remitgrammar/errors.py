@@ -102,11 +102,23 @@ class Finding:
         if self.actual is not None:
             text += f"\n    actual:   {visible(self.actual)}"
         if self.source_line is not None and self.column:
-            shown = visible(self.source_line.rstrip("\r\n").expandtabs(1)[:SHOWN])
-            text += f"\n{QUOTE}{shown}\n{QUOTE}{' ' * min(self.column - 1, SHOWN)}^"
+            text += _quoted(self.source_line, self.column)
         if self.hint:
             text += f"\n    hint: {visible(self.hint)}"
         return inert(text)
+
+
+def _quoted(source_line: str, column: int) -> str:
+    """The source line under a finding and a caret under its column; of a line longer than SHOWN (an
+    HTML file's, a whole table on one line), the SHOWN characters around the column, cut ends marked."""
+    line = source_line.rstrip("\r\n").expandtabs(1)
+    start = 0 if column <= SHOWN - 20 else min(column - 1 - SHOWN // 2, max(0, len(line) - SHOWN))
+    start = max(start, 0)
+    piece = line[start:start + SHOWN]
+    lead = "..." if start else ""
+    tail = "..." if start + SHOWN < len(line) and start else ""
+    caret = len(lead) + min(column - 1 - start, SHOWN)
+    return f"\n{QUOTE}{lead}{visible(piece)}{tail}\n{QUOTE}{' ' * caret}^"
 
 
 class RemitError(Exception):

@@ -20,6 +20,7 @@ from .errors import ConfigError, Finding, RemitError, limit_findings
 from .detect.detection import detect, resolve_format
 from .intake.characters import Shifts, remove_invisible
 from .intake.edgar import describe
+from .intake.html_grid import Placement
 from .intake.read import MAX_BYTES, ReportText, limited, read_bytes, reports_in
 from .parse.tree import parse_tree
 from .assemble.record import Builder
@@ -42,6 +43,8 @@ class ParseResult:
         line_map: for each line of the parsed text, its line in the file (None: the same).
         ignored: the line tokens the grammar ``%ignore``s (rules, page furniture), in text lines.
         shifts: where invisible characters were removed from the text's lines (intake/characters.py).
+        places: for a text rendered from HTML tables, where its characters stand in the file
+            (intake/html_grid.py ``Placement``); ``rendered``, that text's lines.
     """
 
     record: dict
@@ -57,6 +60,8 @@ class ParseResult:
     shifts: Shifts = field(default_factory=Shifts)  # columns moved by invisible characters removed
     identities: list = field(default_factory=list)  # what check_result's rules evaluated (check/intervals.py)
     identity: tuple = ()  # the keys of the filing it is (identity_of), set by parse_reports
+    places: Placement | None = None  # a text rendered from HTML tables: its characters' places
+    rendered: list | None = None  # and that text's lines (view shows them beside the file's places)
 
 
 def parse_result(text: str, name: str = "<text>", format_name: str | None = None,
@@ -112,7 +117,7 @@ def _parse(text: str, name: str, format_name: str | None, source: dict | None, r
     text, too_long = _long_lines(text)
     if too_long:  # the builder reads the blanked lines; the line map quotes them as printed
         text_lines = text.splitlines()
-    too_long = too_many + too_long
+    too_long = too_many + too_long + _cut_rendering(report)
     try:
         spec, chosen = resolve_format(text, format_name, name)
     except RemitError as exc:
@@ -137,7 +142,7 @@ def _parse(text: str, name: str, format_name: str | None, source: dict | None, r
     lines.remap(builder)
     result = ParseResult(builder.record(source), builder.provenance, tree, spec, builder.labels, lines.file_lines,
                          builder.accounting(), lines.line_map, parsed.ignored, "".join(builder.tracebacks) or None,
-                         shifts)
+                         shifts, places=lines.places, rendered=text_lines if lines.places else None)
     failed = [f for f in builder.findings.listed() if f.severity == "error" and f.code.startswith(("RG1", "RG9"))]
     if failed:  # lines or sections that could not be read: the record of the rest rides along
         error = RemitError(failed[0], name, findings=failed, result=result)
@@ -182,6 +187,15 @@ def _many_lines(text: str) -> tuple[str, list]:
     return text[:at + 1], [finding]
 
 
+def _cut_rendering(report: ReportText | None) -> list:
+    """RG120 when an HTML document's rendering stopped at its bound (intake/html_grid.py)."""
+    if report is None or not report.cut:
+        return []
+    return [Finding("RG120", "error", f"the HTML tables render to more text than the file holds: {report.cut:,} "
+                    "characters of padded cells past the bound were left out", line=len(report.line_map or ()) or 1,
+                    column=1, hint="a table whose cells pad every row out of proportion; check the file")]
+
+
 def _has_long_line(text: str) -> bool:
     """Whether a line is over MAX_LINE, found without a list of the lines (a copy of the text)."""
     start, size = 0, len(text)
@@ -218,6 +232,14 @@ class LineMap:
             assert report.file_lines is not None  # read.py gives the file's lines with every line map
             self.file_lines = report.file_lines
         self.documents = report.documents if report is not None else []
+        self.places = report.places if report is not None and report.places else None
+        self.found = report.found if report is not None else None
+
+    def place(self, line, column) -> tuple:
+        """A line and column of the text as the file's (an HTML cell's character where the text was
+        rendered from tables)."""
+        placed = self.places.at(line, column) if self.places else None
+        return placed or (self.line(line), column)
 
     def line(self, number):
         if not self.line_map or not number:
@@ -231,7 +253,7 @@ class LineMap:
                 finding.column = self.shifts.file_column(finding.line, finding.column)
             finding.source_line = self.shifts.printed[finding.line]
         if self.line_map and finding.line:
-            finding.line = self.line(finding.line)
+            finding.line, finding.column = self.place(finding.line, finding.column)
             finding.source_line = self.file_lines[finding.line - 1] if finding.line <= len(self.file_lines) else None
         return finding
 
@@ -240,23 +262,24 @@ class LineMap:
             self.finding(finding)
         if exc.finding.code == "RG110" and self.documents:
             exc.finding.message += f" (the submission's statement documents; it holds {describe(self.documents)})"
+        elif exc.finding.code == "RG110" and self.found:
+            exc.finding.message += f" (the file is {self.found})"
         return exc
 
     def remap(self, builder: Builder) -> None:
         """Provenance, extra and findings of a built record, in the file's line and column numbers."""
         if not self.line_map and not self.shifts:
             return
-        column = self.shifts.file_column
+        column, place = self.shifts.file_column, self.place
         for where in builder.provenance.values():
-            where["column"] = column(where["line"], where["column"])
-            where["line"] = self.line(where["line"])
             if "end_line" in where:
                 where["end_line"] = self.line(where["end_line"])
+            where["line"], where["column"] = place(where["line"], column(where["line"], where["column"]))
         for entry in builder.extra:
             for malformed in entry.get("malformed", ()):
-                malformed["column"] = column(entry["line"], malformed["column"])
+                malformed["column"] = place(entry["line"], column(entry["line"], malformed["column"]))[1]
             entry["line"] = self.line(entry["line"])
-        builder.labels = [(scope, label, target, self.line(line), column(line, at))
+        builder.labels = [(scope, label, target, *place(line, column(line, at)))
                           for scope, label, target, line, at in builder.labels]
         for finding in builder.findings.items:
             self.finding(finding)

@@ -80,9 +80,10 @@ CODES = {
                'kept in `extra` as printed with its column (`malformed`), and `coverage` counts it as lost.',
                'Check the filing: a misprint, or characters lost or added in transmission.'),
     'RG120': Code('too many lines, or a directory not walked', 'error',
-               'A report has more than 100,000 lines (a hundred times a real one): it is read up to that line and the'
-               ' rest is left out, so that memory stays bounded; or a directory named as input cannot be walked (a '
-               'path too long for the system, no permission): its reports are not read.',
+               'A report has more than 100,000 lines (a hundred times a real one), or an HTML statement\'s tables '
+               'render to more text than the file holds (cells padded out of proportion): it is read up to that '
+               'point and the rest is left out, so that memory stays bounded; or a directory named as input cannot '
+               'be walked (a path too long for the system, no permission): its reports are not read.',
                'Split a file of many reports run together, one report a file; give a shorter path to a deep '
                'directory.'),
     'RG121': Code('class table too long', 'error',

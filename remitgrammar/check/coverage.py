@@ -99,13 +99,11 @@ def account(result) -> tuple[Coverage, list]:
     figures, counted from ``extra`` as the record keeps them (their marks are found again on their lines)."""
     spec, accounting = result.spec, result.accounting
     line_map = getattr(result, "line_map", None)
-    # provenance names the file's lines; the tree and the accounting, the parsed text's
-    back = {number: index for index, number in enumerate(line_map, 1)} if line_map else None
+    # provenance names the file's lines and columns; the tree and the accounting, the parsed text's
     shifts = getattr(result, "shifts", None) or Shifts()
-    placed = {}
-    for rendered, where in result.provenance.items():
-        line = back.get(where["line"], 0) if back else where["line"]
-        placed[(line, shifts.text_column(line, where["column"]))] = rendered
+    in_file = _Places(line_map, shifts, getattr(result, "places", None))
+    placed = _Placed({(where["line"], where["column"]): rendered for rendered, where in result.provenance.items()},
+                     in_file)
     out = Coverage(left_out=getattr(accounting, "left_out", 0))
     marks = []
     for token, role in _tokens_with_roles(result.tree, spec, None):
@@ -113,7 +111,7 @@ def account(result) -> tuple[Coverage, list]:
             labels, cells = split_row(row.text, row.line, row.column)
             if row.line in accounting.label_lines:  # a title or heading names things, but for a value read off it
                 if role not in UNCOUNTED_ROLES:  # (a cover page's name and address hold digits, and are no numbers)
-                    marks += [_in_file(Mark(0, 0, c.text, "canonical", placed[(c.line, c.column)]), c, line_map, shifts)
+                    marks += [_in_file(Mark(0, 0, c.text, "canonical", placed[(c.line, c.column)]), c, in_file)
                               for c in labels[1:] + cells if (c.line, c.column) in placed and _figure(c.text)]
                 continue
             # words after a row's first phrase that a role read as cells (a CUSIP before a class type)
@@ -121,18 +119,18 @@ def account(result) -> tuple[Coverage, list]:
             for cell in read + cells:
                 mark = _mark(cell, role, placed, accounting)
                 if mark is not None:
-                    marks.append(_in_file(mark, cell, line_map, shifts))
+                    marks.append(_in_file(mark, cell, in_file))
     marks += _extra_marks(result)
     for token in getattr(result, "ignored", ()):
         for row in expand(token):
-            marks += [_in_file(Mark(0, 0, cell.text, "ignored"), cell, line_map, shifts)
+            marks += [_in_file(Mark(0, 0, cell.text, "ignored"), cell, in_file)
                       for cell in split_row(row.text, row.line, row.column)[1] if _figure(cell.text)]
     marks.sort(key=lambda m: (m.line, m.column))
     _count(out, marks, result.record["extra"])
     return out, marks
 
 
-def _mark(cell, role, placed: dict, accounting) -> Mark | None:
+def _mark(cell, role, placed: "_Placed", accounting) -> Mark | None:
     """What became of one cell of the tree (its line and column still the text's), or None when it
     is no printed number: a word, a part of a label, a malformed number kept in extra (marked from there)."""
     if not _figure(cell.text) and not is_malformed(cell.text):  # "NaN" counts
@@ -154,9 +152,37 @@ def _mark(cell, role, placed: dict, accounting) -> Mark | None:
     return Mark(0, 0, cell.text, "lost")
 
 
-def _in_file(mark: Mark, cell, line_map, shifts) -> Mark:
-    line, column, text = _lost(cell, line_map, shifts)
-    return Mark(line, column, text, mark.status, mark.path)
+def _in_file(mark: Mark, cell, in_file: "_Places") -> Mark:
+    line, column = in_file(cell.line, cell.column)
+    return Mark(line, column, cell.text, mark.status, mark.path)
+
+
+class _Places:
+    """A text's (line, column) as the file's: through the line map and the columns invisible
+    characters moved, or, for a text rendered from HTML tables, each character's own place."""
+
+    def __init__(self, line_map, shifts, places):
+        self.line_map, self.shifts, self.places = line_map, shifts, places
+
+    def __call__(self, line: int, column: int) -> tuple:
+        column = self.shifts.file_column(line, column)
+        placed = self.places.at(line, column) if self.places else None
+        if placed is not None:
+            return placed
+        return (self.line_map[line - 1] if self.line_map else line), column
+
+
+class _Placed:
+    """Provenance's paths by the file's (line, column), looked up by the text's."""
+
+    def __init__(self, by_file: dict, in_file: _Places):
+        self.by_file, self.in_file = by_file, in_file
+
+    def __contains__(self, where) -> bool:
+        return self.in_file(*where) in self.by_file
+
+    def __getitem__(self, where):
+        return self.by_file[self.in_file(*where)]
 
 
 def _extra_marks(result) -> list:
@@ -166,7 +192,8 @@ def _extra_marks(result) -> list:
     for entry in result.record["extra"]:  # lines are the file's here
         malformed = entry.get("malformed", ())
         marks += [Mark(entry["line"], m["column"], m["text"], "lost") for m in malformed]
-        if entry["section"] == "skipped" and 0 < entry["line"] <= len(result.lines):
+        if entry["section"] == "skipped" and 0 < entry["line"] <= len(result.lines) and not getattr(result, "places", None):
+            # (a line rendered from HTML is not the file's: its figures are counted, not marked)
             bad = {m["column"] for m in malformed}
             cells = split_row(result.lines[entry["line"] - 1], entry["line"], 1)[1]
             marks += [Mark(c.line, c.column, c.text, "skipped") for c in cells
@@ -189,11 +216,6 @@ def _count(out: Coverage, marks: list, extra: list) -> None:
     for entry in extra:
         if entry["section"] == "skipped":
             out.skipped += _figures(entry["values"]) - len(entry.get("malformed", ()))
-
-
-def _lost(cell, line_map, shifts) -> tuple:
-    """(line, column, text) of a lost cell, in the file's line and column."""
-    return (line_map[cell.line - 1] if line_map else cell.line, shifts.file_column(cell.line, cell.column), cell.text)
 
 
 def _figure(text: str) -> bool:

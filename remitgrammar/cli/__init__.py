@@ -57,8 +57,19 @@ def main() -> None:
         if isinstance(exc, OSError):
             _unwritable(exc)
         _usage_error(exc)
+        _internal_error(exc, args)
         raise
     raise SystemExit(code if isinstance(code, int) else 0)
+
+
+def _internal_error(exc: Exception, args: list) -> None:
+    """A fault of ours that no command caught: one line naming it (the traceback with ``--debug``), exit 2,
+    never a traceback a user did not ask for."""
+    if "--debug" in args:
+        return
+    sys.stderr.write(f"remitgrammar: internal error: {visible(type(exc).__name__)}: {visible(str(exc)[:300])}; "
+                     "please report it (run with --debug for the traceback)\n")
+    raise SystemExit(2) from None
 
 
 def _quick(quick, args: list) -> None:

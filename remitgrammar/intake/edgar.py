@@ -11,23 +11,26 @@ certificate) are skipped and named in ``source.edgar.skipped``. Inside a documen
 (``<PAGE>``, ``<TABLE>``, ``<CAPTION>``, ``<FN>``, the ``<S>``/``<C>`` column
 marker lines) is not report content, the ``- `` escape before a leading hyphen
 is undone, and an HTML document's ``<PRE>`` text is taken with its tags removed
-and its entities decoded.
+and its entities decoded; an HTML document laid out in tables is rendered to lines of text
+(intake/html_grid.py), each character with its place in the file.
 """
 
 from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .cover import read_cover
+from .html_grid import NO_PLACE, Placement, SourcePlaces, render
 
 STATEMENT_TYPES = re.compile(r"^(?:8-K|EX-99|EX-20|EX-28)", re.I)
 _SUBMISSION = re.compile(r"^<(?:SEC-DOCUMENT|DOCUMENT)>", re.M)
 _MARKUP = re.compile(r"^(\s*</?(?:PAGE|TABLE|CAPTION|FN)>)(.*)$", re.I)
 _MARKERS = re.compile(r"^\s*<[SC]>(?:\s*<[SC]>)*\s*$", re.I)
 _TAG = re.compile(r"<[^<>]{0,500}>")
+_HTML_TABLE = re.compile(r"<t[dhr][\s>]", re.I)
 _HEADER = {"ACCESSION NUMBER": "accession", "CONFORMED SUBMISSION TYPE": "form_type",
            "CONFORMED PERIOD OF REPORT": "period", "FILED AS OF DATE": "filed",
            "COMPANY CONFORMED NAME": "company", "CENTRAL INDEX KEY": "cik"}
@@ -42,12 +45,18 @@ class Extract:
         line_map: for each line of ``text``, its 1-based line number in the file.
         edgar: the ``source.edgar`` block, or None for a plain report.
         column_starts: line of ``text`` -> where the ``<C>`` columns of its table start.
+        places: where each character of a text rendered from HTML tables stands in the file.
+        found: what an HTML document held, in words (for a message when it holds no statement).
+        cut: characters of an HTML document's rendering left out past its bound.
     """
 
     text: str
     line_map: list | None  # None: the text's lines are the file's own, one for one
     edgar: dict | None = None
     column_starts: dict | None = None
+    places: Placement | None = None
+    found: str | None = None
+    cut: int = 0
 
 
 @dataclass
@@ -56,6 +65,7 @@ class Document:
     sequence: int
     description: str
     lines: list  # (file line number, text)
+    cleaned: list = field(default_factory=list)  # _clean's lines
 
 
 def is_submission(text: str) -> bool:
@@ -81,15 +91,17 @@ def submission(lines: list, is_statement) -> tuple[list[Extract], list[Document]
     """
     numbered = list(enumerate(lines, 1))
     header, documents = _header(numbered), _documents(numbered)
+    for document in documents:  # cleaned once: an HTML document's rendering is not cheap
+        document.cleaned = _clean(document.lines)
     chosen = sorted((d for d in documents if STATEMENT_TYPES.match(d.type) and
                      (d.type.upper().startswith("8-K") or _statement_like(d))), key=lambda d: d.sequence)
     skipped = [d for d in documents if d not in chosen]
     notes = [{"type": d.type, "sequence": d.sequence, "description": d.description} for d in skipped]
     exhibits = [d for d in chosen if not d.type.upper().startswith("8-K")]
     cover_doc = next((d for d in chosen if d.type.upper().startswith("8-K")), None)
-    whole = [(d, is_statement(_joined(_clean(d.lines)))) for d in exhibits]
+    whole = [(d, is_statement(_joined(_shown(d.cleaned)))) for d in exhibits]
     whole = [(d, spec) for d, spec in whole if spec]
-    cover = read_cover([(n, t) for n, t, *_ in _clean(cover_doc.lines)]).summary() if cover_doc and whole else None
+    cover = read_cover([(n, t) for n, t, *_ in _shown(cover_doc.cleaned)]).summary() if cover_doc and whole else None
     groups: list[tuple[list[Document], dict | None]]
     if len(whole) == 1 and cover_doc is not None and getattr(whole[0][1], "reads_cover", False):
         groups = [([cover_doc, whole[0][0]], None)]  # the statement's format reads the cover itself
@@ -105,7 +117,7 @@ def submission(lines: list, is_statement) -> tuple[list[Extract], list[Document]
                      skipped=notes)
         if read:
             edgar["cover"] = read
-        lines = [pair for d in group for pair in _clean(d.lines)]
+        lines = [item for d in group for item in d.cleaned]
         extracts.append(_extract(lines, edgar))
     return extracts, documents
 
@@ -121,7 +133,7 @@ _TABLE_ROW = re.compile(r"\d[\d,]*(?:\.\d+)?\)?%?[ \t]{2,}\(?-?\d")
 def _statement_like(document: Document) -> bool:
     """An exhibit with rows of figures (three lines holding two amounts or more): a statement's pages,
     not an officer's certificate or an agreement's text."""
-    rows = sum(1 for _, line in document.lines if _TABLE_ROW.search(line))
+    rows = sum(1 for _, line, *_ in _shown(document.cleaned) if _TABLE_ROW.search(line))
     return rows >= 3
 
 
@@ -193,6 +205,8 @@ def _clean(lines: list) -> list:
     """
     if any("<PRE" in line.upper() for _, line in lines):
         return _pre(lines)
+    if any(_HTML_TABLE.search(line) for _, line in lines):
+        return _tables(lines)
     out, starts = [], None
     for number, line in lines:
         markup = _MARKUP.match(line)
@@ -230,12 +244,43 @@ def _pre(lines: list) -> list:
     return out
 
 
+def _tables(lines: list) -> list:
+    """An HTML document's tables rendered to lines: (file line number, text, None, (offsets, places)),
+    the file line being that of the line's first character shown (of the line before it when it shows
+    none); then a line of what the document held, and of what was cut, for _extract."""
+    source = "\n".join(line for _, line in lines)
+    if len(source) >= 2**31 - 1:  # beyond what a character's place is kept in: read as text
+        return [(number, _TAG.sub("", line)) for number, line in lines]
+    rendered = render(source)
+    where = SourcePlaces(source, [number for number, _ in lines])
+    out: list[tuple] = []
+    number = lines[0][0] if lines else 1
+    for text, offsets in zip(rendered.lines, rendered.places, strict=True):
+        first = next((o for o in offsets if o != NO_PLACE), None)
+        number = where.where(first)[0] if first is not None else number
+        out.append((number, text, None, (offsets, where)))
+    out.append((number, rendered.describe(), None, None, rendered.cut))
+    return out
+
+
+def _shown(lines: list) -> list:
+    """Lines without the words _tables adds on what an HTML document held."""
+    return [item for item in lines if len(item) < 4 or item[3] is not None]
+
+
 def _joined(lines: list) -> str:
     return "\n".join(item[1] for item in lines) + "\n"
 
 
 def _extract(lines: list, edgar: dict | None) -> Extract:
+    notes = [item for item in lines if len(item) > 3 and item[3] is None]  # what HTML documents held
+    lines = _shown(lines)
     first = next((index for index, item in enumerate(lines) if item[1].strip()), len(lines))
     lines = lines[first:]  # leading blank lines dropped at once: one at a time is quadratic in them
-    starts = {index: item[2] for index, item in enumerate(lines, 1) if len(item) > 2}
-    return Extract(_joined(lines), [item[0] for item in lines], edgar, starts)
+    starts = {index: item[2] for index, item in enumerate(lines, 1) if len(item) > 2 and item[2]}
+    places = Placement()
+    for index, item in enumerate(lines, 1):
+        if len(item) > 3:
+            places.add(index, *item[3])
+    return Extract(_joined(lines), [item[0] for item in lines], edgar, starts, places or None,
+                   "; ".join(item[1] for item in notes) or None, sum(item[4] for item in notes))

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..errors import Finding, RemitError
 from . import edgar
+from .html_grid import Placement
 from .decode import MAX_BYTES, decode
 
 
@@ -31,6 +32,10 @@ class ReportText:
         source: the record's ``source`` block (path, sha256, bytes, and ``edgar`` for a submission).
         documents: every document of a submission, for messages.
         column_starts: line of ``text`` -> where its table's ``<C>`` columns start (EDGAR markup).
+        places: where each character of a text rendered from HTML tables stands in the file
+            (intake/html_grid.py ``Placement``).
+        found: what an HTML document held, in words.
+        cut: characters of an HTML document's rendering left out past its bound (RG120).
     """
 
     name: str
@@ -40,6 +45,9 @@ class ReportText:
     source: dict
     documents: list = field(default_factory=list)
     column_starts: dict = field(default_factory=dict)
+    places: Placement | None = None
+    found: str | None = None
+    cut: int = 0
 
 
 def read_bytes(path: str | Path, max_bytes: int = MAX_BYTES) -> bytes:
@@ -88,10 +96,11 @@ def reports_in(data: bytes, name: str, is_statement=lambda text: True, max_bytes
     if not edgar.is_submission(text):
         extract = edgar.plain(text)
         line_map = extract.line_map
-        if line_map is not None and line_map == list(range(1, len(line_map) + 1)):
+        if line_map is not None and line_map == list(range(1, len(line_map) + 1)) and not extract.places:
             line_map = None
         file_lines = None if line_map is None else text.split("\n")[:-1]  # the file's own: no second copy
-        return [ReportText(name, extract.text, line_map, file_lines, source, column_starts=extract.column_starts or {})]
+        return [ReportText(name, extract.text, line_map, file_lines, source, column_starts=extract.column_starts or {},
+                           places=extract.places, found=extract.found, cut=extract.cut)]
     lines = text.split("\n")[:-1]
     del text  # the submission is read from its lines, which the reports quote: one copy of the file
     extracts, documents = edgar.submission(lines + [""], is_statement)  # the line after the last newline too
@@ -100,7 +109,7 @@ def reports_in(data: bytes, name: str, is_statement=lambda text: True, max_bytes
                                  + edgar.describe(documents), line=1, column=1,
                                  hint="a statement is the 8-K body or an EX-99, EX-20 or EX-28 exhibit"), name)
     return [ReportText(name, e.text, e.line_map, lines, {**source, "edgar": e.edgar}, documents,
-                       e.column_starts or {}) for e in extracts]
+                       e.column_starts or {}, e.places, e.found, e.cut) for e in extracts]
 
 
 def read_report(path: str | Path) -> tuple[str, dict]:

@@ -9,6 +9,7 @@ from it alone, so that nothing of a parse (its tree, its spec) crosses between p
 from __future__ import annotations
 
 from ..check.coverage import account
+from .grid import Grid
 from ..formats.specs import canonical, field_info
 from ..records import field_names, parse_rendered, value_at
 
@@ -18,12 +19,32 @@ MAX_SHOWN_LINES = 200_000  # a page past this many lines is no page to read; its
 def report_view(parsed) -> dict:
     """The view of a ParseResult (pipeline.parse_result): ``lines`` ([number, text, in report]),
     ``marks`` (line, column, text, status; path, value, meaning, unit for a field; section and label
-    for ``extra``), ``coverage`` (coverage's counts) and ``cut`` (lines not shown past the bound)."""
+    for ``extra``), ``coverage`` (coverage's counts) and ``cut`` (lines not shown past the bound).
+    A statement rendered from HTML tables shows its grid: ``lines`` are the grid's, marks stand on it
+    (with ``file_line`` and ``file_column``, where provenance points), and ``runs`` say where each
+    piece of the grid is in the file."""
     counts, marks = account(parsed)
     fields: dict = {}
     extra = _extra_by_line(parsed.record.get("extra") or ())
-    return {"lines": _lines(parsed), "marks": [_mark(m, parsed, fields, extra) for m in marks],
+    shown = [_mark(m, parsed, fields, extra) for m in marks]
+    if getattr(parsed, "rendered", None):  # an HTML statement: its rendered grid, each run's place in the file
+        runs = parsed.places.runs(MAX_SHOWN_LINES)
+        return {"lines": [[n, text, True] for n, text in enumerate(parsed.rendered[:MAX_SHOWN_LINES], 1)],
+                "marks": _on_grid(shown, runs), "runs": runs, "coverage": counts.as_dict(),
+                "cut": max(0, len(parsed.rendered) - MAX_SHOWN_LINES)}
+    return {"lines": _lines(parsed), "marks": shown,
             "coverage": counts.as_dict(), "cut": max(0, _span(parsed)[1] - _span(parsed)[0] + 1 - MAX_SHOWN_LINES)}
+
+
+def _on_grid(marks: list, runs: list) -> list:
+    """Marks placed by the file's line and column, moved onto the grid where their text is shown."""
+    grid = Grid(runs)
+    for mark in marks:
+        line, column = grid.shown(mark["line"], mark["column"], exact=True)
+        if line is not None:
+            mark["file_line"], mark["file_column"] = mark["line"], mark["column"]
+            mark["line"], mark["column"] = line, column
+    return marks
 
 
 def _span(parsed) -> tuple[int, int]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
+from .grid import Grid
 from .html import attr, document, text
 from .page_parts import STATUS_WORDS, controls, findings_list, finding_block, legend, unplaced_block
 
@@ -32,9 +33,11 @@ def report_page(name: str, view: dict | None, findings: list, *, title: str = ""
     view = view or {}
     lines = view.get("lines") or []
     numbered = {number: index for index, (number, _text, _inside) in enumerate(lines)}
-    placed, unplaced = _findings_by_line(findings, numbered)
+    runs = view.get("runs")
+    grid = Grid(runs) if runs else None
+    placed, unplaced = _findings_by_line(findings, numbered, grid)
     marks = _marks_by_line(view.get("marks") or ())
-    body_lines, missed = _lines_html(lines, marks, placed)
+    body_lines, missed = _lines_html(lines, marks, placed, grid)
     heading = f"{name} \u2014 {title}" if title else name
     body = [_header(name, title, back_href),
             legend(view.get("coverage") or {}, view.get("marks") or (), missed),
@@ -67,18 +70,19 @@ def _cut_note(cut: int) -> str:
     return f'<p class="cut" id="cut">{cut:,} more lines of the report are not shown: the page stops at its bound.</p>'
 
 
-def _findings_by_line(findings: list, numbered: dict) -> tuple[dict, list]:
-    """Findings (numbered from 1 in the order given) by the line they stand under, and those whose
-    line the page does not show."""
+def _findings_by_line(findings: list, numbered: dict, grid: "Grid | None") -> tuple[dict, list]:
+    """Findings (numbered from 1 in the order given) by the line they stand under, with the column of
+    their caret, and those whose line the page does not show."""
     placed: dict = {}
     unplaced = []
     for number, finding in enumerate(findings, 1):
-        if finding.line in numbered:
-            placed.setdefault(finding.line, []).append((number, finding))
+        line, column = grid.shown(finding.line, finding.column) if grid else (finding.line, finding.column)
+        if line in numbered:
+            placed.setdefault(line, []).append((number, finding, column))
         else:
             unplaced.append((number, finding))
     for entries in placed.values():
-        entries.sort(key=lambda entry: (entry[1].column or 0, entry[0]))
+        entries.sort(key=lambda entry: (entry[2] or 0, entry[0]))
     return placed, unplaced
 
 
@@ -91,9 +95,10 @@ def _marks_by_line(marks) -> dict:
     return by_line
 
 
-def _lines_html(lines: list, marks: dict, placed: dict) -> tuple[list, int]:
+def _lines_html(lines: list, marks: dict, placed: dict, grid: Grid | None) -> tuple[list, int]:
     """Each line as a block (number, text with its marks, its findings), and how many marks could
-    not be placed (their text is not what the line holds at their column)."""
+    not be placed (their text is not what the line holds at their column). A grid rendered from
+    HTML shows, beside each line's number, the file's line and column of its first character."""
     out = []
     missed = 0
     for number, line_text, inside in lines:
@@ -101,10 +106,13 @@ def _lines_html(lines: list, marks: dict, placed: dict) -> tuple[list, int]:
         missed += misses
         notes = placed.get(number, ())
         classes = ("l" if inside else "l out") + (" fx" if notes else "")
+        source = grid.source(number) if grid else ""
+        where = (f'<span class="src" title="its first character\'s line and column in the file">{text(source)}</span>'
+                 if source else "")
         out.append(f'<div class="{classes}" id="L{number}" data-line="{number}">'
-                   f'<a class="n" href="#L{number}" aria-label="line {number}">{number}</a>'
+                   f'<a class="n" href="#L{number}" aria-label="line {number}">{number}</a>{where}'
                    f'<span class="t">{body}</span>'
-                   + "".join(finding_block(n, finding, line_text) for n, finding in notes) + "</div>")
+                   + "".join(finding_block(n, finding, line_text, column) for n, finding, column in notes) + "</div>")
     return out, missed
 
 

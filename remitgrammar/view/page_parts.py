@@ -66,7 +66,7 @@ def _where(finding) -> str:
 def findings_list(findings: list, placed: dict, unplaced: list) -> str:
     """All findings at the top, those without a line first, then by line and column, each a link
     to its block."""
-    entries = list(unplaced) + sorted((entry for notes in placed.values() for entry in notes),
+    entries = list(unplaced) + sorted((entry[:2] for notes in placed.values() for entry in notes),
                                       key=lambda e: (e[1].line, e[1].column or 0, e[0]))
     severities = Counter(finding.severity for finding in findings)
     summary = ", ".join(f"{count} {text(severity)}" for severity, count in sorted(severities.items()))
@@ -86,11 +86,12 @@ def caret(source: str, column: int | None) -> str:
     return f"{text(source)}\n{lead}{' ' * max(0, column - 1 - len(source))}^"
 
 
-def finding_block(number: int, finding, line_text: str | None) -> str:
-    """A finding's block: code, severity, where, message, the caret line, expected and actual,
-    its path and hint."""
+def finding_block(number: int, finding, line_text: str | None, column: int | None = None) -> str:
+    """A finding's block: code, severity, where, message, the caret line (under ``column`` of
+    ``line_text`` when given: a grid's), expected and actual, its path and hint."""
     source = line_text if line_text is not None else finding.source_line
-    echoed = f'<pre class="caret">{caret(source, finding.column)}</pre>' if source is not None else ""
+    at = column if line_text is not None and column is not None else finding.column
+    echoed = f'<pre class="caret">{caret(source, at)}</pre>' if source is not None else ""
     details = [(key, getattr(finding, key)) for key in ("expected", "actual", "path", "hint")]
     listed = "".join(f'<dt>{key}</dt><dd class="{key}">{text(value)}</dd>' for key, value in details if value)
     path = f' data-path="{attr(finding.path)}"' if finding.path else ""
