@@ -12,6 +12,7 @@ import gc
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lark import Tree
 from lark.exceptions import VisitError
@@ -20,12 +21,14 @@ from .errors import ConfigError, Finding, RemitError, limit_findings
 from .detect.detection import detect, resolve_format
 from .intake.characters import Shifts, remove_invisible
 from .intake.edgar import describe
-from .intake.html_grid import Placement
 from .intake.read import MAX_BYTES, ReportText, limited, read_bytes, reports_in
 from .parse.tree import parse_tree
 from .assemble.record import Builder
 from .formats.specs import FormatSpec
 from .assemble.transform import RecordTransformer, check_required
+
+if TYPE_CHECKING:
+    from .intake.html_grid import Placement
 
 
 @dataclass

@@ -193,3 +193,17 @@ def test_cells_padded_out_of_all_proportion_are_cut_at_a_bound_and_say_so(tmp_pa
     [(_, outcome)] = list(parse_reports(page))
     findings = outcome.findings if hasattr(outcome, "findings") else []
     assert "RG120" in [f.code for f in findings]
+
+
+def test_a_rule_drawn_in_a_table_is_no_page_break_and_the_totals_keep_their_columns():
+    lines = render("<TABLE><TR><TD>Class<TD>Balance<TD>Interest<TR><TD>A-1<TD>1,000.00<TD>5.00"
+                   "<TR><TD COLSPAN=3><HR><TR><TD>Totals<TD>1,000.00<TD>5.00</TABLE>").lines
+    shown = [line for line in lines if line]
+    assert len(shown) == 3 and len(lines) == 4  # the rule row is a blank line, not a page break
+    assert shown[1].index("1,000.00") == shown[2].index("1,000.00")
+    assert shown[1].rindex("5.00") == shown[2].rindex("5.00")
+
+
+def test_a_column_of_dashes_and_numbers_stands_to_the_right():
+    lines = grid("<table><tr><td>A-1<td>-<td>x<tr><td>A-2<td>-<td>y<tr><td>A-3<td>1,000.00<td>z</table>")
+    assert lines[0].index(" - ") + 2 == lines[2].index("1,000.00") + len("1,000.00")

@@ -20,10 +20,12 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .cover import read_cover
-from .html_grid import NO_PLACE, Placement, SourcePlaces, render
+
+if TYPE_CHECKING:
+    from .html_grid import Placement
 
 STATEMENT_TYPES = re.compile(r"^(?:8-K|EX-99|EX-20|EX-28)", re.I)
 _SUBMISSION = re.compile(r"^<(?:SEC-DOCUMENT|DOCUMENT)>", re.M)
@@ -244,6 +246,13 @@ def _pre(lines: list) -> list:
     return out
 
 
+def render(source: str):
+    """intake/html_grid.py's rendering, imported only when a document is laid out in HTML tables."""
+    from .html_grid import render as rendering
+
+    return rendering(source)
+
+
 def _tables(lines: list) -> list:
     """An HTML document's tables rendered to lines: (file line number, text, None, (offsets, places)),
     the file line being that of the line's first character shown (of the line before it when it shows
@@ -251,6 +260,8 @@ def _tables(lines: list) -> list:
     source = "\n".join(line for _, line in lines)
     if len(source) >= 2**31 - 1:  # beyond what a character's place is kept in: read as text
         return [(number, _TAG.sub("", line)) for number, line in lines]
+    from .html_grid import NO_PLACE, SourcePlaces
+
     rendered = render(source)
     where = SourcePlaces(source, [number for number, _ in lines])
     out: list[tuple] = []
@@ -278,9 +289,13 @@ def _extract(lines: list, edgar: dict | None) -> Extract:
     first = next((index for index, item in enumerate(lines) if item[1].strip()), len(lines))
     lines = lines[first:]  # leading blank lines dropped at once: one at a time is quadratic in them
     starts = {index: item[2] for index, item in enumerate(lines, 1) if len(item) > 2 and item[2]}
-    places = Placement()
-    for index, item in enumerate(lines, 1):
-        if len(item) > 3:
-            places.add(index, *item[3])
+    places: Placement | None = None
+    if any(len(item) > 3 for item in lines):  # a text rendered from HTML tables
+        from .html_grid import Placement
+
+        places = Placement()
+        for index, item in enumerate(lines, 1):
+            if len(item) > 3:
+                places.add(index, *item[3])
     return Extract(_joined(lines), [item[0] for item in lines], edgar, starts, places or None,
                    "; ".join(item[1] for item in notes) or None, sum(item[4] for item in notes))

@@ -236,13 +236,14 @@ def _numeric_columns(placed: list, used: list) -> set:
     counts: dict = {}
     for cells in placed:
         for start, span, cell, text, _ in cells:
-            if span == 1 and text and not cell.header:
+            if span == 1 and text and not cell.header and text not in _NOTHING:  # "-", "N/A" side with either
                 numbers, total = counts.get(start, (0, 0))
                 counts[start] = (numbers + bool(_NUMBER.fullmatch(text)), total + 1)
     first = used[0] if used else 0
     return {c for c, (numbers, total) in counts.items() if numbers and numbers * 2 >= total and c != first}
 
 
+_NOTHING = frozenset({"-", "--", "N/A", "n/a", "NA"})  # what a filer prints for nothing, in any column
 _LEFT, _CENTRE, _RIGHT = 0, 1, 2
 
 

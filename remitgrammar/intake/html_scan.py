@@ -313,6 +313,8 @@ def _markup(reader: _Reader, source: str, match: re.Match, name: str | None) -> 
     handler = _HANDLERS.get(name)
     if handler is not None:
         handler(reader, bool(closing), attributes)
+    elif name == "hr" and reader.rows is not None:
+        reader.line_break()  # a rule drawn in a table (over a Totals row) is no page break: nothing shown
     elif name == "hr" or (not closing and _may_hold(attributes, "page-break") and _PAGE_BREAK.search(attributes)):
         reader.page_break()
     elif name in _PARAGRAPHS:

@@ -13,11 +13,14 @@ import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import Finding, RemitError
 from . import edgar
-from .html_grid import Placement
 from .decode import MAX_BYTES, decode
+
+if TYPE_CHECKING:
+    from .html_grid import Placement
 
 
 @dataclass
