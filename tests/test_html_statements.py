@@ -100,3 +100,14 @@ def test_a_finding_on_a_long_html_line_quotes_the_piece_around_its_cell(tmp_path
     quoted, caret = lines[at + 1], lines[at + 2]
     assert quoted.startswith("  | ...") and len(quoted) < 220
     assert quoted[caret.index("^"):].startswith("5,01,9904")
+
+
+def test_detect_names_the_html_files_lines():
+    from typer.testing import CliRunner
+
+    from remitgrammar.cli import app
+
+    sample = HERE / "html" / "payment-report" / "quillfield_2005-3_2005-08-25.htm"
+    output = CliRunner().invoke(app, ["detect", str(sample)]).output
+    line = int(re.search(r"has forbidden 'Certificate Payment Report' \(line (\d+)\)", output).group(1))
+    assert "Certificate Payment Report</B>" in sample.read_text(encoding="utf-8").split("\n")[line - 1]

@@ -147,9 +147,13 @@ def _explain(report, explain) -> bool:
                            for d in edgar["documents"])
         typer.echo(inert(visible(f"{report.name}: EDGAR submission {edgar.get('accession', '')}; looked at {looked}")))
     ranked = explain(remove_invisible(report.text)[0])  # read as parse reads it
+    line_map = report.line_map
+
+    def line_of(line: int) -> int:  # the file's line, as every other message names it
+        return line_map[line - 1] if line_map and 0 < line <= len(line_map) else line
     for candidate in ranked:  # a format from outside names its own texts: escaped like a report's
         verdict = "MATCH" if candidate.matches else "no"
-        typer.echo(inert(visible(f"{verdict:5} {candidate.spec.name}: {candidate.why()}")))
+        typer.echo(inert(visible(f"{verdict:5} {candidate.spec.name}: {candidate.why(line_of)}")))
     matching = [c for c in ranked if c.matches]
     if len(matching) > 1:
         typer.echo(f"note: {len(matching)} formats match; {matching[0].spec.name} is taken (the most evidence)")

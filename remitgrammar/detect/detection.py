@@ -61,8 +61,9 @@ class Candidate:
         """Matching first, then by score and evidence; a format that requires nothing comes last."""
         return (not self.matches, not self.spec.require, -self.score, -self.evidence)
 
-    def why(self) -> str:
-        """The reasons in words."""
+    def why(self, line_of=lambda line: line) -> str:
+        """The reasons in words; ``line_of`` turns a line of the text into the file's (a submission's,
+        an HTML page's)."""
         parts = []
         if self.found:
             parts.append("has " + ", ".join(repr(s) for s in self.found))
@@ -70,7 +71,7 @@ class Candidate:
             parts.append("lacks " + ", ".join(
                 _shown(s) + (" (its words are there: renamed?)" if s in self.near else "") for s in self.missing))
         if self.forbidden:
-            parts.append("has forbidden " + ", ".join(f"{s!r} (line {line})" for s, line in self.forbidden))
+            parts.append("has forbidden " + ", ".join(f"{s!r} (line {line_of(line)})" for s, line in self.forbidden))
         return "; ".join(parts) or "requires no text to recognise it by (detect.require): only --format chooses it"
 
 
