@@ -43,12 +43,3 @@ class Grid:
     def source(self, grid_line: int) -> str:
         place = self.first.get(grid_line)
         return f"{place[0]}:{place[1]}" if place else ""
-
-
-def _marks_by_line(marks) -> dict:
-    by_line: dict = {}
-    for mark in marks:
-        by_line.setdefault(mark.get("line"), []).append(mark)
-    for entries in by_line.values():
-        entries.sort(key=lambda mark: mark.get("column") or 0)
-    return by_line
